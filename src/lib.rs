@@ -1,0 +1,40 @@
+//! # export-guard
+//!
+//! Decide, plan and back off Genesys Cloud export jobs **before any HTTP call**, so that
+//! parallel jobs (ServiceNow Data Actions, CI scripts, admin pages) never collide on the
+//! evaluation-export date-range lock (409 Conflict), and 429/5xx answers are retried
+//! politely.
+//!
+//! The crate is plain Rust; the wasm binding (`wasm` module, wasm32 only) and the JS
+//! shim only move JSON strings in and out of [`api::call`].
+//!
+//! - [`time`]: half-open UTC windows `[start, end)` in milliseconds, and parsing;
+//! - [`zone`]: IANA time zones at the edges (local dates, DST-exact day boundaries);
+//! - [`channel`]: explicit, validated channel filters;
+//! - [`profile`]: one profile per Genesys endpoint (paths, statuses, lock rule, payload);
+//! - [`decide`]: overlap detection → submit / queue / reject;
+//! - [`plan`]: disjoint windows aligned to local hours/days/weeks, dealt to N workers;
+//! - [`queue`]: a serialisable FIFO queue with `enqueue` / `drain`;
+//! - [`backoff`]: retry schedules and response classification;
+//! - [`api`]: the JSON contract shared by every build;
+//! - [`error`]: the error type with stable codes.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod api;
+pub mod backoff;
+pub mod channel;
+pub mod decide;
+pub mod error;
+pub mod json;
+pub mod plan;
+pub mod profile;
+pub mod queue;
+pub mod time;
+pub mod zone;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use error::{Error, ErrorCode, Result};
