@@ -23,8 +23,17 @@ pub const MAX_ERRORS: usize = 50;
 
 /// The operations [`call`] understands.
 pub const OPERATIONS: [&str; 11] = [
-    "decide", "buildPayload", "plan", "enqueue", "drain", "schedule", "nextRetry", "profiles", "timeZones",
-    "channels", "version",
+    "decide",
+    "buildPayload",
+    "plan",
+    "enqueue",
+    "drain",
+    "schedule",
+    "nextRetry",
+    "profiles",
+    "timeZones",
+    "channels",
+    "version",
 ];
 
 /// Runs operation `op` on `args_json` (a JSON array of arguments). `now_ms` is the
@@ -32,11 +41,19 @@ pub const OPERATIONS: [&str; 11] = [
 pub fn call(op: &str, args_json: &str, now_ms: i64) -> String {
     let result = serde_json::from_str::<Value>(args_json)
         .map_err(|e| {
-            vec![Error::new(ErrorCode::InvalidArgument, "", format!("arguments are not valid JSON: {e}"))]
+            vec![Error::new(
+                ErrorCode::InvalidArgument,
+                "",
+                format!("arguments are not valid JSON: {e}"),
+            )]
         })
         .and_then(|args| match args {
             Value::Array(a) => dispatch(op, &a, now_ms),
-            other => Err(vec![Error::new(ErrorCode::InvalidArgument, "", format!("arguments must be a JSON array, not {}", type_name(&other)))]),
+            other => Err(vec![Error::new(
+                ErrorCode::InvalidArgument,
+                "",
+                format!("arguments must be a JSON array, not {}", type_name(&other)),
+            )]),
         });
     envelope(result)
 }
@@ -77,7 +94,14 @@ fn dispatch(op: &str, args: &[Value], now_ms: i64) -> Outcome {
         _ => 0,
     };
     if args.len() > max_args && OPERATIONS.contains(&op) {
-        return Err(vec![Error::new(ErrorCode::InvalidArgument, "", format!("{op} takes at most {max_args} arguments, got {}", args.len()))]);
+        return Err(vec![Error::new(
+            ErrorCode::InvalidArgument,
+            "",
+            format!(
+                "{op} takes at most {max_args} arguments, got {}",
+                args.len()
+            ),
+        )]);
     }
     match op {
         "decide" => Ok(decide_json(arg(0), arg(1), arg(2), now_ms)),
@@ -87,14 +111,22 @@ fn dispatch(op: &str, args: &[Value], now_ms: i64) -> Outcome {
         "drain" => drain_json(arg(0), arg(1), arg(2), now_ms),
         "schedule" => schedule_json(arg(0)),
         "nextRetry" => next_retry_json(arg(0), arg(1), arg(2), arg(3), now_ms),
-        "profiles" => Ok(Value::Array(Profile::ALL.iter().map(|p| p.describe()).collect())),
+        "profiles" => Ok(Value::Array(
+            Profile::ALL.iter().map(|p| p.describe()).collect(),
+        )),
         "timeZones" => Ok(json!(zone::supported())),
-        "channels" => Ok(json!({ "mediaTypes": channel::MEDIA_TYPES, "messageTypes": channel::MESSAGE_TYPES })),
+        "channels" => Ok(
+            json!({ "mediaTypes": channel::MEDIA_TYPES, "messageTypes": channel::MESSAGE_TYPES }),
+        ),
         "version" => Ok(json!(env!("CARGO_PKG_VERSION"))),
         _ => Err(vec![Error::new(
             ErrorCode::InvalidArgument,
             "",
-            format!("unknown operation {:?}; expected one of: {}", op.chars().take(40).collect::<String>(), OPERATIONS.join(", ")),
+            format!(
+                "unknown operation {:?}; expected one of: {}",
+                op.chars().take(40).collect::<String>(),
+                OPERATIONS.join(", ")
+            ),
         )]),
     }
 }
@@ -126,22 +158,43 @@ fn instant_value(v: &Value, field: &str) -> Result<i64> {
         Value::String(s) => parse_instant(s, field),
         Value::Number(n) => n
             .as_f64()
-            .filter(|f| f.is_finite() && f.fract() == 0.0 && (MIN_MS as f64..=MAX_MS as f64).contains(f))
+            .filter(|f| {
+                f.is_finite() && f.fract() == 0.0 && (MIN_MS as f64..=MAX_MS as f64).contains(f)
+            })
             .map(|f| f as i64)
-            .ok_or_else(|| Error::new(ErrorCode::InvalidDate, field, format!("{} is not a valid epoch-millisecond instant", show(v)))),
-        other => Err(Error::new(ErrorCode::InvalidDate, field, format!("expected an ISO instant string or epoch milliseconds, not {}", type_name(other)))),
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::InvalidDate,
+                    field,
+                    format!("{} is not a valid epoch-millisecond instant", show(v)),
+                )
+            }),
+        other => Err(Error::new(
+            ErrorCode::InvalidDate,
+            field,
+            format!(
+                "expected an ISO instant string or epoch milliseconds, not {}",
+                type_name(other)
+            ),
+        )),
     }
 }
 
 fn opt_instant(o: &Obj, key: &str) -> Result<Option<i64>> {
-    o.get(key).map(|v| instant_value(v, &o.field(key))).transpose()
+    o.get(key)
+        .map(|v| instant_value(v, &o.field(key)))
+        .transpose()
 }
 
 /// A date/time string field resolved in `zone`.
 fn date_field(o: &Obj, key: &str, zone: Option<Zone>) -> Result<i64> {
     match o.str_as(key, ErrorCode::InvalidDate)? {
         Some(s) => zone::parse_in(s, zone, &o.field(key)),
-        None => Err(Error::new(ErrorCode::InvalidDate, o.field(key), format!("{key} is missing"))),
+        None => Err(Error::new(
+            ErrorCode::InvalidDate,
+            o.field(key),
+            format!("{key} is missing"),
+        )),
     }
 }
 
@@ -158,65 +211,115 @@ fn interval(text: &str, zone: Option<Zone>, field: &str) -> Result<Window> {
 
 /// Reads a window from `start`+`end` or `interval` (jobs may also say `start_date`/`end_date`
 /// or `startDate`/`endDate`).
-fn window_of(o: &Obj, zone: Option<Zone>, alt_keys: bool, missing_code: ErrorCode) -> Result<Window> {
+fn window_of(
+    o: &Obj,
+    zone: Option<Zone>,
+    alt_keys: bool,
+    missing_code: ErrorCode,
+) -> Result<Window> {
     let pairs: &[(&str, &str)] = if alt_keys {
-        &[("start", "end"), ("startDate", "endDate"), ("start_date", "end_date")]
+        &[
+            ("start", "end"),
+            ("startDate", "endDate"),
+            ("start_date", "end_date"),
+        ]
     } else {
         &[("start", "end")]
     };
     let found = pairs.iter().find(|(s, e)| o.has(s) || o.has(e));
     match (o.str_as("interval", ErrorCode::InvalidDate)?, found) {
-        (Some(_), Some((s, _))) => Err(Error::new(ErrorCode::InvalidArgument, o.field(s), "give either interval or start/end, not both")),
+        (Some(_), Some((s, _))) => Err(Error::new(
+            ErrorCode::InvalidArgument,
+            o.field(s),
+            "give either interval or start/end, not both",
+        )),
         (Some(text), None) => interval(text, zone, &o.field("interval")),
         (None, Some((s, e))) => {
             let start = date_field(o, s, zone)?;
             let end = date_field(o, e, zone)?;
             Window::new(start, end, &o.field(e))
         }
-        (None, None) => Err(Error::new(missing_code, o.path.clone(), "a range is required: give start and end (or interval \"start/end\")")),
+        (None, None) => Err(Error::new(
+            missing_code,
+            o.path.clone(),
+            "a range is required: give start and end (or interval \"start/end\")",
+        )),
     }
 }
 
 /// Reads a channel list at `key`; `None` when absent.
 fn channels_of(o: &Obj, key: &str) -> Result<Option<Vec<String>>> {
-    let Some(list) = o.array(key)? else { return Ok(None) };
+    let Some(list) = o.array(key)? else {
+        return Ok(None);
+    };
     let field = o.field(key);
     let mut names = Vec::with_capacity(list.len());
     for (i, v) in list.iter().enumerate() {
         match v {
             Value::String(s) => names.push(s.as_str()),
-            other => return Err(Error::new(ErrorCode::UnknownChannel, format!("{field}[{i}]"), format!("a channel must be a string, not {}", type_name(other)))),
+            other => {
+                return Err(Error::new(
+                    ErrorCode::UnknownChannel,
+                    format!("{field}[{i}]"),
+                    format!("a channel must be a string, not {}", type_name(other)),
+                ))
+            }
         }
     }
     channel::canonicalize(&names, &field).map(Some)
 }
 
-const REQUEST_KEYS: [&str; 6] = ["start", "end", "interval", "timeZone", "channels", "profile"];
+const REQUEST_KEYS: [&str; 6] = [
+    "start", "end", "interval", "timeZone", "channels", "profile",
+];
 
 /// Parses a request, collecting every error. With `need_channels` false (plan), the
 /// channels may be omitted.
-fn request_of(v: Option<&Value>, ctx: &Context, need_channels: bool) -> core::result::Result<Request, Vec<Error>> {
-    let v = v.ok_or_else(|| vec![Error::new(ErrorCode::InvalidArgument, "request", "request is missing")])?;
-    let o = one(Obj::new(v, "request", ErrorCode::InvalidArgument, "request"))?;
+fn request_of(
+    v: Option<&Value>,
+    ctx: &Context,
+    need_channels: bool,
+) -> core::result::Result<Request, Vec<Error>> {
+    let v = v.ok_or_else(|| {
+        vec![Error::new(
+            ErrorCode::InvalidArgument,
+            "request",
+            "request is missing",
+        )]
+    })?;
+    let o = one(Obj::new(
+        v,
+        "request",
+        ErrorCode::InvalidArgument,
+        "request",
+    ))?;
     let mut errors = Vec::new();
     if let Err(e) = o.only(&REQUEST_KEYS) {
         errors.push(e);
     }
-    let profile = match o.str("profile").and_then(|p| p.map(|p| Profile::parse(p, &o.field("profile"))).transpose()) {
+    let profile = match o.str("profile").and_then(|p| {
+        p.map(|p| Profile::parse(p, &o.field("profile")))
+            .transpose()
+    }) {
         Ok(p) => p.unwrap_or(ctx.profile),
         Err(e) => {
             errors.push(e);
             ctx.profile
         }
     };
-    let zone = match o.str("timeZone").and_then(|z| z.map(|z| Zone::lookup(z, &o.field("timeZone"))).transpose()) {
+    let zone = match o
+        .str("timeZone")
+        .and_then(|z| z.map(|z| Zone::lookup(z, &o.field("timeZone"))).transpose())
+    {
         Ok(z) => z.or(ctx.zone),
         Err(e) => {
             errors.push(e);
             return Err(errors);
         }
     };
-    let window = window_of(&o, zone, false, ErrorCode::InvalidDate).map_err(|e| errors.push(e)).ok();
+    let window = window_of(&o, zone, false, ErrorCode::InvalidDate)
+        .map_err(|e| errors.push(e))
+        .ok();
     let channels = match channels_of(&o, "channels") {
         Ok(Some(c)) => Some(c),
         Ok(None) if need_channels => {
@@ -230,7 +333,11 @@ fn request_of(v: Option<&Value>, ctx: &Context, need_channels: bool) -> core::re
         }
     };
     match (window, channels) {
-        (Some(window), Some(channels)) if errors.is_empty() => Ok(Request { window, channels, profile }),
+        (Some(window), Some(channels)) if errors.is_empty() => Ok(Request {
+            window,
+            channels,
+            profile,
+        }),
         _ => Err(errors),
     }
 }
@@ -240,31 +347,64 @@ fn job_of(v: &Value, path: &str, default_profile: Profile) -> Result<Job> {
     let o = Obj::new(v, path, ErrorCode::InvalidJob, "a job")?;
     let id = match o.get("id") {
         Some(Value::String(s)) if !s.is_empty() => s.clone(),
-        Some(Value::String(_)) | None => return Err(Error::new(ErrorCode::InvalidJob, o.field("id"), "a job needs a non-empty string id")),
-        Some(other) => return Err(Error::new(ErrorCode::InvalidJob, o.field("id"), format!("id must be a string, not {}", type_name(other)))),
+        Some(Value::String(_)) | None => {
+            return Err(Error::new(
+                ErrorCode::InvalidJob,
+                o.field("id"),
+                "a job needs a non-empty string id",
+            ))
+        }
+        Some(other) => {
+            return Err(Error::new(
+                ErrorCode::InvalidJob,
+                o.field("id"),
+                format!("id must be a string, not {}", type_name(other)),
+            ))
+        }
     };
     let profile = match o.str("profile")? {
         Some(p) => Profile::parse(p, &o.field("profile"))?,
         None => default_profile,
     };
     let window = window_of(&o, None, true, ErrorCode::InvalidJob)?;
-    let status_text = o
-        .str("status")?
-        .ok_or_else(|| Error::new(ErrorCode::InvalidJob, o.field("status"), "a job needs a status (e.g. \"IN_PROGRESS\")"))?;
+    let status_text = o.str("status")?.ok_or_else(|| {
+        Error::new(
+            ErrorCode::InvalidJob,
+            o.field("status"),
+            "a job needs a status (e.g. \"IN_PROGRESS\")",
+        )
+    })?;
     let (status, active) = profile.classify_status(status_text, &o.field("status"))?;
     let channels = match o.array("channels")? {
         Some(a) if a.is_empty() => None,
         _ => channels_of(&o, "channels")?,
     };
-    Ok(Job { id, window, status, active, channels, profile })
+    Ok(Job {
+        id,
+        window,
+        status,
+        active,
+        channels,
+        profile,
+    })
 }
 
 /// Parses the job list (`null` → empty), collecting up to [`MAX_ERRORS`] errors.
-fn jobs_of(v: Option<&Value>, path: &str, default_profile: Profile) -> core::result::Result<Vec<Job>, Vec<Error>> {
+fn jobs_of(
+    v: Option<&Value>,
+    path: &str,
+    default_profile: Profile,
+) -> core::result::Result<Vec<Job>, Vec<Error>> {
     let list = match v {
         None => return Ok(Vec::new()),
         Some(Value::Array(a)) => a,
-        Some(other) => return Err(vec![Error::new(ErrorCode::InvalidArgument, path, format!("{path} must be an array of jobs, not {}", type_name(other)))]),
+        Some(other) => {
+            return Err(vec![Error::new(
+                ErrorCode::InvalidArgument,
+                path,
+                format!("{path} must be an array of jobs, not {}", type_name(other)),
+            )])
+        }
     };
     let mut jobs = Vec::with_capacity(list.len());
     let mut errors = Vec::new();
@@ -291,7 +431,14 @@ fn payload_options(o: &Obj, now_ms: i64) -> Result<PayloadOptions> {
         Some(a) => {
             let up = a.to_ascii_uppercase();
             if !RECORDING_ACTIONS.contains(&up.as_str()) {
-                return Err(Error::new(ErrorCode::InvalidArgument, o.field("recordingAction"), format!("recordingAction must be one of {}", RECORDING_ACTIONS.join(", "))));
+                return Err(Error::new(
+                    ErrorCode::InvalidArgument,
+                    o.field("recordingAction"),
+                    format!(
+                        "recordingAction must be one of {}",
+                        RECORDING_ACTIONS.join(", ")
+                    ),
+                ));
             }
             Some(up)
         }
@@ -306,8 +453,17 @@ fn payload_options(o: &Obj, now_ms: i64) -> Result<PayloadOptions> {
 }
 
 const DECIDE_OPTION_KEYS: [&str; 11] = [
-    "now", "profile", "timeZone", "maxRangeDays", "touchingConflicts", "maxActiveJobs", "recheckAfterMs",
-    "splitByChannel", "recordingAction", "integrationId", "actionDate",
+    "now",
+    "profile",
+    "timeZone",
+    "maxRangeDays",
+    "touchingConflicts",
+    "maxActiveJobs",
+    "recheckAfterMs",
+    "splitByChannel",
+    "recordingAction",
+    "integrationId",
+    "actionDate",
 ];
 
 fn decide_options(o: &Obj, now_ms: i64) -> Result<DecideOptions> {
@@ -315,8 +471,12 @@ fn decide_options(o: &Obj, now_ms: i64) -> Result<DecideOptions> {
     Ok(DecideOptions {
         max_range_days: u32_opt(o, "maxRangeDays", 3660)?.unwrap_or(d.max_range_days),
         touching_conflicts: o.bool("touchingConflicts")?.unwrap_or(false),
-        max_active_jobs: u32_opt(o, "maxActiveJobs", 10_000)?.filter(|n| *n > 0).or(None),
-        recheck_after_ms: o.uint("recheckAfterMs", backoff::MAX_DELAY_LIMIT_MS)?.unwrap_or(d.recheck_after_ms),
+        max_active_jobs: u32_opt(o, "maxActiveJobs", 10_000)?
+            .filter(|n| *n > 0)
+            .or(None),
+        recheck_after_ms: o
+            .uint("recheckAfterMs", backoff::MAX_DELAY_LIMIT_MS)?
+            .unwrap_or(d.recheck_after_ms),
         split_by_channel: o.bool("splitByChannel")?.unwrap_or(false),
         payload: payload_options(o, now_ms)?,
     })
@@ -356,30 +516,60 @@ fn decision_json(d: &Decision, profile: Option<Profile>) -> Value {
     if d.action == Action::Submit {
         m.insert("payloads".into(), Value::Array(d.payloads.clone()));
     }
-    m.insert("conflicts".into(), Value::Array(d.conflicts.iter().map(job_json).collect()));
-    m.insert("freeWindows".into(), Value::Array(d.free_windows.iter().map(|w| window_json(*w)).collect()));
+    m.insert(
+        "conflicts".into(),
+        Value::Array(d.conflicts.iter().map(job_json).collect()),
+    );
+    m.insert(
+        "freeWindows".into(),
+        Value::Array(d.free_windows.iter().map(|w| window_json(*w)).collect()),
+    );
     if let Some(r) = d.recheck_after_ms {
         m.insert("recheckAfterMs".into(), json!(r));
     }
     if let Some(j) = &d.already_exported {
         m.insert("alreadyExported".into(), job_json(j));
     }
-    m.insert("errors".into(), Value::Array(d.errors.iter().map(error_json).collect()));
+    m.insert(
+        "errors".into(),
+        Value::Array(d.errors.iter().map(error_json).collect()),
+    );
     Value::Object(m)
 }
 
 // ---------------------------------------------------------------- operations
 
-fn decide_json(req: Option<&Value>, jobs: Option<&Value>, opts: Option<&Value>, now_ms: i64) -> Value {
+fn decide_json(
+    req: Option<&Value>,
+    jobs: Option<&Value>,
+    opts: Option<&Value>,
+    now_ms: i64,
+) -> Value {
     let parsed = (|| {
-        let o = one(Obj::optional(opts, "options", ErrorCode::InvalidArgument, "options"))?;
+        let o = one(Obj::optional(
+            opts,
+            "options",
+            ErrorCode::InvalidArgument,
+            "options",
+        ))?;
         let mut errors = Vec::new();
-        let options = o.only(&DECIDE_OPTION_KEYS).and_then(|_| decide_options(&o, now_ms)).map_err(|e| errors.push(e)).ok();
+        let options = o
+            .only(&DECIDE_OPTION_KEYS)
+            .and_then(|_| decide_options(&o, now_ms))
+            .map_err(|e| errors.push(e))
+            .ok();
         let ctx = context(&o).map_err(|e| errors.push(e)).ok();
-        let ctx = ctx.unwrap_or(Context { profile: Profile::EvaluationExports, zone: None });
-        let request = request_of(req, &ctx, true).map_err(|e| errors.extend(e)).ok();
+        let ctx = ctx.unwrap_or(Context {
+            profile: Profile::EvaluationExports,
+            zone: None,
+        });
+        let request = request_of(req, &ctx, true)
+            .map_err(|e| errors.extend(e))
+            .ok();
         let default_profile = request.as_ref().map_or(ctx.profile, |r| r.profile);
-        let jobs = jobs_of(jobs, "activeJobs", default_profile).map_err(|e| errors.extend(e)).ok();
+        let jobs = jobs_of(jobs, "activeJobs", default_profile)
+            .map_err(|e| errors.extend(e))
+            .ok();
         match (request, jobs, options) {
             (Some(r), Some(j), Some(o)) if errors.is_empty() => Ok((r, j, o)),
             _ => {
@@ -395,21 +585,57 @@ fn decide_json(req: Option<&Value>, jobs: Option<&Value>, opts: Option<&Value>, 
 }
 
 fn build_payload(req: Option<&Value>, opts: Option<&Value>, now_ms: i64) -> Outcome {
-    let o = one(Obj::optional(opts, "options", ErrorCode::InvalidArgument, "options"))?;
-    one(o.only(&["now", "profile", "timeZone", "maxRangeDays", "splitByChannel", "recordingAction", "integrationId", "actionDate"]))?;
+    let o = one(Obj::optional(
+        opts,
+        "options",
+        ErrorCode::InvalidArgument,
+        "options",
+    ))?;
+    one(o.only(&[
+        "now",
+        "profile",
+        "timeZone",
+        "maxRangeDays",
+        "splitByChannel",
+        "recordingAction",
+        "integrationId",
+        "actionDate",
+    ]))?;
     let ctx = one(context(&o))?;
     let request = request_of(req, &ctx, true)?;
     let max_days = one(u32_opt(&o, "maxRangeDays", 3660))?.unwrap_or(31);
-    one(decide::check_range_length(request.window, max_days, "request"))?;
+    one(decide::check_range_length(
+        request.window,
+        max_days,
+        "request",
+    ))?;
     let split = one(o.bool("splitByChannel"))?.unwrap_or(false);
     let popts = one(payload_options(&o, now_ms))?;
     let mut payloads = decide::payloads(&request, split, &popts);
-    Ok(if split { Value::Array(payloads) } else { payloads.pop().unwrap_or(Value::Null) })
+    Ok(if split {
+        Value::Array(payloads)
+    } else {
+        payloads.pop().unwrap_or(Value::Null)
+    })
 }
 
 fn plan_json(req: Option<&Value>, opts: Option<&Value>) -> Outcome {
-    let o = one(Obj::optional(opts, "options", ErrorCode::InvalidArgument, "options"))?;
-    one(o.only(&["profile", "timeZone", "granularity", "workers", "weekStart", "activeJobs", "touchingConflicts", "maxWindows"]))?;
+    let o = one(Obj::optional(
+        opts,
+        "options",
+        ErrorCode::InvalidArgument,
+        "options",
+    ))?;
+    one(o.only(&[
+        "profile",
+        "timeZone",
+        "granularity",
+        "workers",
+        "weekStart",
+        "activeJobs",
+        "touchingConflicts",
+        "maxWindows",
+    ]))?;
     let ctx = one(context(&o))?;
     let request = request_of(req, &ctx, false)?;
     let jobs = jobs_of(o.get("activeJobs"), "options.activeJobs", request.profile)?;
@@ -477,24 +703,60 @@ fn queue_json(q: &Queue) -> Value {
 
 fn queue_error(e: Error) -> Error {
     match e.code {
-        ErrorCode::InvalidArgument | ErrorCode::InvalidDate | ErrorCode::InvalidRange | ErrorCode::MissingTimeZone => {
-            Error { code: ErrorCode::InvalidQueue, ..e }
-        }
+        ErrorCode::InvalidArgument
+        | ErrorCode::InvalidDate
+        | ErrorCode::InvalidRange
+        | ErrorCode::MissingTimeZone => Error {
+            code: ErrorCode::InvalidQueue,
+            ..e
+        },
         _ => e,
     }
 }
 
 fn item_of(v: &Value, path: &str) -> Result<Item> {
     let o = Obj::new(v, path, ErrorCode::InvalidQueue, "a queue item")?;
-    o.only(&["seq", "key", "lockKey", "profile", "start", "end", "channels", "enqueuedAt", "notBefore", "attempts"])?;
-    let seq = o.uint("seq", u64::MAX)?.ok_or_else(|| Error::new(ErrorCode::InvalidQueue, o.field("seq"), "seq is missing"))?;
-    let profile = Profile::parse(o.str("profile")?.unwrap_or("evaluationExports"), &o.field("profile"))?;
+    o.only(&[
+        "seq",
+        "key",
+        "lockKey",
+        "profile",
+        "start",
+        "end",
+        "channels",
+        "enqueuedAt",
+        "notBefore",
+        "attempts",
+    ])?;
+    let seq = o
+        .uint("seq", u64::MAX)?
+        .ok_or_else(|| Error::new(ErrorCode::InvalidQueue, o.field("seq"), "seq is missing"))?;
+    let profile = Profile::parse(
+        o.str("profile")?.unwrap_or("evaluationExports"),
+        &o.field("profile"),
+    )?;
     let window = window_of(&o, None, false, ErrorCode::InvalidQueue).map_err(queue_error)?;
-    let channels = channels_of(&o, "channels")?.ok_or_else(|| Error::new(ErrorCode::NoChannels, o.field("channels"), "channels is missing"))?;
-    let enqueued_at = opt_instant(&o, "enqueuedAt").map_err(queue_error)?.unwrap_or(0);
+    let channels = channels_of(&o, "channels")?.ok_or_else(|| {
+        Error::new(
+            ErrorCode::NoChannels,
+            o.field("channels"),
+            "channels is missing",
+        )
+    })?;
+    let enqueued_at = opt_instant(&o, "enqueuedAt")
+        .map_err(queue_error)?
+        .unwrap_or(0);
     let not_before = opt_instant(&o, "notBefore").map_err(queue_error)?;
     let attempts = u32_opt(&o, "attempts", u32::MAX)?.unwrap_or(0);
-    let item = Item { seq, profile, window, channels, enqueued_at, not_before, attempts };
+    let item = Item {
+        seq,
+        profile,
+        window,
+        channels,
+        enqueued_at,
+        not_before,
+        attempts,
+    };
     for (key, want) in [("lockKey", item.lock_key()), ("key", item.key())] {
         if let Some(got) = o.str(key)? {
             if got != want {
@@ -506,12 +768,25 @@ fn item_of(v: &Value, path: &str) -> Result<Item> {
 }
 
 fn queue_of(v: Option<&Value>) -> Result<Queue> {
-    let Some(v) = v else { return Ok(Queue::default()) };
-    let o = Obj::new(v, "queue", ErrorCode::InvalidQueue, "the queue (null for an empty one)")?;
+    let Some(v) = v else {
+        return Ok(Queue::default());
+    };
+    let o = Obj::new(
+        v,
+        "queue",
+        ErrorCode::InvalidQueue,
+        "the queue (null for an empty one)",
+    )?;
     o.only(&["version", "nextSeq", "items"])?;
     match o.uint("version", u64::MAX)? {
         Some(QUEUE_VERSION) | None => {}
-        Some(other) => return Err(Error::new(ErrorCode::InvalidQueue, o.field("version"), format!("queue version {other} is not supported (this build reads version {QUEUE_VERSION})"))),
+        Some(other) => return Err(Error::new(
+            ErrorCode::InvalidQueue,
+            o.field("version"),
+            format!(
+                "queue version {other} is not supported (this build reads version {QUEUE_VERSION})"
+            ),
+        )),
     }
     let list = o.array("items")?.map(Vec::as_slice).unwrap_or(&[]);
     let mut items = Vec::with_capacity(list.len());
@@ -520,7 +795,11 @@ fn queue_of(v: Option<&Value>) -> Result<Queue> {
     for (i, v) in list.iter().enumerate() {
         let item = item_of(v, &format!("queue.items[{i}]"))?;
         if !seen.insert(item.seq) {
-            return Err(Error::new(ErrorCode::InvalidQueue, format!("queue.items[{i}].seq"), format!("seq {} appears twice", item.seq)));
+            return Err(Error::new(
+                ErrorCode::InvalidQueue,
+                format!("queue.items[{i}].seq"),
+                format!("seq {} appears twice", item.seq),
+            ));
         }
         max_seq = max_seq.max(Some(item.seq));
         items.push(item);
@@ -530,14 +809,35 @@ fn queue_of(v: Option<&Value>) -> Result<Queue> {
     Ok(Queue { items, next_seq })
 }
 
-fn enqueue_json(queue: Option<&Value>, req: Option<&Value>, opts: Option<&Value>, now_ms: i64) -> Outcome {
-    let o = one(Obj::optional(opts, "options", ErrorCode::InvalidArgument, "options"))?;
-    one(o.only(&["now", "profile", "timeZone", "notBefore", "attempts", "maxRangeDays"]))?;
+fn enqueue_json(
+    queue: Option<&Value>,
+    req: Option<&Value>,
+    opts: Option<&Value>,
+    now_ms: i64,
+) -> Outcome {
+    let o = one(Obj::optional(
+        opts,
+        "options",
+        ErrorCode::InvalidArgument,
+        "options",
+    ))?;
+    one(o.only(&[
+        "now",
+        "profile",
+        "timeZone",
+        "notBefore",
+        "attempts",
+        "maxRangeDays",
+    ]))?;
     let mut q = one(queue_of(queue))?;
     let ctx = one(context(&o))?;
     let request = request_of(req, &ctx, true)?;
     let max_days = one(u32_opt(&o, "maxRangeDays", 3660))?.unwrap_or(31);
-    one(decide::check_range_length(request.window, max_days, "request"))?;
+    one(decide::check_range_length(
+        request.window,
+        max_days,
+        "request",
+    ))?;
     let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
     let not_before = one(opt_instant(&o, "notBefore"))?;
     let attempts = one(u32_opt(&o, "attempts", u32::MAX))?.unwrap_or(0);
@@ -545,9 +845,28 @@ fn enqueue_json(queue: Option<&Value>, req: Option<&Value>, opts: Option<&Value>
     Ok(json!({ "queue": queue_json(&q), "added": added, "item": item_json(&item) }))
 }
 
-fn drain_json(queue: Option<&Value>, jobs: Option<&Value>, opts: Option<&Value>, now_ms: i64) -> Outcome {
-    let o = one(Obj::optional(opts, "options", ErrorCode::InvalidArgument, "options"))?;
-    one(o.only(&["now", "profile", "touchingConflicts", "maxActiveJobs", "splitByChannel", "recordingAction", "integrationId", "actionDate"]))?;
+fn drain_json(
+    queue: Option<&Value>,
+    jobs: Option<&Value>,
+    opts: Option<&Value>,
+    now_ms: i64,
+) -> Outcome {
+    let o = one(Obj::optional(
+        opts,
+        "options",
+        ErrorCode::InvalidArgument,
+        "options",
+    ))?;
+    one(o.only(&[
+        "now",
+        "profile",
+        "touchingConflicts",
+        "maxActiveJobs",
+        "splitByChannel",
+        "recordingAction",
+        "integrationId",
+        "actionDate",
+    ]))?;
     let q = one(queue_of(queue))?;
     let ctx = one(context(&o))?;
     let jobs = jobs_of(jobs, "activeJobs", ctx.profile)?;
@@ -565,10 +884,17 @@ fn drain_json(queue: Option<&Value>, jobs: Option<&Value>, opts: Option<&Value>,
         .submit
         .iter()
         .map(|i| {
-            let r = Request { window: i.window, channels: i.channels.clone(), profile: i.profile };
+            let r = Request {
+                window: i.window,
+                channels: i.channels.clone(),
+                profile: i.profile,
+            };
             let mut v = item_json(i);
             if let Some(m) = v.as_object_mut() {
-                m.insert("payloads".into(), Value::Array(decide::payloads(&r, split, &popts)));
+                m.insert(
+                    "payloads".into(),
+                    Value::Array(decide::payloads(&r, split, &popts)),
+                );
                 m.insert("endpoint".into(), endpoint_json(i.profile));
             }
             v
@@ -583,7 +909,9 @@ fn drain_json(queue: Option<&Value>, jobs: Option<&Value>, opts: Option<&Value>,
                 match reason {
                     WaitReason::NotBefore(t) => m.insert("notBefore".into(), json!(format_ms(*t))),
                     WaitReason::ActiveJobs(ids) => m.insert("blockedBy".into(), json!(ids)),
-                    WaitReason::OverlapsSubmitted(k) | WaitReason::EarlierItem(k) => m.insert("blockedBy".into(), json!([k])),
+                    WaitReason::OverlapsSubmitted(k) | WaitReason::EarlierItem(k) => {
+                        m.insert("blockedBy".into(), json!([k]))
+                    }
                     WaitReason::ConcurrencyLimit(n) => m.insert("maxActive".into(), json!(n)),
                 };
             }
@@ -595,7 +923,15 @@ fn drain_json(queue: Option<&Value>, jobs: Option<&Value>, opts: Option<&Value>,
 
 // ---- backoff
 
-const POLICY_KEYS: [&str; 7] = ["initialMs", "factor", "maxMs", "maxAttempts", "maxElapsedMs", "jitter", "seed"];
+const POLICY_KEYS: [&str; 7] = [
+    "initialMs",
+    "factor",
+    "maxMs",
+    "maxAttempts",
+    "maxElapsedMs",
+    "jitter",
+    "seed",
+];
 
 /// Reads a policy (`null` → defaults).
 fn policy_of(v: Option<&Value>, path: &str) -> Result<Policy> {
@@ -605,14 +941,30 @@ fn policy_of(v: Option<&Value>, path: &str) -> Result<Policy> {
     let limit = backoff::MAX_DELAY_LIMIT_MS;
     let seed = match o.get("seed") {
         None => None,
-        Some(Value::String(s)) => Some(s.parse::<u64>().map_err(|_| Error::new(ErrorCode::InvalidPolicy, o.field("seed"), "seed must be a whole number from 0 to 2^64-1"))?),
-        Some(v) => Some(whole_number(v, u64::MAX).ok_or_else(|| Error::new(ErrorCode::InvalidPolicy, o.field("seed"), format!("seed must be a whole number (or a string of digits), not {}", show(v))))?),
+        Some(Value::String(s)) => Some(s.parse::<u64>().map_err(|_| {
+            Error::new(
+                ErrorCode::InvalidPolicy,
+                o.field("seed"),
+                "seed must be a whole number from 0 to 2^64-1",
+            )
+        })?),
+        Some(v) => Some(whole_number(v, u64::MAX).ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidPolicy,
+                o.field("seed"),
+                format!(
+                    "seed must be a whole number (or a string of digits), not {}",
+                    show(v)
+                ),
+            )
+        })?),
     };
     let p = Policy {
         initial_ms: o.uint("initialMs", limit)?.unwrap_or(d.initial_ms),
         factor: o.number("factor")?.unwrap_or(d.factor),
         max_ms: o.uint("maxMs", limit)?.unwrap_or(d.max_ms),
-        max_attempts: u32_opt(&o, "maxAttempts", backoff::MAX_ATTEMPTS_LIMIT)?.unwrap_or(d.max_attempts),
+        max_attempts: u32_opt(&o, "maxAttempts", backoff::MAX_ATTEMPTS_LIMIT)?
+            .unwrap_or(d.max_attempts),
         max_elapsed_ms: o.uint("maxElapsedMs", u64::MAX >> 11)?,
         jitter: match o.str("jitter")? {
             Some(j) => Jitter::parse(j, &o.field("jitter"))?,
@@ -652,24 +1004,49 @@ fn header_value(v: &Value) -> Option<String> {
     }
 }
 
-fn next_retry_json(attempt: Option<&Value>, response: Option<&Value>, policy: Option<&Value>, opts: Option<&Value>, now_ms: i64) -> Outcome {
+fn next_retry_json(
+    attempt: Option<&Value>,
+    response: Option<&Value>,
+    policy: Option<&Value>,
+    opts: Option<&Value>,
+    now_ms: i64,
+) -> Outcome {
     let attempt = match attempt {
         Some(v) => whole_number(v, u64::MAX).filter(|a| *a >= 1).ok_or_else(|| {
             vec![Error::new(ErrorCode::InvalidArgument, "attempt", format!("attempt must be a whole number >= 1 (the attempt that just finished), not {}", show(v)))]
         })?,
         None => return Err(vec![Error::new(ErrorCode::InvalidArgument, "attempt", "attempt is missing")]),
     };
-    let r = one(Obj::optional(response, "response", ErrorCode::InvalidArgument, "response"))?;
+    let r = one(Obj::optional(
+        response,
+        "response",
+        ErrorCode::InvalidArgument,
+        "response",
+    ))?;
     one(r.only(&["status", "headers", "elapsedMs"]))?;
-    let status = one(r.uint("status", 599))?.ok_or_else(|| vec![Error::new(ErrorCode::InvalidArgument, "response.status", "response.status is missing (use 0 for a network error)")])?;
+    let status = one(r.uint("status", 599))?.ok_or_else(|| {
+        vec![Error::new(
+            ErrorCode::InvalidArgument,
+            "response.status",
+            "response.status is missing (use 0 for a network error)",
+        )]
+    })?;
     if (1..100).contains(&status) {
-        return Err(vec![Error::new(ErrorCode::InvalidArgument, "response.status", "status must be 0 (no response) or an HTTP status 100-599")]);
+        return Err(vec![Error::new(
+            ErrorCode::InvalidArgument,
+            "response.status",
+            "status must be 0 (no response) or an HTTP status 100-599",
+        )]);
     }
     let mut retry_after = None;
     let mut date = None;
     if let Some(h) = r.get("headers") {
         let Value::Object(map) = h else {
-            return Err(vec![Error::new(ErrorCode::InvalidArgument, "response.headers", format!("headers must be an object, not {}", type_name(h)))]);
+            return Err(vec![Error::new(
+                ErrorCode::InvalidArgument,
+                "response.headers",
+                format!("headers must be an object, not {}", type_name(h)),
+            )]);
         };
         for (k, v) in map {
             if k.eq_ignore_ascii_case("retry-after") {
@@ -686,7 +1063,12 @@ fn next_retry_json(attempt: Option<&Value>, response: Option<&Value>, policy: Op
         elapsed_ms: one(r.uint("elapsedMs", u64::MAX >> 11))?,
     };
     let p = one(policy_of(policy, "policy"))?;
-    let o = one(Obj::optional(opts, "options", ErrorCode::InvalidArgument, "options"))?;
+    let o = one(Obj::optional(
+        opts,
+        "options",
+        ErrorCode::InvalidArgument,
+        "options",
+    ))?;
     one(o.only(&["now"]))?;
     let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
     let v = backoff::next_retry(attempt, &response, &p, now);
@@ -698,7 +1080,10 @@ fn next_retry_json(attempt: Option<&Value>, response: Option<&Value>, policy: Op
         if let Some(ra) = v.retry_after_ms {
             m.insert("retryAfterMs".into(), json!(ra));
         }
-        if matches!(v.action, backoff::RetryAction::Retry | backoff::RetryAction::Recheck) {
+        if matches!(
+            v.action,
+            backoff::RetryAction::Retry | backoff::RetryAction::Recheck
+        ) {
             m.insert("nextAttempt".into(), json!(attempt.saturating_add(1)));
         }
     }

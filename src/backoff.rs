@@ -88,18 +88,36 @@ impl Default for Policy {
 impl Policy {
     /// Checks the fields' ranges; `field` is the policy's path.
     pub fn validate(&self, field: &str) -> Result<()> {
-        let bad = |f: &str, m: String| Err(Error::new(ErrorCode::InvalidPolicy, crate::error::join_path(field, f), m));
+        let bad = |f: &str, m: String| {
+            Err(Error::new(
+                ErrorCode::InvalidPolicy,
+                crate::error::join_path(field, f),
+                m,
+            ))
+        };
         if self.max_ms > MAX_DELAY_LIMIT_MS {
-            return bad("maxMs", format!("maxMs must be at most {MAX_DELAY_LIMIT_MS} (7 days)"));
+            return bad(
+                "maxMs",
+                format!("maxMs must be at most {MAX_DELAY_LIMIT_MS} (7 days)"),
+            );
         }
         if self.initial_ms > self.max_ms {
-            return bad("initialMs", format!("initialMs ({}) must not exceed maxMs ({})", self.initial_ms, self.max_ms));
+            return bad(
+                "initialMs",
+                format!(
+                    "initialMs ({}) must not exceed maxMs ({})",
+                    self.initial_ms, self.max_ms
+                ),
+            );
         }
         if !self.factor.is_finite() || !(1.0..=100.0).contains(&self.factor) {
             return bad("factor", "factor must be a number from 1 to 100".into());
         }
         if !(1..=MAX_ATTEMPTS_LIMIT).contains(&self.max_attempts) {
-            return bad("maxAttempts", format!("maxAttempts must be a whole number from 1 to {MAX_ATTEMPTS_LIMIT}"));
+            return bad(
+                "maxAttempts",
+                format!("maxAttempts must be a whole number from 1 to {MAX_ATTEMPTS_LIMIT}"),
+            );
         }
         Ok(())
     }
@@ -128,7 +146,10 @@ impl Policy {
                 for _ in 0..n.min(64) {
                     hi = hi.saturating_mul(3).min(self.max_ms);
                 }
-                (self.initial_ms.min(self.max_ms), hi.max(self.initial_ms.min(self.max_ms)))
+                (
+                    self.initial_ms.min(self.max_ms),
+                    hi.max(self.initial_ms.min(self.max_ms)),
+                )
             }
         }
     }
@@ -230,7 +251,13 @@ pub fn schedule(policy: &Policy) -> Vec<Step> {
         elapsed = next;
         let attempt = i as u32 + 1;
         let (min_ms, max_ms) = policy.delay_range(attempt);
-        out.push(Step { attempt, delay_ms: d, min_ms, max_ms, elapsed_ms: elapsed });
+        out.push(Step {
+            attempt,
+            delay_ms: d,
+            min_ms,
+            max_ms,
+            elapsed_ms: elapsed,
+        });
     }
     out
 }
@@ -308,15 +335,23 @@ pub fn parse_http_date(text: &str) -> Option<i64> {
     if !wd.ends_with(',') || *gmt != "GMT" {
         return None;
     }
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let m = MONTHS.iter().position(|x| x == mon)? as u32 + 1;
     let d: u32 = day.parse().ok()?;
     let y: i32 = year.parse().ok()?;
     let t: Vec<&str> = hms.split(':').collect();
-    let [h, mi, s] = t.as_slice() else { return None };
+    let [h, mi, s] = t.as_slice() else {
+        return None;
+    };
     let date = chrono::NaiveDate::from_ymd_opt(y, m, d)?;
     let time = chrono::NaiveTime::from_hms_opt(h.parse().ok()?, mi.parse().ok()?, s.parse().ok()?)?;
-    Some(chrono::NaiveDateTime::new(date, time).and_utc().timestamp_millis())
+    Some(
+        chrono::NaiveDateTime::new(date, time)
+            .and_utc()
+            .timestamp_millis(),
+    )
 }
 
 /// Classifies a response after failed-or-not attempt number `attempt` (1-based) and says
@@ -324,14 +359,28 @@ pub fn parse_http_date(text: &str) -> Option<i64> {
 /// response has no `Date` header.
 pub fn next_retry(attempt: u64, response: &Response, policy: &Policy, now_ms: i64) -> Verdict {
     let status = response.status;
-    let give_up = |reason: String| Verdict { action: RetryAction::GiveUp, delay_ms: None, reason, retry_after_ms: None };
+    let give_up = |reason: String| Verdict {
+        action: RetryAction::GiveUp,
+        delay_ms: None,
+        reason,
+        retry_after_ms: None,
+    };
     let action = match status {
         200..=299 => {
-            return Verdict { action: RetryAction::Done, delay_ms: Some(0), reason: format!("{status}: success"), retry_after_ms: None };
+            return Verdict {
+                action: RetryAction::Done,
+                delay_ms: Some(0),
+                reason: format!("{status}: success"),
+                retry_after_ms: None,
+            };
         }
         409 => RetryAction::Recheck,
         0 | 429 | 500 | 502 | 503 | 504 => RetryAction::Retry,
-        400..=499 => return give_up(format!("{status}: a client error is not retryable; fix the request")),
+        400..=499 => {
+            return give_up(format!(
+                "{status}: a client error is not retryable; fix the request"
+            ))
+        }
         _ => return give_up(format!("{status}: not a retryable status")),
     };
     if attempt >= u64::from(policy.max_attempts) {
@@ -346,10 +395,14 @@ pub fn next_retry(attempt: u64, response: &Response, policy: &Policy, now_ms: i6
         .as_deref()
         .and_then(parse_http_date)
         .unwrap_or(now_ms);
-    let retry_after_ms = response.retry_after.as_deref().and_then(|v| parse_retry_after(v, reference));
+    let retry_after_ms = response
+        .retry_after
+        .as_deref()
+        .and_then(|v| parse_retry_after(v, reference));
     let mut reason = match status {
         0 => "network error: transient".to_string(),
-        409 => "409: the date range is locked by an active job; decide again before resubmitting".to_string(),
+        409 => "409: the date range is locked by an active job; decide again before resubmitting"
+            .to_string(),
         429 => "429: rate limited".to_string(),
         s => format!("{s}: transient server error"),
     };
@@ -369,16 +422,21 @@ pub fn next_retry(attempt: u64, response: &Response, policy: &Policy, now_ms: i6
         }
     };
     if let Some(max) = policy.max_elapsed_ms {
-        let elapsed = response
-            .elapsed_ms
-            .unwrap_or_else(|| (1..n).fold(0u64, |acc, k| acc.saturating_add(policy.base_delay(k))));
+        let elapsed = response.elapsed_ms.unwrap_or_else(|| {
+            (1..n).fold(0u64, |acc, k| acc.saturating_add(policy.base_delay(k)))
+        });
         if elapsed.saturating_add(delay) > max {
             return give_up(format!(
                 "{status}: waiting {delay} ms more would exceed maxElapsedMs ({max} ms; {elapsed} ms spent)"
             ));
         }
     }
-    Verdict { action, delay_ms: Some(delay), reason, retry_after_ms }
+    Verdict {
+        action,
+        delay_ms: Some(delay),
+        reason,
+        retry_after_ms,
+    }
 }
 
 #[cfg(test)]
@@ -386,12 +444,18 @@ mod tests {
     use super::*;
 
     fn resp(status: u16) -> Response {
-        Response { status, ..Default::default() }
+        Response {
+            status,
+            ..Default::default()
+        }
     }
 
     #[test]
     fn default_schedule_is_5s_doubling_to_60s() {
-        let s: Vec<u64> = schedule(&Policy::default()).iter().map(|x| x.delay_ms).collect();
+        let s: Vec<u64> = schedule(&Policy::default())
+            .iter()
+            .map(|x| x.delay_ms)
+            .collect();
         assert_eq!(s, [5_000, 10_000, 20_000, 40_000, 60_000, 60_000, 60_000]);
     }
 
@@ -405,13 +469,20 @@ mod tests {
         assert_eq!(next_retry(1, &resp(400), &p, 0).action, RetryAction::GiveUp);
         assert_eq!(next_retry(1, &resp(501), &p, 0).action, RetryAction::GiveUp);
         assert_eq!(next_retry(8, &resp(503), &p, 0).action, RetryAction::GiveUp);
-        assert_eq!(next_retry(u64::MAX, &resp(429), &p, 0).action, RetryAction::GiveUp);
+        assert_eq!(
+            next_retry(u64::MAX, &resp(429), &p, 0).action,
+            RetryAction::GiveUp
+        );
     }
 
     #[test]
     fn retry_after_seconds_and_http_date() {
         let p = Policy::default();
-        let r = Response { status: 429, retry_after: Some("120".into()), ..Default::default() };
+        let r = Response {
+            status: 429,
+            retry_after: Some("120".into()),
+            ..Default::default()
+        };
         let v = next_retry(1, &r, &p, 0);
         assert_eq!(v.delay_ms, Some(120_000));
         assert!(v.reason.contains("exceeds maxMs"));
@@ -422,7 +493,11 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(next_retry(1, &r, &p, 0).delay_ms, Some(30_000));
-        let r = Response { status: 429, retry_after: Some("soon".into()), ..Default::default() };
+        let r = Response {
+            status: 429,
+            retry_after: Some("soon".into()),
+            ..Default::default()
+        };
         let v = next_retry(1, &r, &p, 0);
         assert_eq!(v.delay_ms, Some(5_000));
         assert!(v.reason.contains("malformed"));
@@ -431,27 +506,52 @@ mod tests {
     #[test]
     fn seeded_jitter_is_deterministic_and_bounded() {
         for jitter in [Jitter::Full, Jitter::Equal, Jitter::Decorrelated] {
-            let p = Policy { jitter, seed: Some(42), ..Default::default() };
+            let p = Policy {
+                jitter,
+                seed: Some(42),
+                ..Default::default()
+            };
             let a = schedule(&p);
             assert_eq!(a, schedule(&p));
             for s in a {
-                assert!(s.min_ms <= s.delay_ms && s.delay_ms <= s.max_ms && s.max_ms <= p.max_ms, "{jitter:?} {s:?}");
+                assert!(
+                    s.min_ms <= s.delay_ms && s.delay_ms <= s.max_ms && s.max_ms <= p.max_ms,
+                    "{jitter:?} {s:?}"
+                );
             }
         }
     }
 
     #[test]
     fn max_elapsed_gives_up() {
-        let p = Policy { max_elapsed_ms: Some(20_000), ..Default::default() };
+        let p = Policy {
+            max_elapsed_ms: Some(20_000),
+            ..Default::default()
+        };
         assert_eq!(schedule(&p).len(), 2); // 5 s + 10 s; the next 20 s would exceed
         assert_eq!(next_retry(3, &resp(503), &p, 0).action, RetryAction::GiveUp);
     }
 
     #[test]
     fn validation() {
-        assert!(Policy { factor: f64::NAN, ..Default::default() }.validate("policy").is_err());
-        assert!(Policy { initial_ms: 70_000, ..Default::default() }.validate("policy").is_err());
-        assert!(Policy { max_attempts: 0, ..Default::default() }.validate("policy").is_err());
+        assert!(Policy {
+            factor: f64::NAN,
+            ..Default::default()
+        }
+        .validate("policy")
+        .is_err());
+        assert!(Policy {
+            initial_ms: 70_000,
+            ..Default::default()
+        }
+        .validate("policy")
+        .is_err());
+        assert!(Policy {
+            max_attempts: 0,
+            ..Default::default()
+        }
+        .validate("policy")
+        .is_err());
         assert!(Policy::default().validate("policy").is_ok());
     }
 }

@@ -137,10 +137,11 @@ pub fn check_range_length(window: Window, max_range_days: u32, field: &str) -> R
             ErrorCode::RangeTooLong,
             field,
             format!(
-                "the range {} is {:.1} days long; the maximum is {max_range_days} days \
+                "the range {} is {}.{} days long; the maximum is {max_range_days} days \
                  (split it with plan(), or raise maxRangeDays)",
                 window.lock_key(),
-                window.len_ms() as f64 / DAY_MS as f64
+                window.len_ms() / DAY_MS,
+                window.len_ms() % DAY_MS * 10 / DAY_MS
             ),
         ));
     }
@@ -160,21 +161,23 @@ pub fn payloads(request: &Request, split_by_channel: bool, opts: &PayloadOptions
             })
             .collect()
     } else {
-        vec![request.profile.payload(request.window, &request.channels, opts)]
+        vec![request
+            .profile
+            .payload(request.window, &request.channels, opts)]
     }
 }
 
 /// The active jobs of `request`'s profile that block it under the profile's lock rule.
 /// For a range lock these are the overlapping jobs; for a concurrency limit, all active
 /// jobs once the limit is reached (none before).
-pub fn blocking_jobs<'a>(
+pub fn blocking_jobs(
     window: Window,
     profile: Profile,
-    jobs: &'a [Job],
+    jobs: &[Job],
     touching: bool,
     max_active: Option<u32>,
     extra_active: usize,
-) -> Vec<&'a Job> {
+) -> Vec<&Job> {
     let active = jobs.iter().filter(|j| j.active && j.profile == profile);
     match profile.lock_rule(max_active) {
         LockRule::RangeOverlap => active
@@ -263,7 +266,10 @@ mod tests {
     fn job(id: &str, s: i64, e: i64, status: &str, active: bool) -> Job {
         Job {
             id: id.into(),
-            window: Window { start: s * HOUR_MS, end: e * HOUR_MS },
+            window: Window {
+                start: s * HOUR_MS,
+                end: e * HOUR_MS,
+            },
             status: status.into(),
             active,
             channels: Some(vec!["sms".into()]),
@@ -273,7 +279,10 @@ mod tests {
 
     fn req(s: i64, e: i64) -> Request {
         Request {
-            window: Window { start: s * HOUR_MS, end: e * HOUR_MS },
+            window: Window {
+                start: s * HOUR_MS,
+                end: e * HOUR_MS,
+            },
             channels: vec!["sms".into()],
             profile: Profile::EvaluationExports,
         }
@@ -281,22 +290,41 @@ mod tests {
 
     #[test]
     fn free_range_submits_with_payload_and_lock_key() {
-        let d = decide(&req(0, 24), &[job("a", 24, 48, "IN_PROGRESS", true)], &DecideOptions::default());
+        let d = decide(
+            &req(0, 24),
+            &[job("a", 24, 48, "IN_PROGRESS", true)],
+            &DecideOptions::default(),
+        );
         assert_eq!(d.action, Action::Submit);
-        assert_eq!(d.lock_key.as_deref(), Some("1970-01-01T00:00:00.000Z/1970-01-02T00:00:00.000Z"));
+        assert_eq!(
+            d.lock_key.as_deref(),
+            Some("1970-01-01T00:00:00.000Z/1970-01-02T00:00:00.000Z")
+        );
         assert_eq!(d.payloads.len(), 1);
     }
 
     #[test]
     fn overlap_queues_with_free_windows() {
-        let jobs = [job("a", 10, 20, "IN_PROGRESS", true), job("b", 0, 30, "FAILED", false)];
+        let jobs = [
+            job("a", 10, 20, "IN_PROGRESS", true),
+            job("b", 0, 30, "FAILED", false),
+        ];
         let d = decide(&req(0, 24), &jobs, &DecideOptions::default());
         assert_eq!(d.action, Action::Queue);
         assert_eq!(d.conflicts.len(), 1);
         assert_eq!(d.conflicts[0].id, "a");
         assert_eq!(
             d.free_windows,
-            vec![Window { start: 0, end: 10 * HOUR_MS }, Window { start: 20 * HOUR_MS, end: 24 * HOUR_MS }]
+            vec![
+                Window {
+                    start: 0,
+                    end: 10 * HOUR_MS
+                },
+                Window {
+                    start: 20 * HOUR_MS,
+                    end: 24 * HOUR_MS
+                }
+            ]
         );
         assert_eq!(d.recheck_after_ms, Some(5000));
     }
@@ -304,16 +332,32 @@ mod tests {
     #[test]
     fn touching_only_conflicts_when_asked() {
         let jobs = [job("a", 24, 48, "QUEUED", true)];
-        assert_eq!(decide(&req(0, 24), &jobs, &DecideOptions::default()).action, Action::Submit);
-        let opts = DecideOptions { touching_conflicts: true, ..Default::default() };
+        assert_eq!(
+            decide(&req(0, 24), &jobs, &DecideOptions::default()).action,
+            Action::Submit
+        );
+        let opts = DecideOptions {
+            touching_conflicts: true,
+            ..Default::default()
+        };
         let d = decide(&req(0, 24), &jobs, &opts);
         assert_eq!(d.action, Action::Queue);
-        assert_eq!(d.free_windows, vec![Window { start: 0, end: 24 * HOUR_MS - 1 }]);
+        assert_eq!(
+            d.free_windows,
+            vec![Window {
+                start: 0,
+                end: 24 * HOUR_MS - 1
+            }]
+        );
     }
 
     #[test]
     fn completed_same_range_is_reported() {
-        let d = decide(&req(0, 24), &[job("done", 0, 24, "COMPLETED", false)], &DecideOptions::default());
+        let d = decide(
+            &req(0, 24),
+            &[job("done", 0, 24, "COMPLETED", false)],
+            &DecideOptions::default(),
+        );
         assert_eq!(d.action, Action::Submit);
         assert_eq!(d.already_exported.map(|j| j.id), Some("done".to_string()));
     }
@@ -329,7 +373,11 @@ mod tests {
     fn concurrency_limit_for_recording_jobs() {
         let mut r = req(0, 24);
         r.profile = Profile::RecordingJobs;
-        let mk = |id: &str| Job { profile: Profile::RecordingJobs, status: "PENDING".into(), ..job(id, 100, 200, "", true) };
+        let mk = |id: &str| Job {
+            profile: Profile::RecordingJobs,
+            status: "PENDING".into(),
+            ..job(id, 100, 200, "", true)
+        };
         let d = decide(&r, &[mk("a")], &DecideOptions::default());
         assert_eq!(d.action, Action::Submit);
         let d = decide(&r, &[mk("a"), mk("b")], &DecideOptions::default());

@@ -31,19 +31,36 @@ impl<'a> Obj<'a> {
     /// Reads `v` as an object; `what` describes it in the error.
     pub fn new(v: &'a Value, path: &str, code: ErrorCode, what: &str) -> Result<Obj<'a>> {
         match v {
-            Value::Object(map) => Ok(Obj { map, path: path.to_string(), code }),
-            other => Err(Error::new(code, path, format!("{what} must be an object, not {}", type_name(other)))),
+            Value::Object(map) => Ok(Obj {
+                map,
+                path: path.to_string(),
+                code,
+            }),
+            other => Err(Error::new(
+                code,
+                path,
+                format!("{what} must be an object, not {}", type_name(other)),
+            )),
         }
     }
 
     /// An empty object, for omitted options.
     pub fn empty(path: &str, code: ErrorCode) -> Obj<'static> {
         static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
-        Obj { map: EMPTY.get_or_init(Map::new), path: path.to_string(), code }
+        Obj {
+            map: EMPTY.get_or_init(Map::new),
+            path: path.to_string(),
+            code,
+        }
     }
 
     /// Reads an optional object argument: absent or `null` gives an empty object.
-    pub fn optional(v: Option<&'a Value>, path: &str, code: ErrorCode, what: &str) -> Result<Obj<'a>> {
+    pub fn optional(
+        v: Option<&'a Value>,
+        path: &str,
+        code: ErrorCode,
+        what: &str,
+    ) -> Result<Obj<'a>> {
         match v {
             None | Some(Value::Null) => Ok(Obj::empty(path, code)),
             Some(v) => Obj::new(v, path, code, what),
@@ -66,7 +83,11 @@ impl<'a> Obj<'a> {
     }
 
     fn wrong(&self, key: &str, want: &str, got: &Value, code: ErrorCode) -> Error {
-        Error::new(code, self.field(key), format!("{key} must be {want}, not {}", type_name(got)))
+        Error::new(
+            code,
+            self.field(key),
+            format!("{key} must be {want}, not {}", type_name(got)),
+        )
     }
 
     /// Rejects keys outside `allowed`, to catch typos such as `timezone` for `timeZone`.
@@ -77,7 +98,10 @@ impl<'a> Obj<'a> {
                 return Err(Error::new(
                     self.code,
                     self.field(&shown),
-                    format!("unknown field {shown:?}; expected one of: {}", allowed.join(", ")),
+                    format!(
+                        "unknown field {shown:?}; expected one of: {}",
+                        allowed.join(", ")
+                    ),
                 ));
             }
         }
@@ -111,9 +135,16 @@ impl<'a> Obj<'a> {
     pub fn uint(&self, key: &str, max: u64) -> Result<Option<u64>> {
         match self.get(key) {
             None => Ok(None),
-            Some(v) => whole_number(v, max)
-                .map(Some)
-                .ok_or_else(|| Error::new(self.code, self.field(key), format!("{key} must be a whole number from 0 to {max}, not {}", show(v)))),
+            Some(v) => whole_number(v, max).map(Some).ok_or_else(|| {
+                Error::new(
+                    self.code,
+                    self.field(key),
+                    format!(
+                        "{key} must be a whole number from 0 to {max}, not {}",
+                        show(v)
+                    ),
+                )
+            }),
         }
     }
 
@@ -121,12 +152,23 @@ impl<'a> Obj<'a> {
     pub fn number(&self, key: &str) -> Result<Option<f64>> {
         match self.get(key) {
             None => Ok(None),
-            Some(Value::Number(n)) => n
-                .as_f64()
-                .filter(|f| f.is_finite())
-                .map(Some)
-                .ok_or_else(|| Error::new(self.code, self.field(key), format!("{key} must be a finite number"))),
-            Some(v) => Err(Error::new(self.code, self.field(key), format!("{key} must be a finite number, not {}", show(v)))),
+            Some(Value::Number(n)) => {
+                n.as_f64()
+                    .filter(|f| f.is_finite())
+                    .map(Some)
+                    .ok_or_else(|| {
+                        Error::new(
+                            self.code,
+                            self.field(key),
+                            format!("{key} must be a finite number"),
+                        )
+                    })
+            }
+            Some(v) => Err(Error::new(
+                self.code,
+                self.field(key),
+                format!("{key} must be a finite number, not {}", show(v)),
+            )),
         }
     }
 

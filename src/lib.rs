@@ -35,6 +35,6 @@ pub mod time;
 pub mod zone;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use error::{Error, ErrorCode, Result};

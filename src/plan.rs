@@ -165,7 +165,11 @@ pub fn plan(range: Window, jobs: &[Job], opts: &PlanOptions) -> Result<Vec<Plann
             crate::profile::LockRule::MaxActive(_) => Vec::new(),
         };
         let worker = (out.len() % opts.workers as usize) as u32;
-        out.push(PlannedWindow { window, worker, blocked_by });
+        out.push(PlannedWindow {
+            window,
+            worker,
+            blocked_by,
+        });
         start = end;
     }
     Ok(out)
@@ -179,15 +183,32 @@ mod tests {
 
     fn london_range(a: &str, b: &str) -> (Window, Zone) {
         let z = Zone::lookup("Europe/London", "tz").unwrap();
-        let w = Window::new(parse_in(a, Some(z), "s").unwrap(), parse_in(b, Some(z), "e").unwrap(), "r").unwrap();
+        let w = Window::new(
+            parse_in(a, Some(z), "s").unwrap(),
+            parse_in(b, Some(z), "e").unwrap(),
+            "r",
+        )
+        .unwrap();
         (w, z)
     }
 
     #[test]
     fn london_days_across_both_dst_changes() {
-        for (a, b, want) in [("2026-03-28", "2026-03-31", [24, 23, 24]), ("2026-10-24", "2026-10-27", [24, 25, 24])] {
+        for (a, b, want) in [
+            ("2026-03-28", "2026-03-31", [24, 23, 24]),
+            ("2026-10-24", "2026-10-27", [24, 25, 24]),
+        ] {
             let (w, z) = london_range(a, b);
-            let p = plan(w, &[], &PlanOptions { zone: z, workers: 2, ..Default::default() }).unwrap();
+            let p = plan(
+                w,
+                &[],
+                &PlanOptions {
+                    zone: z,
+                    workers: 2,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
             let lens: Vec<i64> = p.iter().map(|x| x.window.len_ms() / HOUR_MS).collect();
             assert_eq!(lens, want);
             assert_eq!(p.iter().map(|x| x.worker).collect::<Vec<_>>(), [0, 1, 0]);
@@ -197,7 +218,16 @@ mod tests {
     #[test]
     fn partial_edges_and_weeks() {
         let (w, z) = london_range("2026-11-04T12:00", "2026-11-20");
-        let p = plan(w, &[], &PlanOptions { zone: z, granularity: Granularity::Week(Weekday::Mon), ..Default::default() }).unwrap();
+        let p = plan(
+            w,
+            &[],
+            &PlanOptions {
+                zone: z,
+                granularity: Granularity::Week(Weekday::Mon),
+                ..Default::default()
+            },
+        )
+        .unwrap();
         let got: Vec<String> = p.iter().map(|x| x.window.lock_key()).collect();
         assert_eq!(
             got,
@@ -214,13 +244,24 @@ mod tests {
         let (w, z) = london_range("2026-11-01", "2026-11-04");
         let job = Job {
             id: "j1".into(),
-            window: Window { start: w.start + 30 * HOUR_MS, end: w.start + 31 * HOUR_MS },
+            window: Window {
+                start: w.start + 30 * HOUR_MS,
+                end: w.start + 31 * HOUR_MS,
+            },
             status: "IN_PROGRESS".into(),
             active: true,
             channels: None,
             profile: Profile::EvaluationExports,
         };
-        let p = plan(w, &[job], &PlanOptions { zone: z, ..Default::default() }).unwrap();
+        let p = plan(
+            w,
+            &[job],
+            &PlanOptions {
+                zone: z,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         let blocked: Vec<bool> = p.iter().map(|x| !x.blocked_by.is_empty()).collect();
         assert_eq!(blocked, [false, true, false]);
         assert_eq!(format_ms(p[1].window.start), "2026-11-02T00:00:00.000Z");
@@ -229,7 +270,16 @@ mod tests {
     #[test]
     fn too_many_windows_is_an_error() {
         let (w, z) = london_range("2020-01-01", "2026-01-01");
-        let e = plan(w, &[], &PlanOptions { zone: z, granularity: Granularity::Hour, ..Default::default() }).unwrap_err();
+        let e = plan(
+            w,
+            &[],
+            &PlanOptions {
+                zone: z,
+                granularity: Granularity::Hour,
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
         assert_eq!(e.code, ErrorCode::RangeTooLong);
     }
 }

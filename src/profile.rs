@@ -295,23 +295,47 @@ mod tests {
     #[test]
     fn statuses_classify() {
         let p = Profile::EvaluationExports;
-        assert_eq!(p.classify_status("in-progress", "s").unwrap(), ("IN_PROGRESS".into(), true));
-        assert_eq!(p.classify_status("Completed", "s").unwrap(), ("COMPLETED".into(), false));
-        assert_eq!(p.classify_status("PENDING", "s").unwrap_err().code, ErrorCode::UnknownStatus);
+        assert_eq!(
+            p.classify_status("in-progress", "s").unwrap(),
+            ("IN_PROGRESS".into(), true)
+        );
+        assert_eq!(
+            p.classify_status("Completed", "s").unwrap(),
+            ("COMPLETED".into(), false)
+        );
+        assert_eq!(
+            p.classify_status("PENDING", "s").unwrap_err().code,
+            ErrorCode::UnknownStatus
+        );
     }
 
     #[test]
     fn payload_shapes() {
-        let w = Window { start: 0, end: 86_400_000 };
+        let w = Window {
+            start: 0,
+            end: 86_400_000,
+        };
         let ch = vec!["sms".to_string(), "voice".to_string()];
-        let o = PayloadOptions { now: 0, ..Default::default() };
+        let o = PayloadOptions {
+            now: 0,
+            ..Default::default()
+        };
         let e = Profile::EvaluationExports.payload(w, &ch, &o);
         assert_eq!(e["start_date"], "1970-01-01T00:00:00.000Z");
         assert_eq!(e["filter"]["channel"], json!(["sms", "voice"]));
         let c = Profile::ConversationDetailsJobs.payload(w, &ch, &o);
-        assert_eq!(c["interval"], "1970-01-01T00:00:00.000Z/1970-01-02T00:00:00.000Z");
-        assert_eq!(c["segmentFilters"][0]["predicates"][0]["dimension"], "messageType");
-        assert_eq!(c["segmentFilters"][0]["predicates"][1]["dimension"], "mediaType");
+        assert_eq!(
+            c["interval"],
+            "1970-01-01T00:00:00.000Z/1970-01-02T00:00:00.000Z"
+        );
+        assert_eq!(
+            c["segmentFilters"][0]["predicates"][0]["dimension"],
+            "messageType"
+        );
+        assert_eq!(
+            c["segmentFilters"][0]["predicates"][1]["dimension"],
+            "mediaType"
+        );
         let r = Profile::RecordingJobs.payload(w, &ch, &o);
         assert_eq!(r["action"], "EXPORT");
         assert!(r.get("integrationId").is_none());

@@ -41,7 +41,12 @@ impl Item {
 
     /// The deduplication key: `profile|lockKey|channels`.
     pub fn key(&self) -> String {
-        format!("{}|{}|{}", self.profile.name(), self.lock_key(), self.channels.join(","))
+        format!(
+            "{}|{}|{}",
+            self.profile.name(),
+            self.lock_key(),
+            self.channels.join(",")
+        )
     }
 }
 
@@ -107,7 +112,13 @@ pub struct Drained {
 impl Queue {
     /// Adds a request unless an item with the same key is queued. Returns whether it was
     /// added, and the queued item (the existing one for a duplicate).
-    pub fn enqueue(&mut self, request: &Request, now: i64, not_before: Option<i64>, attempts: u32) -> (bool, Item) {
+    pub fn enqueue(
+        &mut self,
+        request: &Request,
+        now: i64,
+        not_before: Option<i64>,
+        attempts: u32,
+    ) -> (bool, Item) {
         let item = Item {
             seq: self.next_seq,
             profile: request.profile,
@@ -139,10 +150,17 @@ impl Queue {
             } else {
                 match item.profile.lock_rule(opts.max_active_jobs) {
                     LockRule::RangeOverlap => {
-                        let blockers = blocking_jobs(item.window, item.profile, jobs, touching, None, 0);
+                        let blockers =
+                            blocking_jobs(item.window, item.profile, jobs, touching, None, 0);
                         if !blockers.is_empty() {
-                            Some(WaitReason::ActiveJobs(blockers.iter().map(|j| j.id.clone()).collect()))
-                        } else if let Some(o) = submit.iter().filter(same).find(|o| o.window.conflicts_with(&item.window, touching)) {
+                            Some(WaitReason::ActiveJobs(
+                                blockers.iter().map(|j| j.id.clone()).collect(),
+                            ))
+                        } else if let Some(o) = submit
+                            .iter()
+                            .filter(same)
+                            .find(|o| o.window.conflicts_with(&item.window, touching))
+                        {
                             Some(WaitReason::OverlapsSubmitted(o.key()))
                         } else {
                             waiting_items
@@ -154,7 +172,14 @@ impl Queue {
                     }
                     LockRule::MaxActive(n) => {
                         let taken = submit.iter().filter(same).count();
-                        let blockers = blocking_jobs(item.window, item.profile, jobs, touching, opts.max_active_jobs, taken);
+                        let blockers = blocking_jobs(
+                            item.window,
+                            item.profile,
+                            jobs,
+                            touching,
+                            opts.max_active_jobs,
+                            taken,
+                        );
                         if !blockers.is_empty() || taken >= n as usize {
                             Some(WaitReason::ConcurrencyLimit(n))
                         } else {
@@ -173,7 +198,10 @@ impl Queue {
         }
         Drained {
             submit,
-            queue: Queue { items: waiting_items, next_seq: self.next_seq },
+            queue: Queue {
+                items: waiting_items,
+                next_seq: self.next_seq,
+            },
             waiting,
         }
     }
@@ -186,7 +214,10 @@ mod tests {
 
     fn req(s: i64, e: i64) -> Request {
         Request {
-            window: Window { start: s * HOUR_MS, end: e * HOUR_MS },
+            window: Window {
+                start: s * HOUR_MS,
+                end: e * HOUR_MS,
+            },
             channels: vec!["sms".into()],
             profile: Profile::EvaluationExports,
         }
@@ -195,7 +226,10 @@ mod tests {
     fn job(s: i64, e: i64) -> Job {
         Job {
             id: "j".into(),
-            window: Window { start: s * HOUR_MS, end: e * HOUR_MS },
+            window: Window {
+                start: s * HOUR_MS,
+                end: e * HOUR_MS,
+            },
             status: "IN_PROGRESS".into(),
             active: true,
             channels: None,
@@ -225,7 +259,15 @@ mod tests {
         assert_eq!(d.submit.len(), 1);
         assert_eq!(d.submit[0].window.start, 20 * HOUR_MS);
         let codes: Vec<&str> = d.waiting.iter().map(|w| w.1.code()).collect();
-        assert_eq!(codes, ["activeJobs", "earlierItem", "overlapsSubmitted", "notBefore"]);
+        assert_eq!(
+            codes,
+            [
+                "activeJobs",
+                "earlierItem",
+                "overlapsSubmitted",
+                "notBefore"
+            ]
+        );
         assert_eq!(d.queue.items.len() + d.submit.len(), q.items.len());
     }
 

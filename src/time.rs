@@ -90,10 +90,17 @@ impl Cursor<'_> {
 /// `field` names the input in errors.
 pub fn parse(text: &str, field: &str) -> Result<Parsed> {
     if text.len() > 64 {
-        return Err(invalid(field, &text[..text.floor_char_boundary_compat(40)], "text too long"));
+        return Err(invalid(
+            field,
+            &text[..text.floor_char_boundary_compat(40)],
+            "text too long",
+        ));
     }
     let t = text.trim();
-    let mut c = Cursor { b: t.as_bytes(), i: 0 };
+    let mut c = Cursor {
+        b: t.as_bytes(),
+        i: 0,
+    };
     let (Some(y), true, Some(mo), true, Some(d)) = (
         c.digits(4),
         c.eat(b'-'),
@@ -104,7 +111,11 @@ pub fn parse(text: &str, field: &str) -> Result<Parsed> {
         return Err(invalid(field, text, "malformed date (want YYYY-MM-DD)"));
     };
     if !(1..=12).contains(&mo) {
-        return Err(invalid(field, text, &format!("month {mo} is out of range 01-12")));
+        return Err(invalid(
+            field,
+            text,
+            &format!("month {mo} is out of range 01-12"),
+        ));
     }
     let Some(date) = NaiveDate::from_ymd_opt(y as i32, mo, d) else {
         return Err(invalid(
@@ -123,7 +134,11 @@ pub fn parse(text: &str, field: &str) -> Result<Parsed> {
         return Err(invalid(field, text, "expected 'T' between date and time"));
     }
     let (Some(h), true, Some(mi)) = (c.digits(2), c.eat(b':'), c.digits(2)) else {
-        return Err(invalid(field, text, "malformed time (want HH:MM or HH:MM:SS)"));
+        return Err(invalid(
+            field,
+            text,
+            "malformed time (want HH:MM or HH:MM:SS)",
+        ));
     };
     let mut s = 0;
     let mut ms = 0;
@@ -145,13 +160,25 @@ pub fn parse(text: &str, field: &str) -> Result<Parsed> {
         }
     }
     if h > 23 {
-        return Err(invalid(field, text, &format!("hour {h} is out of range 00-23")));
+        return Err(invalid(
+            field,
+            text,
+            &format!("hour {h} is out of range 00-23"),
+        ));
     }
     if mi > 59 {
-        return Err(invalid(field, text, &format!("minute {mi} is out of range 00-59")));
+        return Err(invalid(
+            field,
+            text,
+            &format!("minute {mi} is out of range 00-59"),
+        ));
     }
     if s > 59 {
-        return Err(invalid(field, text, &format!("second {s} is out of range 00-59 (leap seconds are not accepted)")));
+        return Err(invalid(
+            field,
+            text,
+            &format!("second {s} is out of range 00-59 (leap seconds are not accepted)"),
+        ));
     }
     let Some(time) = NaiveTime::from_hms_milli_opt(h, mi, s, ms) else {
         return Err(invalid(field, text, "time out of range"));
@@ -241,6 +268,19 @@ pub fn format_ms(ms: i64) -> String {
         n.nanosecond() / 1_000_000
     );
     s
+}
+
+/// Formats a local date-time as `YYYY-MM-DDTHH:MM:SS` (for messages).
+pub fn format_local(n: NaiveDateTime) -> String {
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        n.year(),
+        n.month(),
+        n.day(),
+        n.hour(),
+        n.minute(),
+        n.second()
+    )
 }
 
 /// A half-open UTC window `[start, end)` in epoch milliseconds, with `start < end`.
@@ -351,7 +391,10 @@ mod tests {
 
     #[test]
     fn classifies_local_values() {
-        assert!(matches!(parse("2026-11-02", "x").unwrap(), Parsed::LocalDate(_)));
+        assert!(matches!(
+            parse("2026-11-02", "x").unwrap(),
+            Parsed::LocalDate(_)
+        ));
         assert!(matches!(
             parse("2026-11-02T08:00", "x").unwrap(),
             Parsed::LocalDateTime(_)
@@ -404,7 +447,14 @@ mod tests {
         assert!(Window::new(5, 5, "r").is_err());
         assert_eq!(
             Window::new(0, 100, "").unwrap().minus(
-                &[Window { start: 10, end: 20 }, Window { start: 15, end: 30 }, Window { start: 90, end: 200 }],
+                &[
+                    Window { start: 10, end: 20 },
+                    Window { start: 15, end: 30 },
+                    Window {
+                        start: 90,
+                        end: 200
+                    }
+                ],
                 0
             ),
             vec![Window { start: 0, end: 10 }, Window { start: 30, end: 90 }]

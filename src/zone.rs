@@ -11,7 +11,7 @@
 //! to the **earlier** instant, as `jiff`'s and Temporal's "compatible" rule does.
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::time::{Parsed, DAY_MS, HOUR_MS, MAX_MS, MIN_MS, MINUTE_MS};
+use crate::time::{Parsed, DAY_MS, HOUR_MS, MAX_MS, MINUTE_MS, MIN_MS};
 use chrono::{LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone};
 use chrono_tz::Tz;
 
@@ -61,7 +61,12 @@ impl Zone {
     /// UTC offset in milliseconds at instant `ms`.
     pub fn offset_ms(&self, ms: i64) -> i64 {
         let utc = naive_utc(ms);
-        i64::from(self.0.offset_from_utc_datetime(&utc).fix().local_minus_utc()) * 1000
+        i64::from(
+            self.0
+                .offset_from_utc_datetime(&utc)
+                .fix()
+                .local_minus_utc(),
+        ) * 1000
     }
 
     /// Local wall-clock time at instant `ms`.
@@ -79,7 +84,7 @@ impl Zone {
                 field,
                 format!(
                     "{} does not exist in {} (the clocks skip it for DST); pick a time outside the gap",
-                    local.format("%Y-%m-%dT%H:%M:%S"),
+                    crate::time::format_local(local),
                     self.name()
                 ),
             )),
@@ -188,7 +193,10 @@ mod tests {
 
     #[test]
     fn lookup_is_case_insensitive_and_errors_clearly() {
-        assert_eq!(Zone::lookup("europe/LONDON", "tz").unwrap().name(), "Europe/London");
+        assert_eq!(
+            Zone::lookup("europe/LONDON", "tz").unwrap().name(),
+            "Europe/London"
+        );
         let e = Zone::lookup("Mars/Olympus", "request.timeZone").unwrap_err();
         assert_eq!(e.code, ErrorCode::UnknownTimeZone);
         assert_eq!(e.field, "request.timeZone");
@@ -212,7 +220,10 @@ mod tests {
     fn hour_boundaries_follow_the_wall_clock() {
         let z = Zone::lookup("Asia/Kolkata", "tz").unwrap();
         let t = parse_in("2026-01-01T00:00:00Z", None, "x").unwrap();
-        assert_eq!(format_ms(z.next_hour_boundary(t)), "2026-01-01T00:30:00.000Z");
+        assert_eq!(
+            format_ms(z.next_hour_boundary(t)),
+            "2026-01-01T00:30:00.000Z"
+        );
         let l = london();
         // Autumn fold: local 01:00 occurs at 00:00Z (BST) and 01:00Z (GMT).
         let t = parse_in("2026-10-24T23:00:00Z", None, "x").unwrap();

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# export-guard build script. Installs what it needs on a fresh machine.
+#
+#   ./build.sh          build the Node and web packages into pkg/
+#   ./build.sh test     build, then run every test (native, wasm under Node, node:test)
+#   ./build.sh size     build and print the sizes of the artefacts
+#   ./build.sh help     this text
+#
+# Environment:
+#   EXPORT_GUARD_ZONES  regex of IANA zones to compile in (default: .cargo/config.toml)
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+TARGET=wasm32-unknown-unknown
+
+say()  { printf '\n==> %s\n' "$*"; }
+info() { printf '    %s\n' "$*"; }
+die()  { printf '\nbuild.sh: error: %s\n' "$*" >&2; exit 1; }
+
+if [ -n "${EXPORT_GUARD_ZONES:-}" ]; then
+  export CHRONO_TZ_TIMEZONE_FILTER="$EXPORT_GUARD_ZONES"
+fi
+
+# ---------------------------------------------------------------- prerequisites
+
+apt_updated=0
+apt_install() {
+  command -v apt-get >/dev/null 2>&1 || die "$1 is missing and apt-get is not available: install $1 by hand"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  if [ "$apt_updated" = 0 ]; then
+    info "apt-get update"
+    $sudo apt-get update -qq >/dev/null || die "apt-get update failed (needed to install $*)"
+    apt_updated=1
+  fi
+  info "apt-get install $*"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null || die "could not install Debian package(s): $*"
+}
+
+ensure_rust() {
+  command -v cargo >/dev/null 2>&1 || die "cargo is missing: install Rust with rustup (https://rustup.rs)"
+  if ! rustup target list --installed 2>/dev/null | grep -qx "$TARGET"; then
+    say "Installing the Rust target $TARGET"
+    rustup target add "$TARGET" || die "could not install the Rust target $TARGET (rustup target add $TARGET)"
+  fi
+}
+
+# The wasm-bindgen CLI must match the wasm-bindgen crate in Cargo.lock exactly.
+wasm_bindgen_version() {
+  [ -f Cargo.lock ] || cargo generate-lockfile >/dev/null 2>&1
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+ensure_wasm_bindgen() {
+  local want have
+  want=$(wasm_bindgen_version)
+  [ -n "$want" ] || die "could not read the wasm-bindgen version from Cargo.lock"
+  have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+  if [ "$have" != "$want" ]; then
+    say "Installing wasm-bindgen-cli $want (found: ${have:-none}; takes about 3 minutes)"
+    cargo install wasm-bindgen-cli --version "$want" --force \
+      || die "could not install wasm-bindgen-cli $want (cargo install wasm-bindgen-cli --version $want)"
+  fi
+}
+
+ensure_node() {
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    say "Installing Node.js and npm"
+    apt_install nodejs npm
+  fi
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]')
+  [ "$major" -ge 18 ] || die "Node.js 18 or newer is needed (found $(node --version))"
+}
+
+ensure_npm_deps() {
+  if [ ! -x node_modules/.bin/wasm-opt ] || [ package.json -nt node_modules/.package-lock.json ]; then
+    say "Installing npm dev dependencies (binaryen for wasm-opt)"
+    if [ -f package-lock.json ]; then
+      npm ci --no-audit --no-fund || die "npm ci failed"
+    else
+      npm install --no-audit --no-fund || die "npm install failed"
+    fi
+  fi
+}
+
+prerequisites() {
+  ensure_rust
+  ensure_wasm_bindgen
+  ensure_node
+  ensure_npm_deps
+}
+
+# ---------------------------------------------------------------- build
+
+WASM_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-multivalue --enable-reference-types)
+
+build() {
+  prerequisites
+  say "Compiling the Rust core to wasm (release: opt-level z, LTO, one codegen unit, panic=abort)"
+  cargo build --release --target "$TARGET"
+  local wasm="target/$TARGET/release/export_guard.wasm"
+  for t in nodejs web; do
+    local out="pkg/${t%js}"
+    [ "$t" = nodejs ] && out=pkg/node
+    say "wasm-bindgen --target $t -> $out/"
+    rm -rf "$out"
+    wasm-bindgen --target "$t" --out-dir "$out" --no-typescript "$wasm"
+    info "wasm-opt -Oz"
+    node_modules/.bin/wasm-opt -Oz "${WASM_FEATURES[@]}" "$out/export_guard_bg.wasm" -o "$out/export_guard_bg.wasm"
+  done
+  say "Writing the JS entry points (pkg/index.js, pkg/web.js)"
+  node pkg/src/entries.js
+  sizes
+}
+
+sizes() {
+  say "Sizes"
+  local f
+  for f in pkg/node/export_guard_bg.wasm pkg/node/export_guard.js pkg/web/export_guard.js pkg/index.js pkg/web.js; do
+    [ -f "$f" ] && printf '    %-32s %8d bytes raw %8d gzip\n' "$f" "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)"
+  done
+  return 0
+}
+
+# ---------------------------------------------------------------- tests
+
+run_tests() {
+  build
+  say "cargo fmt --check"
+  cargo fmt --all -- --check || die "code is not formatted: run cargo fmt"
+  say "cargo clippy -D warnings (native and wasm32)"
+  cargo clippy --all-targets -- -D warnings
+  cargo clippy --target "$TARGET" --lib -- -D warnings
+  say "Native tests (unit, property, JSON vectors)"
+  cargo test
+  say "wasm-bindgen-test under Node (JSON vectors through the wasm binding)"
+  cargo test --target "$TARGET" --test wasm
+  say "node:test (shim, CLI, JSON vectors through the Node package)"
+  node --test pkg/test/
+  say "All tests passed"
+}
+
+case "${1:-build}" in
+  build) build ;;
+  test) run_tests ;;
+  size|sizes) build ;;
+  help|-h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' ;;
+  *) die "unknown command '$1' (try ./build.sh help)" ;;
+esac

@@ -1,0 +1,275 @@
+#!/usr/bin/env node
+// export-guard CLI: decide, plan, build payloads, preview backoff and drain a queue from
+// Node scripts in CI. Reads JSON from files or stdin, prints JSON on stdout.
+//
+// Exit codes: 0 submit / ok, 3 queue (wait), 4 reject (invalid input; errors printed),
+//             2 usage error, 1 internal error.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+const EXIT = { OK: 0, INTERNAL: 1, USAGE: 2, QUEUE: 3, REJECT: 4 };
+
+const HELP = {
+  main: `Usage: export-guard <command> [options]
+
+Decide, plan and back off Genesys Cloud export jobs before any HTTP call.
+
+Commands:
+  decide      submit / queue / reject one request against the active jobs
+  plan        split a range into disjoint, locally aligned windows for N workers
+  payload     build the request body for a request
+  schedule    preview the delays of a backoff policy
+  next-retry  what to do after an HTTP response (retry / recheck / give-up / done)
+  enqueue     add a request to a queue file
+  drain       what a queue file can submit now
+
+Run 'export-guard <command> --help' for a command's options.
+A request read from stdin replaces --request when that flag is omitted or is '-'.
+
+Exit codes: 0 submit/ok, 3 queue, 4 reject (invalid input), 2 usage error, 1 internal error.`,
+  decide: `Usage: export-guard decide --request FILE --jobs FILE [--options FILE]
+
+Prints the decision. Exit 0 submit, 3 queue, 4 reject.
+  --request FILE   the request JSON ({ start, end, timeZone?, channels, profile? }); '-' or omitted: stdin
+  --jobs FILE      the active jobs (a JSON array; [] when there are none)
+  --options FILE   options JSON (profile, maxRangeDays, touchingConflicts, now, ...)`,
+  plan: `Usage: export-guard plan --request FILE [--granularity hour|day|week] [--workers N]
+                         [--time-zone ZONE] [--jobs FILE] [--options FILE]
+
+Prints { windows: [{ start, end, lockKey, worker, blockedBy }], ... }.
+  --request FILE       the request JSON; '-' or omitted: stdin (channels optional)
+  --granularity G      hour, day (default) or week
+  --workers N          number of workers (default 1)
+  --time-zone ZONE     IANA zone for local boundaries (the request's timeZone wins; default UTC)
+  --jobs FILE          active jobs, to mark blocked windows
+  --options FILE       further plan options JSON`,
+  payload: `Usage: export-guard payload --request FILE [--options FILE]
+
+Prints the request body (an array with options.splitByChannel).
+  --request FILE   the request JSON; '-' or omitted: stdin
+  --options FILE   options JSON (profile, splitByChannel, maxRangeDays, ...)`,
+  schedule: `Usage: export-guard schedule [--policy FILE]
+
+Prints the backoff steps. Default policy: 5 s doubling to 60 s, 8 attempts, no jitter.
+  --policy FILE    policy JSON ({ initialMs, factor, maxMs, maxAttempts, maxElapsedMs, jitter, seed })`,
+  'next-retry': `Usage: export-guard next-retry --attempt N --status CODE [--retry-after VALUE] [--policy FILE]
+
+Prints { action, delayMs, reason }. Exit 0 (read .action).
+  --attempt N          the attempt that just finished (1 for the first)
+  --status CODE        its HTTP status (0 for a network error)
+  --retry-after VALUE  the Retry-After header, if any (seconds or an HTTP-date)
+  --policy FILE        policy JSON`,
+  enqueue: `Usage: export-guard enqueue --queue FILE --request FILE [--options FILE] [--write]
+
+Prints { queue, added, item }. A missing queue file is an empty queue.
+  --queue FILE     the queue state JSON
+  --request FILE   the request JSON; '-' or omitted: stdin
+  --options FILE   options JSON (notBefore, attempts, profile, ...)
+  --write          write the new queue back to --queue`,
+  drain: `Usage: export-guard drain --queue FILE --jobs FILE [--options FILE] [--write]
+
+Prints { submit, queue, waiting }. Exit 0 when something can be submitted or the queue
+is empty, 3 when every item must wait.
+  --queue FILE     the queue state JSON (a missing file is an empty queue)
+  --jobs FILE      the active jobs (a JSON array)
+  --options FILE   options JSON (touchingConflicts, maxActiveJobs, splitByChannel, ...)
+  --write          write the remaining queue back to --queue`,
+};
+
+const SPEC = {
+  decide: { values: ['request', 'jobs', 'options'], flags: [] },
+  plan: { values: ['request', 'granularity', 'workers', 'time-zone', 'jobs', 'options'], flags: [] },
+  payload: { values: ['request', 'options'], flags: [] },
+  schedule: { values: ['policy'], flags: [] },
+  'next-retry': { values: ['attempt', 'status', 'retry-after', 'policy'], flags: [] },
+  enqueue: { values: ['queue', 'request', 'options'], flags: ['write'] },
+  drain: { values: ['queue', 'jobs', 'options'], flags: ['write'] },
+};
+
+class UsageError extends Error {}
+
+function parseArgs(command, argv) {
+  const spec = SPEC[command];
+  const opts = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') return { help: true };
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}'`);
+    let name = arg.slice(2);
+    let value;
+    const eq = name.indexOf('=');
+    if (eq >= 0) {
+      value = name.slice(eq + 1);
+      name = name.slice(0, eq);
+    }
+    if (spec.flags.includes(name)) {
+      if (value !== undefined) throw new UsageError(`--${name} takes no value`);
+      opts[name] = true;
+    } else if (spec.values.includes(name)) {
+      if (value === undefined) {
+        value = argv[++i];
+        if (value === undefined) throw new UsageError(`--${name} needs a value`);
+      }
+      opts[name] = value;
+    } else {
+      throw new UsageError(`unknown option --${name} for '${command}'`);
+    }
+  }
+  return opts;
+}
+
+let stdinText;
+function readStdin() {
+  if (stdinText === undefined) stdinText = fs.readFileSync(0, 'utf8');
+  return stdinText;
+}
+
+function parseJson(text, what) {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${what} is not valid JSON: ${err.message}`);
+  }
+}
+
+function readJsonFile(file, what) {
+  let text;
+  try {
+    text = file === '-' ? readStdin() : fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${what} '${file}': ${err.code || err.message}`);
+  }
+  return parseJson(text, `${what} '${file}'`);
+}
+
+function readRequest(opts) {
+  if (opts.request === undefined || opts.request === '-') {
+    if (process.stdin.isTTY) throw new UsageError('--request FILE is required (or pipe the request on stdin)');
+    return parseJson(readStdin(), 'the request on stdin');
+  }
+  return readJsonFile(opts.request, 'request');
+}
+
+function optional(file, what) {
+  return file === undefined ? undefined : readJsonFile(file, what);
+}
+
+function required(opts, name, what) {
+  if (opts[name] === undefined) throw new UsageError(`--${name} FILE is required (${what})`);
+  return readJsonFile(opts[name], what);
+}
+
+function readQueue(file) {
+  if (file === undefined) throw new UsageError('--queue FILE is required');
+  if (file !== '-' && !fs.existsSync(file)) return null;
+  return readJsonFile(file, 'queue');
+}
+
+function writeAtomic(file, value) {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  fs.writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+  fs.renameSync(tmp, file);
+}
+
+function wholeNumber(text, name) {
+  if (!/^\d+$/.test(String(text))) throw new UsageError(`--${name} must be a whole number, not '${text}'`);
+  return Number(text);
+}
+
+function run(command, opts, eg) {
+  switch (command) {
+    case 'decide': {
+      const request = readRequest(opts);
+      const jobs = required(opts, 'jobs', 'the active jobs, a JSON array');
+      const d = eg.decide(request, jobs, optional(opts.options, 'options'));
+      const code = d.action === 'submit' ? EXIT.OK : d.action === 'queue' ? EXIT.QUEUE : EXIT.REJECT;
+      return { out: d, code };
+    }
+    case 'plan': {
+      const request = readRequest(opts);
+      const options = Object.assign({}, optional(opts.options, 'options'));
+      if (opts.granularity !== undefined) options.granularity = opts.granularity;
+      if (opts.workers !== undefined) options.workers = wholeNumber(opts.workers, 'workers');
+      if (opts['time-zone'] !== undefined) options.timeZone = opts['time-zone'];
+      if (opts.jobs !== undefined) options.activeJobs = readJsonFile(opts.jobs, 'jobs');
+      return { out: eg.plan(request, options), code: EXIT.OK };
+    }
+    case 'payload':
+      return { out: eg.buildPayload(readRequest(opts), optional(opts.options, 'options')), code: EXIT.OK };
+    case 'schedule':
+      return { out: eg.schedule(optional(opts.policy, 'policy')), code: EXIT.OK };
+    case 'next-retry': {
+      if (opts.attempt === undefined) throw new UsageError('--attempt N is required');
+      if (opts.status === undefined) throw new UsageError('--status CODE is required');
+      const headers = {};
+      if (opts['retry-after'] !== undefined) headers['Retry-After'] = opts['retry-after'];
+      const response = { status: wholeNumber(opts.status, 'status'), headers };
+      return { out: eg.nextRetry(wholeNumber(opts.attempt, 'attempt'), response, optional(opts.policy, 'policy')), code: EXIT.OK };
+    }
+    case 'enqueue': {
+      const queue = readQueue(opts.queue);
+      const r = eg.enqueue(queue, readRequest(opts), optional(opts.options, 'options'));
+      if (opts.write) writeAtomic(opts.queue, r.queue);
+      return { out: r, code: EXIT.OK };
+    }
+    case 'drain': {
+      const queue = readQueue(opts.queue);
+      const jobs = required(opts, 'jobs', 'the active jobs, a JSON array');
+      const r = eg.drain(queue, jobs, optional(opts.options, 'options'));
+      if (opts.write) writeAtomic(opts.queue, r.queue);
+      const code = r.submit.length === 0 && r.queue.items.length > 0 ? EXIT.QUEUE : EXIT.OK;
+      return { out: r, code };
+    }
+    default:
+      throw new UsageError(`unknown command '${command}'`);
+  }
+}
+
+function main(argv) {
+  const command = argv[0];
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(HELP.main + '\n');
+    return command === undefined ? EXIT.USAGE : EXIT.OK;
+  }
+  if (command === '--version' || command === '-V') {
+    process.stdout.write(require('../index.js').version() + '\n');
+    return EXIT.OK;
+  }
+  try {
+    if (!SPEC[command]) throw new UsageError(`unknown command '${command}'`);
+    const opts = parseArgs(command, argv.slice(1));
+    if (opts.help) {
+      process.stdout.write(HELP[command] + '\n');
+      return EXIT.OK;
+    }
+    const eg = require('../index.js');
+    let result;
+    try {
+      result = run(command, opts, eg);
+    } catch (err) {
+      if (!(err instanceof eg.ExportGuardError)) throw err;
+      process.stdout.write(JSON.stringify({ errors: err.errors }, null, 2) + '\n');
+      process.stderr.write(`export-guard: ${err.code}${err.field ? ' at ' + err.field : ''}: ${err.message}\n`);
+      return EXIT.REJECT;
+    }
+    process.stdout.write(JSON.stringify(result.out, null, 2) + '\n');
+    if (result.code === EXIT.REJECT && result.out.errors) {
+      for (const e of result.out.errors) {
+        process.stderr.write(`export-guard: ${e.code}${e.field ? ' at ' + e.field : ''}: ${e.message}\n`);
+      }
+    }
+    return result.code;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`export-guard: ${err.message}\n`);
+      if (SPEC[command]) process.stderr.write(`Run 'export-guard ${command} --help' for usage.\n`);
+      else process.stderr.write("Run 'export-guard --help' for usage.\n");
+      return EXIT.USAGE;
+    }
+    process.stderr.write(`export-guard: internal error: ${err && err.stack ? err.stack : err}\n`);
+    return EXIT.INTERNAL;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,279 @@
+// Types of the export-guard JS contract. The same contract holds in Node (CommonJS),
+// browsers (ES module) and the ServiceNow ES5 build. Instants in outputs are UTC ISO
+// strings with milliseconds ("2026-11-02T00:00:00.000Z"); windows are half-open [start, end).
+
+/** Stable error codes. */
+export type ErrorCode =
+  | 'INVALID_DATE' | 'INVALID_RANGE' | 'RANGE_TOO_LONG' | 'MISSING_TIME_ZONE' | 'UNKNOWN_TIME_ZONE'
+  | 'NONEXISTENT_LOCAL_TIME' | 'UNKNOWN_CHANNEL' | 'NO_CHANNELS' | 'UNKNOWN_PROFILE' | 'INVALID_JOB'
+  | 'UNKNOWN_STATUS' | 'INVALID_POLICY' | 'INVALID_QUEUE' | 'INVALID_ARGUMENT';
+
+/** One problem: a stable code, the field path it concerns (e.g. "activeJobs[3].end"), a message. */
+export interface ErrorDetail {
+  code: ErrorCode;
+  field: string;
+  message: string;
+}
+
+/** Thrown by every function except `decide`. `errors` lists all problems; the first is this one. */
+export class ExportGuardError extends Error {
+  name: 'ExportGuardError';
+  code: ErrorCode;
+  field: string;
+  errors: ErrorDetail[];
+}
+
+export type ProfileName = 'evaluationExports' | 'conversationDetailsJobs' | 'recordingJobs';
+
+export type MediaType = 'voice' | 'callback' | 'chat' | 'email' | 'message' | 'cobrowse' | 'video' | 'screenshare';
+export type MessageType = 'sms' | 'whatsapp' | 'facebook' | 'twitter' | 'instagram' | 'line' | 'telegram' | 'kakao' | 'webmessaging' | 'open' | 'apple';
+/** A channel name; input is case-insensitive, output canonical lowercase. */
+export type Channel = MediaType | MessageType;
+
+/** An instant: ISO string with Z/offset, or (where allowed) epoch milliseconds or a Date. */
+export type Instant = string | number | Date;
+
+/**
+ * An export request. Give `start`+`end` or `interval` ("start/end"). Each may be an
+ * instant with Z/offset, or a local date/date-time ("2026-11-02", "2026-11-02T08:00")
+ * resolved in `timeZone`. `end` is exclusive.
+ */
+export interface ExportRequest {
+  start?: string | Date;
+  end?: string | Date;
+  interval?: string;
+  timeZone?: string;
+  channels: string[];
+  profile?: ProfileName;
+}
+
+/** A job as the API reports it. Extra fields are ignored. Status is case-insensitive. */
+export interface Job {
+  id: string;
+  start?: string;
+  end?: string;
+  interval?: string;
+  startDate?: string;
+  endDate?: string;
+  start_date?: string;
+  end_date?: string;
+  status: string;
+  channels?: string[];
+  /** Defaults to the request's profile. */
+  profile?: ProfileName;
+  [extra: string]: unknown;
+}
+
+/** A job as export-guard reports it back. */
+export interface JobSummary {
+  id: string;
+  start: string;
+  end: string;
+  status: string;
+  profile: ProfileName;
+  channels?: Channel[];
+}
+
+export interface Window {
+  start: string;
+  end: string;
+  /** Canonical "startZ/endZ": the lock key, and the Genesys interval form. */
+  lockKey: string;
+}
+
+export interface Endpoint {
+  method: 'POST';
+  path: string;
+  pollPath: string;
+}
+
+export interface PayloadOptions {
+  profile?: ProfileName;
+  timeZone?: string;
+  /** Current time; defaults to Date.now(). */
+  now?: Instant;
+  /** One payload per channel. */
+  splitByChannel?: boolean;
+  /** Longest accepted range in days (default 31; 0 = no limit). */
+  maxRangeDays?: number;
+  /** recordingJobs: EXPORT (default), ARCHIVE or DELETE. */
+  recordingAction?: 'EXPORT' | 'ARCHIVE' | 'DELETE';
+  /** recordingJobs: the integration to export to. */
+  integrationId?: string;
+  /** recordingJobs: when the action runs (default: now). */
+  actionDate?: Instant;
+}
+
+export interface DecideOptions extends PayloadOptions {
+  /** Treat windows that only touch as conflicting (default false). */
+  touchingConflicts?: boolean;
+  /** conversationDetailsJobs: the concurrency limit (default 5). */
+  maxActiveJobs?: number;
+  /** Suggested delay before deciding again when queued (default 5000). */
+  recheckAfterMs?: number;
+}
+
+export type Payload = Record<string, unknown>;
+
+export interface Decision {
+  action: 'submit' | 'queue' | 'reject';
+  profile?: ProfileName;
+  endpoint?: Endpoint;
+  lockKey?: string;
+  /** submit only. */
+  payloads?: Payload[];
+  /** Active jobs that block the request (queue). */
+  conflicts: JobSummary[];
+  /** Parts of the range free now (the whole range on submit). */
+  freeWindows: Window[];
+  recheckAfterMs?: number;
+  /** A completed job with the same range and channels. */
+  alreadyExported?: JobSummary;
+  errors: ErrorDetail[];
+}
+
+export interface PlanOptions {
+  profile?: ProfileName;
+  /** Zone for local boundaries (the request's timeZone wins; default UTC). */
+  timeZone?: string;
+  granularity?: 'hour' | 'day' | 'week';
+  workers?: number;
+  /** Week start for granularity "week" (default monday). */
+  weekStart?: string;
+  /** Active jobs, to mark blocked windows. */
+  activeJobs?: Job[];
+  touchingConflicts?: boolean;
+  /** Most windows a plan may have (default 10000). */
+  maxWindows?: number;
+}
+
+export interface PlannedWindow extends Window {
+  worker: number;
+  blockedBy: string[];
+}
+
+export interface Plan {
+  windows: PlannedWindow[];
+  granularity: 'hour' | 'day' | 'week';
+  timeZone: string;
+  workers: number;
+  profile: ProfileName;
+}
+
+export interface QueueItem {
+  seq: number;
+  /** "profile|lockKey|channels": the deduplication key. */
+  key: string;
+  lockKey: string;
+  profile: ProfileName;
+  start: string;
+  end: string;
+  channels: Channel[];
+  enqueuedAt: string;
+  notBefore?: string;
+  attempts: number;
+}
+
+/** Serialisable queue state; `null` is an empty queue. */
+export interface QueueState {
+  version: 1;
+  nextSeq: number;
+  items: QueueItem[];
+}
+
+export interface EnqueueOptions {
+  profile?: ProfileName;
+  timeZone?: string;
+  now?: Instant;
+  /** Do not submit before this instant (e.g. after a 409 race). */
+  notBefore?: Instant;
+  attempts?: number;
+  maxRangeDays?: number;
+}
+
+export interface Enqueued {
+  queue: QueueState;
+  /** false when an item with the same key was already queued (then `item` is that one). */
+  added: boolean;
+  item: QueueItem;
+}
+
+export interface DrainOptions extends Omit<PayloadOptions, 'timeZone' | 'maxRangeDays'> {
+  touchingConflicts?: boolean;
+  maxActiveJobs?: number;
+}
+
+export interface Waiting {
+  key: string;
+  reason: 'notBefore' | 'activeJobs' | 'overlapsSubmitted' | 'earlierItem' | 'concurrencyLimit';
+  blockedBy?: string[];
+  notBefore?: string;
+  maxActive?: number;
+}
+
+export interface Drained {
+  submit: Array<QueueItem & { payloads: Payload[]; endpoint: Endpoint }>;
+  queue: QueueState;
+  waiting: Waiting[];
+}
+
+export interface BackoffPolicy {
+  initialMs?: number;
+  factor?: number;
+  maxMs?: number;
+  maxAttempts?: number;
+  maxElapsedMs?: number;
+  jitter?: 'none' | 'full' | 'equal' | 'decorrelated';
+  /** Deterministic jitter; a number or a string of digits (for the full u64 range). */
+  seed?: number | string;
+}
+
+export interface Schedule {
+  steps: Array<{ attempt: number; delayMs: number; minMs: number; maxMs: number; elapsedMs: number }>;
+  totalMs: number;
+  policy: Required<Omit<BackoffPolicy, 'maxElapsedMs' | 'seed'>> & { maxElapsedMs: number | null; seed: number | null };
+}
+
+export interface HttpResponseLike {
+  /** HTTP status; 0 for a network error or timeout. */
+  status: number;
+  /** Header names are case-insensitive; Retry-After and Date are read. */
+  headers?: Record<string, string | number | string[]>;
+  /** Time spent since the first attempt, for maxElapsedMs. */
+  elapsedMs?: number;
+}
+
+export interface RetryVerdict {
+  action: 'retry' | 'recheck' | 'give-up' | 'done';
+  delayMs?: number;
+  reason: string;
+  attempt: number;
+  nextAttempt?: number;
+  retryAfterMs?: number;
+}
+
+export interface ProfileInfo {
+  name: ProfileName;
+  method: 'POST';
+  path: string;
+  pollPath: string;
+  activeStatuses: string[];
+  terminalStatuses: string[];
+  completedStatus: string;
+  lockRule: { kind: 'rangeOverlap' } | { kind: 'maxActive'; maxActive: number; configurable: boolean };
+  /** "genesys-docs" or "community". */
+  source: 'genesys-docs' | 'community';
+  default: boolean;
+}
+
+export function decide(request: ExportRequest, activeJobs: Job[] | null, options?: DecideOptions): Decision;
+export function buildPayload(request: ExportRequest, options?: PayloadOptions): Payload | Payload[];
+export function plan(request: Omit<ExportRequest, 'channels'> & { channels?: string[] }, options?: PlanOptions): Plan;
+export function enqueue(queue: QueueState | null, request: ExportRequest, options?: EnqueueOptions): Enqueued;
+export function drain(queue: QueueState | null, activeJobs: Job[] | null, options?: DrainOptions): Drained;
+export function schedule(policy?: BackoffPolicy): Schedule;
+export function nextRetry(attempt: number, response: HttpResponseLike, policy?: BackoffPolicy, options?: { now?: Instant }): RetryVerdict;
+export function profiles(): ProfileInfo[];
+export function timeZones(): string[];
+export function channels(): { mediaTypes: MediaType[]; messageTypes: MessageType[] };
+export function version(): string;
