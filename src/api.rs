@@ -79,6 +79,7 @@ pub fn error_json(e: &Error) -> Value {
 }
 
 type Outcome = core::result::Result<Value, Vec<Error>>;
+type Errors<T> = core::result::Result<T, Vec<Error>>;
 
 fn one<T>(r: Result<T>) -> core::result::Result<T, Vec<Error>> {
     r.map_err(|e| vec![e])
@@ -210,13 +211,13 @@ fn interval(text: &str, zone: Option<Zone>, field: &str) -> Result<Window> {
 }
 
 /// Reads a window from `start`+`end` or `interval` (jobs may also say `start_date`/`end_date`
-/// or `startDate`/`endDate`).
+/// or `startDate`/`endDate`). Reports a bad start and a bad end together.
 fn window_of(
     o: &Obj,
     zone: Option<Zone>,
     alt_keys: bool,
     missing_code: ErrorCode,
-) -> Result<Window> {
+) -> Errors<Window> {
     let pairs: &[(&str, &str)] = if alt_keys {
         &[
             ("start", "end"),
@@ -227,24 +228,31 @@ fn window_of(
         &[("start", "end")]
     };
     let found = pairs.iter().find(|(s, e)| o.has(s) || o.has(e));
-    match (o.str_as("interval", ErrorCode::InvalidDate)?, found) {
-        (Some(_), Some((s, _))) => Err(Error::new(
+    match (one(o.str_as("interval", ErrorCode::InvalidDate))?, found) {
+        (Some(_), Some((s, _))) => Err(vec![Error::new(
             ErrorCode::InvalidArgument,
             o.field(s),
             "give either interval or start/end, not both",
-        )),
-        (Some(text), None) => interval(text, zone, &o.field("interval")),
-        (None, Some((s, e))) => {
-            let start = date_field(o, s, zone)?;
-            let end = date_field(o, e, zone)?;
-            Window::new(start, end, &o.field(e))
-        }
-        (None, None) => Err(Error::new(
+        )]),
+        (Some(text), None) => one(interval(text, zone, &o.field("interval"))),
+        (None, Some((s, e))) => match (date_field(o, s, zone), date_field(o, e, zone)) {
+            (Ok(start), Ok(end)) => one(Window::new(start, end, &o.field(e))),
+            (a, b) => Err(a.err().into_iter().chain(b.err()).collect()),
+        },
+        (None, None) => Err(vec![Error::new(
             missing_code,
             o.path.clone(),
             "a range is required: give start and end (or interval \"start/end\")",
-        )),
+        )]),
     }
+}
+
+/// The first error of a list (for callers that report one).
+fn first(errors: Vec<Error>) -> Error {
+    errors
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| Error::new(ErrorCode::InvalidArgument, "", "invalid input"))
 }
 
 /// Reads a channel list at `key`; `None` when absent.
@@ -318,7 +326,7 @@ fn request_of(
         }
     };
     let window = window_of(&o, zone, false, ErrorCode::InvalidDate)
-        .map_err(|e| errors.push(e))
+        .map_err(|e| errors.extend(e))
         .ok();
     let channels = match channels_of(&o, "channels") {
         Ok(Some(c)) => Some(c),
@@ -366,7 +374,7 @@ fn job_of(v: &Value, path: &str, default_profile: Profile) -> Result<Job> {
         Some(p) => Profile::parse(p, &o.field("profile"))?,
         None => default_profile,
     };
-    let window = window_of(&o, None, true, ErrorCode::InvalidJob)?;
+    let window = window_of(&o, None, true, ErrorCode::InvalidJob).map_err(first)?;
     let status_text = o.str("status")?.ok_or_else(|| {
         Error::new(
             ErrorCode::InvalidJob,
@@ -735,7 +743,8 @@ fn item_of(v: &Value, path: &str) -> Result<Item> {
         o.str("profile")?.unwrap_or("evaluationExports"),
         &o.field("profile"),
     )?;
-    let window = window_of(&o, None, false, ErrorCode::InvalidQueue).map_err(queue_error)?;
+    let window =
+        window_of(&o, None, false, ErrorCode::InvalidQueue).map_err(|e| queue_error(first(e)))?;
     let channels = channels_of(&o, "channels")?.ok_or_else(|| {
         Error::new(
             ErrorCode::NoChannels,
@@ -780,13 +789,15 @@ fn queue_of(v: Option<&Value>) -> Result<Queue> {
     o.only(&["version", "nextSeq", "items"])?;
     match o.uint("version", u64::MAX)? {
         Some(QUEUE_VERSION) | None => {}
-        Some(other) => return Err(Error::new(
-            ErrorCode::InvalidQueue,
-            o.field("version"),
-            format!(
+        Some(other) => {
+            return Err(Error::new(
+                ErrorCode::InvalidQueue,
+                o.field("version"),
+                format!(
                 "queue version {other} is not supported (this build reads version {QUEUE_VERSION})"
             ),
-        )),
+            ))
+        }
     }
     let list = o.array("items")?.map(Vec::as_slice).unwrap_or(&[]);
     let mut items = Vec::with_capacity(list.len());

@@ -1,0 +1,133 @@
+//! The JSON-vector runner shared by the native and the wasm test suites.
+//! See tests/vectors/README.md for the case format.
+
+use serde_json::Value;
+
+/// Every vector file, embedded so the wasm tests (which cannot read files) see them too.
+/// `tests/vectors.rs` checks that this list matches the directory.
+pub const FILES: [(&str, &str); 6] = [
+    ("backoff.json", include_str!("../vectors/backoff.json")),
+    ("decide.json", include_str!("../vectors/decide.json")),
+    ("errors.json", include_str!("../vectors/errors.json")),
+    ("payload.json", include_str!("../vectors/payload.json")),
+    ("plan.json", include_str!("../vectors/plan.json")),
+    ("queue.json", include_str!("../vectors/queue.json")),
+];
+
+/// A fixed clock: cases never depend on it (they pass options.now where time matters).
+pub const NOW_MS: i64 = 1_795_000_000_000;
+
+/// `actual` contains `expected`: objects by key, arrays by length and element.
+pub fn subset(expected: &Value, actual: &Value, path: &str) -> Result<(), String> {
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => {
+            for (k, ev) in e {
+                let av = a.get(k).ok_or_else(|| format!("{path}.{k}: missing"))?;
+                subset(ev, av, &format!("{path}.{k}"))?;
+            }
+            Ok(())
+        }
+        (Value::Array(e), Value::Array(a)) => {
+            if e.len() != a.len() {
+                return Err(format!(
+                    "{path}: expected {} elements, got {}: {actual}",
+                    e.len(),
+                    a.len()
+                ));
+            }
+            for (i, (ev, av)) in e.iter().zip(a).enumerate() {
+                subset(ev, av, &format!("{path}[{i}]"))?;
+            }
+            Ok(())
+        }
+        (e, a) if e == a => Ok(()),
+        (e, a) => Err(format!("{path}: expected {e}, got {a}")),
+    }
+}
+
+fn code_field(v: &Value) -> Value {
+    serde_json::json!([v["code"], v["field"]])
+}
+
+/// Checks one envelope (the raw answer of `call`) against a case's `expect`.
+pub fn check(expect: &Value, envelope: &Value) -> Result<(), String> {
+    if let Some(ok) = expect.get("ok") {
+        let got = envelope
+            .get("ok")
+            .ok_or_else(|| format!("expected ok, got {envelope}"))?;
+        return if got == ok {
+            Ok(())
+        } else {
+            Err(format!("expected {ok}\n     got {got}"))
+        };
+    }
+    if let Some(ok) = expect.get("okSubset") {
+        let got = envelope
+            .get("ok")
+            .ok_or_else(|| format!("expected ok, got {envelope}"))?;
+        return subset(ok, got, "$");
+    }
+    if let Some(want) = expect.get("reject") {
+        let got = envelope
+            .get("ok")
+            .ok_or_else(|| format!("expected a reject decision, got {envelope}"))?;
+        if got["action"] != "reject" {
+            return Err(format!("expected action reject, got {got}"));
+        }
+        let errors: Vec<Value> = got["errors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(code_field)
+            .collect();
+        return if &Value::Array(errors.clone()) == want {
+            Ok(())
+        } else {
+            Err(format!("expected errors {want}, got {errors:?}"))
+        };
+    }
+    if let Some(want) = expect.get("error") {
+        let got = envelope
+            .get("error")
+            .ok_or_else(|| format!("expected an error, got {envelope}"))?;
+        return if &code_field(got) == want {
+            Ok(())
+        } else {
+            Err(format!("expected error {want}, got {got}"))
+        };
+    }
+    Err(format!("unknown expect form {expect}"))
+}
+
+/// Runs every case of every file through `call(op, argsJson) -> envelope`, in order.
+/// Returns the number of cases run; panics with every failure listed.
+pub fn run_all(call: impl Fn(&str, &str) -> String) -> usize {
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for (file, text) in FILES {
+        let doc: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        for case in doc["cases"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{file}: no cases"))
+        {
+            n += 1;
+            let name = case["name"].as_str().unwrap_or("?");
+            let op = case["op"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{file}/{name}: no op"));
+            let answer = call(op, &case["args"].to_string());
+            let envelope: Value = serde_json::from_str(&answer)
+                .unwrap_or_else(|e| panic!("{file}/{name}: answer is not JSON: {e}"));
+            if let Err(why) = check(&case["expect"], &envelope) {
+                failures.push(format!("{file} / {name}: {why}"));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {n} vectors failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    n
+}
