@@ -1,0 +1,249 @@
+//! Property tests of the core (proptest): the invariants the contract promises.
+#![cfg(not(target_arch = "wasm32"))]
+
+use export_guard::backoff::{next_retry, schedule, Jitter, Policy, Response, RetryAction};
+use export_guard::decide::{decide, Action, DecideOptions, Job, Request};
+use export_guard::plan::{plan, Granularity, PlanOptions};
+use export_guard::profile::Profile;
+use export_guard::queue::{DrainOptions, Queue};
+use export_guard::time::{Window, HOUR_MS, MINUTE_MS};
+use export_guard::zone::Zone;
+use proptest::prelude::*;
+
+/// 2026-01-01T00:00:00Z
+const BASE: i64 = 1_767_225_600_000;
+
+fn window() -> impl Strategy<Value = Window> {
+    (0i64..24 * 120, 1i64..24 * 20).prop_map(|(s, len)| Window {
+        start: BASE + s * HOUR_MS,
+        end: BASE + (s + len) * HOUR_MS,
+    })
+}
+
+fn fine_window() -> impl Strategy<Value = Window> {
+    (0i64..60 * 24 * 60, 1i64..60 * 24 * 40).prop_map(|(s, len)| Window {
+        start: BASE + s * MINUTE_MS,
+        end: BASE + (s + len) * MINUTE_MS,
+    })
+}
+
+fn job() -> impl Strategy<Value = Job> {
+    (window(), any::<bool>(), 0u32..1000).prop_map(|(w, active, id)| Job {
+        id: format!("j{id}"),
+        window: w,
+        status: if active { "IN_PROGRESS" } else { "COMPLETED" }.into(),
+        active,
+        channels: None,
+        profile: Profile::EvaluationExports,
+    })
+}
+
+fn request(w: Window) -> Request {
+    Request {
+        window: w,
+        channels: vec!["sms".into()],
+        profile: Profile::EvaluationExports,
+    }
+}
+
+fn zone() -> impl Strategy<Value = Zone> {
+    prop::sample::select(vec![
+        "UTC",
+        "Europe/London",
+        "America/New_York",
+        "Australia/Sydney",
+        "Asia/Kolkata",
+    ])
+    .prop_map(|z| Zone::lookup(z, "tz").unwrap())
+}
+
+fn granularity() -> impl Strategy<Value = Granularity> {
+    prop::sample::select(vec![
+        Granularity::Hour,
+        Granularity::Day,
+        Granularity::Week(chrono::Weekday::Mon),
+    ])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Plan windows are disjoint, in order, and tile the range exactly; workers are dealt round-robin.
+    #[test]
+    fn plan_tiles_the_range(range in fine_window(), z in zone(), g in granularity(), workers in 1u32..8) {
+        let opts = PlanOptions { zone: z, granularity: g, workers, max_windows: 100_000, ..Default::default() };
+        let p = plan(range, &[], &opts).unwrap();
+        prop_assert!(!p.is_empty());
+        prop_assert_eq!(p[0].window.start, range.start);
+        prop_assert_eq!(p[p.len() - 1].window.end, range.end);
+        for (i, w) in p.iter().enumerate() {
+            prop_assert!(w.window.start < w.window.end);
+            prop_assert_eq!(w.worker, i as u32 % workers);
+            if i > 0 {
+                prop_assert_eq!(p[i - 1].window.end, w.window.start);
+            }
+            // Inner boundaries fall on local midnights (day/week) or local hours.
+            if i > 0 {
+                let local = z.local(w.window.start);
+                use chrono::Timelike;
+                prop_assert_eq!((local.minute(), local.second()), (0, 0));
+                if g != Granularity::Hour {
+                    prop_assert_eq!(local.hour(), 0, "{:?}", local);
+                }
+            }
+        }
+    }
+
+    /// The conflict set is exactly the set of active jobs that overlap the request.
+    #[test]
+    fn conflicts_are_exactly_the_overlapping_active_jobs(r in window(), jobs in prop::collection::vec(job(), 0..12), touching in any::<bool>()) {
+        let opts = DecideOptions { max_range_days: 0, touching_conflicts: touching, ..Default::default() };
+        let d = decide(&request(r), &jobs, &opts);
+        let expected: Vec<&Job> = jobs.iter().filter(|j| j.active && j.window.conflicts_with(&r, touching)).collect();
+        let got: Vec<&Job> = d.conflicts.iter().collect();
+        prop_assert_eq!(got, expected.clone());
+        prop_assert_eq!(d.action, if expected.is_empty() { Action::Submit } else { Action::Queue });
+    }
+
+    /// Free windows ∪ the covered parts = the request, and each free window decides as submit.
+    #[test]
+    fn free_windows_complement_the_blocks(r in window(), jobs in prop::collection::vec(job(), 0..12), touching in any::<bool>()) {
+        let opts = DecideOptions { max_range_days: 0, touching_conflicts: touching, ..Default::default() };
+        let d = decide(&request(r), &jobs, &opts);
+        for f in &d.free_windows {
+            prop_assert!(r.start <= f.start && f.end <= r.end);
+            prop_assert_eq!(decide(&request(*f), &jobs, &opts).action, Action::Submit);
+        }
+        for w in d.free_windows.windows(2) {
+            prop_assert!(w[0].end < w[1].start || (!touching && w[0].end <= w[1].start));
+        }
+        // Every millisecond of the request is either free or inside a blocking job (or, with
+        // touching, within 1 ms of one); sample at minute steps plus the edges.
+        let mut t = r.start;
+        while t < r.end {
+            let free = d.free_windows.iter().any(|f| f.start <= t && t < f.end);
+            let pad = i64::from(touching);
+            let blocked = d.conflicts.iter().any(|j| j.window.start - pad <= t && t < j.window.end + pad);
+            prop_assert!(free != blocked, "t={} free={} blocked={}", t, free, blocked);
+            t += 7 * MINUTE_MS;
+        }
+    }
+
+    /// drain never returns two overlapping items and never loses or duplicates one.
+    #[test]
+    fn drain_is_lossless_and_disjoint(ws in prop::collection::vec(window(), 0..20), jobs in prop::collection::vec(job(), 0..6)) {
+        let mut q = Queue::default();
+        for w in &ws {
+            q.enqueue(&request(*w), 0, None, 0);
+        }
+        let d = q.drain(&jobs, DrainOptions::default());
+        let mut seqs: Vec<u64> = d.submit.iter().chain(&d.queue.items).map(|i| i.seq).collect();
+        seqs.sort_unstable();
+        let mut want: Vec<u64> = q.items.iter().map(|i| i.seq).collect();
+        want.sort_unstable();
+        prop_assert_eq!(seqs, want);
+        prop_assert_eq!(d.waiting.len(), d.queue.items.len());
+        for (i, a) in d.submit.iter().enumerate() {
+            prop_assert!(!jobs.iter().any(|j| j.active && j.window.conflicts_with(&a.window, false)));
+            for b in &d.submit[i + 1..] {
+                prop_assert!(!a.window.conflicts_with(&b.window, false));
+            }
+        }
+        // FIFO: submitted items keep their queue order.
+        prop_assert!(d.submit.windows(2).all(|p| p[0].seq < p[1].seq));
+    }
+
+    /// Backoff delays stay within [0, maxMs]; without jitter they never decrease.
+    #[test]
+    fn backoff_is_bounded_and_monotone(initial in 0u64..100_000, extra in 0u64..1_000_000, factor in 1.0f64..10.0, attempts in 1u32..60, seed in any::<u64>(),
+                                       jitter in prop::sample::select(vec![Jitter::None, Jitter::Full, Jitter::Equal, Jitter::Decorrelated])) {
+        let p = Policy { initial_ms: initial, max_ms: initial + extra, factor, max_attempts: attempts, jitter, seed: Some(seed), ..Default::default() };
+        let s = schedule(&p);
+        prop_assert_eq!(s.len() as u32, attempts - 1);
+        for step in &s {
+            prop_assert!(step.delay_ms <= p.max_ms);
+            prop_assert!(step.min_ms <= step.delay_ms && step.delay_ms <= step.max_ms);
+        }
+        if jitter == Jitter::None {
+            prop_assert!(s.windows(2).all(|w| w[0].delay_ms <= w[1].delay_ms));
+        }
+        // A seeded schedule is deterministic.
+        prop_assert_eq!(s, schedule(&p));
+    }
+
+    /// Retry-After is honoured exactly; status classes map to the documented actions.
+    #[test]
+    fn next_retry_honours_retry_after(attempt in 1u64..8, secs in 0u64..100_000, status in prop::sample::select(vec![0u16, 409, 429, 500, 502, 503, 504])) {
+        let r = Response { status, retry_after: Some(secs.to_string()), ..Default::default() };
+        let v = next_retry(attempt, &r, &Policy::default(), 0);
+        prop_assert_eq!(v.delay_ms, Some(secs * 1000));
+        prop_assert_eq!(v.action, if status == 409 { RetryAction::Recheck } else { RetryAction::Retry });
+    }
+
+    /// Any status and attempt gives an answer, never a panic; non-retryable 4xx give up.
+    #[test]
+    fn next_retry_is_total(attempt in any::<u64>(), status in 0u16..600) {
+        let v = next_retry(attempt, &Response { status, ..Default::default() }, &Policy::default(), 0);
+        if (400..500).contains(&status) && status != 409 && status != 429 {
+            prop_assert_eq!(v.action, RetryAction::GiveUp);
+        }
+        if (200..300).contains(&status) {
+            prop_assert_eq!(v.action, RetryAction::Done);
+        }
+    }
+
+    /// The JSON entry point never panics on arbitrary text.
+    #[test]
+    fn api_never_panics(op in prop::sample::select(vec!["decide", "plan", "enqueue", "drain", "schedule", "nextRetry", "buildPayload"]), args in ".{0,200}") {
+        let out = export_guard::api::call(op, &args, 0);
+        prop_assert!(out.starts_with('{'), "{}", out);
+    }
+
+    /// Date parsing never panics and formatting round-trips.
+    #[test]
+    fn instants_round_trip(ms in export_guard::time::MIN_MS..export_guard::time::MAX_MS) {
+        let s = export_guard::time::format_ms(ms);
+        prop_assert_eq!(export_guard::time::parse_instant(&s, "x").unwrap(), ms);
+    }
+
+    #[test]
+    fn parse_never_panics(s in "\\PC{0,40}") {
+        let _ = export_guard::time::parse(&s, "x");
+    }
+}
+
+/// DST sweep: every local day 2020–2035 in the DST zones has the right length, and
+/// the planner's day windows tile each year.
+#[test]
+fn dst_sweep_day_lengths() {
+    for name in ["Europe/London", "America/New_York", "Australia/Sydney"] {
+        let z = Zone::lookup(name, "tz").unwrap();
+        let start = z.start_of_day(chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap());
+        let end = z.start_of_day(chrono::NaiveDate::from_ymd_opt(2036, 1, 1).unwrap());
+        let p = plan(
+            Window { start, end },
+            &[],
+            &PlanOptions {
+                zone: z,
+                max_windows: 10_000,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let (mut short, mut long) = (0, 0);
+        for w in &p {
+            match w.window.len_ms() / HOUR_MS {
+                23 => short += 1,
+                25 => long += 1,
+                24 => {}
+                other => panic!("{name}: a {other} h day at {}", w.window.lock_key()),
+            }
+        }
+        assert_eq!(p.len(), 5844, "{name}: days 2020-2035");
+        assert_eq!(
+            (short, long),
+            (16, 16),
+            "{name}: one 23 h and one 25 h day a year"
+        );
+    }
+}
