@@ -109,7 +109,7 @@ build() {
     info "wasm-opt -Oz"
     node_modules/.bin/wasm-opt -Oz "${WASM_FEATURES[@]}" "$out/export_guard_bg.wasm" -o "$out/export_guard_bg.wasm"
   done
-  say "Writing the JS entry points (pkg/index.js, pkg/web.js)"
+  say "Writing the JS entry points (pkg/index.js, pkg/web/index.js)"
   node pkg/src/entries.js
   sizes
 }
@@ -117,7 +117,7 @@ build() {
 sizes() {
   say "Sizes"
   local f
-  for f in pkg/node/export_guard_bg.wasm pkg/node/export_guard.js pkg/web/export_guard.js pkg/index.js pkg/web.js; do
+  for f in pkg/node/export_guard_bg.wasm pkg/node/export_guard.js pkg/web/export_guard.js pkg/index.js pkg/web/index.js; do
     [ -f "$f" ] && printf '    %-32s %8d bytes raw %8d gzip\n' "$f" "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)"
   done
   return 0

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Writes the generated entry points of the package from pkg/src/contract.js:
 //   pkg/index.js  CommonJS, for Node (wraps pkg/node/, the wasm-bindgen nodejs build)
-//   pkg/web.js    ES module, for browsers (wraps pkg/web/, the wasm-bindgen web build)
+//   pkg/web/index.js  ES module, for browsers (beside pkg/web/export_guard.js, the wasm-bindgen
+//                     web build; pkg/web/package.json marks the folder as ES modules)
 // Run by ./build.sh. The entries are generated so one hand-written contract serves all.
 'use strict';
 const fs = require('fs');
@@ -20,13 +21,14 @@ const node = banner + "'use strict';\n" +
   NAMES.map((n) => `exports.${n} = api.${n};`).join('\n') + '\n';
 
 const web = banner +
-  "import init, { call } from './web/export_guard.js';\n\n" + contract + '\n' +
+  "import init, { call } from './export_guard.js';\n\n" + contract + '\n' +
   '// Top-level await: importing this module fetches and instantiates the wasm once.\n' +
-  'await init({ module_or_path: new URL(\'./web/export_guard_bg.wasm\', import.meta.url) });\n' +
+  'await init({ module_or_path: new URL(\'./export_guard_bg.wasm\', import.meta.url) });\n' +
   'const api = createExportGuard(call, Date.now);\n' +
   NAMES.map((n) => `export const ${n} = api.${n};`).join('\n') + '\n' +
   'export default api;\n';
 
 fs.writeFileSync(path.join(pkg, 'index.js'), node);
-fs.writeFileSync(path.join(pkg, 'web.js'), web);
-console.log('wrote pkg/index.js and pkg/web.js');
+fs.writeFileSync(path.join(pkg, 'web', 'index.js'), web);
+fs.writeFileSync(path.join(pkg, 'web', 'package.json'), JSON.stringify({ type: 'module', sideEffects: ['./index.js'] }, null, 2) + '\n');
+console.log('wrote pkg/index.js and pkg/web/index.js');

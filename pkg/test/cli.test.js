@@ -1,0 +1,146 @@
+// The CLI: subcommands, stdin, --help, exit codes, queue files.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const BIN = path.join(__dirname, '..', 'bin', 'export-guard.js');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'export-guard-cli-'));
+process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function file(name, value) {
+  const p = path.join(tmp, name);
+  fs.writeFileSync(p, typeof value === 'string' ? value : JSON.stringify(value));
+  return p;
+}
+
+function cli(args, input) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { input: input === undefined ? '' : input, encoding: 'utf8' });
+  let json;
+  try {
+    json = JSON.parse(r.stdout);
+  } catch (_) {
+    json = undefined;
+  }
+  return { code: r.status, out: r.stdout, err: r.stderr, json };
+}
+
+const request = { start: '2026-11-01', end: '2026-11-08', timeZone: 'Europe/London', channels: ['sms', 'whatsapp'] };
+const busy = [{ id: 'busy', start: '2026-11-03T00:00:00Z', end: '2026-11-04T00:00:00Z', status: 'IN_PROGRESS' }];
+const reqFile = file('request.json', request);
+const busyFile = file('busy.json', busy);
+const noneFile = file('none.json', []);
+
+test('decide: submit exits 0, queue exits 3, reject exits 4', () => {
+  let r = cli(['decide', '--request', reqFile, '--jobs', noneFile]);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.json.action, 'submit');
+  assert.deepEqual(r.json.payloads[0].filter.channel, ['sms', 'whatsapp']);
+
+  r = cli(['decide', '--request', reqFile, '--jobs', busyFile]);
+  assert.equal(r.code, 3);
+  assert.equal(r.json.action, 'queue');
+  assert.equal(r.json.conflicts[0].id, 'busy');
+
+  r = cli(['decide', '--request', file('bad.json', { ...request, channels: ['fax'] }), '--jobs', noneFile]);
+  assert.equal(r.code, 4);
+  assert.equal(r.json.errors[0].code, 'UNKNOWN_CHANNEL');
+  assert.match(r.err, /UNKNOWN_CHANNEL at request\.channels\[0\]/);
+});
+
+test('a request on stdin replaces --request (omitted or -)', () => {
+  for (const args of [['decide', '--jobs', busyFile], ['decide', '--request', '-', '--jobs', busyFile]]) {
+    const r = cli(args, JSON.stringify(request));
+    assert.equal(r.code, 3, r.err);
+    assert.equal(r.json.lockKey, '2026-11-01T00:00:00.000Z/2026-11-08T00:00:00.000Z');
+  }
+});
+
+test('decide with --options', () => {
+  const r = cli(['decide', '--request', reqFile, '--jobs', noneFile, '--options', file('o.json', { profile: 'recordingJobs' })]);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.json.profile, 'recordingJobs');
+});
+
+test('plan splits into local days for N workers', () => {
+  const r = cli(['plan', '--request', reqFile, '--granularity', 'day', '--workers', '3', '--jobs', busyFile]);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.json.windows.length, 7);
+  assert.deepEqual(r.json.windows.map((w) => w.worker), [0, 1, 2, 0, 1, 2, 0]);
+  assert.deepEqual(r.json.windows[2].blockedBy, ['busy']);
+  const week = cli(['plan', '--granularity=week', '--time-zone', 'UTC'], JSON.stringify({ start: '2026-11-02T00:00:00Z', end: '2026-11-16T00:00:00Z' }));
+  assert.equal(week.json.windows.length, 2);
+});
+
+test('payload prints the body', () => {
+  const r = cli(['payload', '--request', reqFile]);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(r.json, { start_date: '2026-11-01T00:00:00.000Z', end_date: '2026-11-08T00:00:00.000Z', filter: { channel: ['sms', 'whatsapp'] } });
+});
+
+test('schedule and next-retry give retry delays', () => {
+  let r = cli(['schedule']);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(r.json.steps.map((s) => s.delayMs), [5000, 10000, 20000, 40000, 60000, 60000, 60000]);
+  r = cli(['schedule', '--policy', file('p.json', { initialMs: 1000, maxAttempts: 3 })]);
+  assert.deepEqual(r.json.steps.map((s) => s.delayMs), [1000, 2000]);
+  r = cli(['next-retry', '--attempt', '2', '--status', '429', '--retry-after', '30']);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.json.action, 'retry');
+  assert.equal(r.json.delayMs, 30000);
+  r = cli(['next-retry', '--attempt', '1', '--status', '409']);
+  assert.equal(r.json.action, 'recheck');
+});
+
+test('invalid input to other commands exits 4 with the errors printed', () => {
+  const r = cli(['schedule', '--policy', file('bad-policy.json', { jitter: 'chaos' })]);
+  assert.equal(r.code, 4);
+  assert.equal(r.json.errors[0].code, 'INVALID_POLICY');
+  assert.match(r.err, /INVALID_POLICY at policy\.jitter/);
+});
+
+test('enqueue and drain persist the queue file', () => {
+  const q = path.join(tmp, 'queue.json');
+  let r = cli(['enqueue', '--queue', q, '--request', reqFile, '--write']);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.json.added, true);
+  r = cli(['enqueue', '--queue', q, '--write'], JSON.stringify(request));
+  assert.equal(r.json.added, false, 'duplicate');
+  r = cli(['drain', '--queue', q, '--jobs', busyFile, '--write']);
+  assert.equal(r.code, 3, 'everything waits');
+  assert.equal(JSON.parse(fs.readFileSync(q, 'utf8')).items.length, 1);
+  r = cli(['drain', '--queue', q, '--jobs', noneFile, '--write']);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.json.submit.length, 1);
+  assert.equal(JSON.parse(fs.readFileSync(q, 'utf8')).items.length, 0);
+});
+
+test('usage errors exit 2 and name the problem', () => {
+  for (const [args, re] of [
+    [['frobnicate'], /unknown command 'frobnicate'/],
+    [['decide', '--request', reqFile], /--jobs FILE is required/],
+    [['decide', '--bogus', 'x'], /unknown option --bogus/],
+    [['decide', '--request', path.join(tmp, 'missing.json'), '--jobs', noneFile], /cannot read request/],
+    [['decide', '--request', file('notjson.json', '{oops'), '--jobs', noneFile], /not valid JSON/],
+    [['plan', '--workers', 'many'], /--workers must be a whole number/],
+    [[], /Usage: export-guard/],
+  ]) {
+    const r = cli(args, JSON.stringify(request));
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+    assert.match(r.err + r.out, re);
+  }
+});
+
+test('--help works on the command and on each subcommand', () => {
+  let r = cli(['--help']);
+  assert.equal(r.code, 0);
+  assert.match(r.out, /Commands:/);
+  for (const sub of ['decide', 'plan', 'payload', 'schedule', 'next-retry', 'enqueue', 'drain']) {
+    r = cli([sub, '--help']);
+    assert.equal(r.code, 0, sub);
+    assert.match(r.out, new RegExp(`Usage: export-guard ${sub}`));
+  }
+});

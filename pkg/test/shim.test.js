@@ -1,0 +1,110 @@
+// The JS shim: the contract's shape, errors, and behaviour at the JS/wasm boundary.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const eg = require('..');
+
+const day = { start: '2026-11-02T00:00:00Z', end: '2026-11-03T00:00:00Z', channels: ['sms'] };
+
+test('exports the whole contract', () => {
+  for (const name of ['decide', 'buildPayload', 'plan', 'enqueue', 'drain', 'schedule', 'nextRetry', 'profiles', 'timeZones', 'channels', 'version']) {
+    assert.equal(typeof eg[name], 'function', name);
+  }
+  assert.match(eg.version(), /^\d+\.\d+\.\d+$/);
+  assert.ok(eg.timeZones().includes('Europe/London'));
+  assert.ok(eg.timeZones().includes('UTC'));
+});
+
+test('ExportGuardError is a real Error with code, field and errors', () => {
+  let caught;
+  try {
+    eg.buildPayload({ ...day, channels: ['sms', 'fax'] });
+  } catch (err) {
+    caught = err;
+  }
+  assert.ok(caught instanceof Error);
+  assert.ok(caught instanceof eg.ExportGuardError);
+  assert.equal(caught.name, 'ExportGuardError');
+  assert.equal(caught.code, 'UNKNOWN_CHANNEL');
+  assert.equal(caught.field, 'request.channels[1]');
+  assert.match(caught.message, /whatsapp/);
+  assert.match(caught.stack, /ExportGuardError|Error/);
+  assert.deepEqual(caught.errors.map((e) => e.code), ['UNKNOWN_CHANNEL']);
+  assert.deepEqual(JSON.parse(JSON.stringify(caught)).code, 'UNKNOWN_CHANNEL');
+});
+
+test('decide never throws for bad data, even for values JSON cannot carry', () => {
+  const circular = { ...day };
+  circular.self = circular;
+  for (const bad of [undefined, null, 42, 'x', [], circular, { ...day, start: 10n }]) {
+    const d = eg.decide(bad, []);
+    assert.equal(d.action, 'reject');
+    assert.ok(d.errors.length >= 1);
+    assert.ok(d.errors.every((e) => e.code && typeof e.field === 'string' && e.message));
+  }
+});
+
+test('NaN and Infinity are reported, not silently turned into null', () => {
+  assert.throws(() => eg.schedule({ initialMs: NaN }), { code: 'INVALID_POLICY', field: 'policy.initialMs' });
+  assert.throws(() => eg.schedule({ maxMs: Infinity }), { code: 'INVALID_POLICY', field: 'policy.maxMs' });
+  assert.throws(() => eg.nextRetry(Infinity, { status: 503 }), { code: 'INVALID_ARGUMENT', field: 'attempt' });
+});
+
+test('Date objects are accepted as instants', () => {
+  const d = eg.decide({ start: new Date(Date.UTC(2026, 10, 2)), end: new Date(Date.UTC(2026, 10, 3)), channels: ['sms'] }, []);
+  assert.equal(d.action, 'submit');
+  assert.equal(d.lockKey, '2026-11-02T00:00:00.000Z/2026-11-03T00:00:00.000Z');
+});
+
+test('the next call after an error still works (100 alternations)', () => {
+  for (let i = 0; i < 100; i++) {
+    assert.throws(() => eg.plan({ start: 'nope', end: 'nope' }), { code: 'INVALID_DATE' });
+    assert.equal(eg.decide(day, []).action, 'submit');
+  }
+});
+
+test('huge inputs give answers, not traps', () => {
+  const jobs = [];
+  for (let i = 0; i < 100000; i++) {
+    const s = Date.UTC(2020, 0, 1) + i * 3600000;
+    jobs.push({ id: 'j' + i, start: new Date(s).toISOString(), end: new Date(s + 3600000).toISOString(), status: 'COMPLETED' });
+  }
+  assert.equal(eg.decide(day, jobs).action, 'submit');
+  const big = 'x'.repeat(1 << 20);
+  assert.equal(eg.decide({ ...day, start: big }, []).errors[0].code, 'INVALID_DATE');
+  assert.throws(() => eg.plan({ ...day, timeZone: big }), { code: 'UNKNOWN_TIME_ZONE' });
+  assert.equal(eg.decide(day, []).action, 'submit');
+});
+
+test('the clock defaults to now', () => {
+  const before = Date.now();
+  const { item } = eg.enqueue(null, day);
+  const at = Date.parse(item.enqueuedAt);
+  assert.ok(at >= before - 1 && at <= Date.now() + 1, item.enqueuedAt);
+});
+
+test('a queue survives JSON persistence between runs', () => {
+  let q = null;
+  for (const start of ['2026-11-01', '2026-11-02', '2026-11-02', '2026-11-03']) {
+    q = JSON.parse(JSON.stringify(eg.enqueue(q, { start, end: '2026-11-04', timeZone: 'UTC', channels: ['sms'] }, { now: 0 }).queue));
+  }
+  assert.equal(q.items.length, 3, 'the duplicate was not added');
+  const r = eg.drain(q, [], { now: 0 });
+  assert.equal(r.submit.length, 1, 'the three overlap: one goes now');
+  assert.equal(r.queue.items.length, 2);
+  assert.deepEqual(r.waiting.map((w) => w.reason), ['overlapsSubmitted', 'overlapsSubmitted']);
+});
+
+test('jitter without a seed differs between calls; with a seed it repeats', () => {
+  const p = { jitter: 'full', maxAttempts: 30, initialMs: 60000 };
+  assert.notDeepEqual(eg.schedule(p).steps, eg.schedule(p).steps);
+  const s = { ...p, seed: 42 };
+  assert.deepEqual(eg.schedule(s).steps, eg.schedule(s).steps);
+});
+
+test('ESM import from Node gives named exports', async () => {
+  const url = require('url').pathToFileURL(require.resolve('..')).href;
+  const mod = await import(url);
+  assert.equal(typeof mod.decide, 'function');
+  assert.equal(mod.decide(day, []).action, 'submit');
+});

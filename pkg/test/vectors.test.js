@@ -1,0 +1,66 @@
+// The shared JSON vectors (tests/vectors/) through the Node package: the same answers
+// as the native and wasm runs, through the public JS contract.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('fs');
+const path = require('path');
+const eg = require('..');
+
+const dir = path.join(__dirname, '..', '..', 'tests', 'vectors');
+const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+
+function subset(expected, actual, where) {
+  if (Array.isArray(expected)) {
+    assert.ok(Array.isArray(actual), `${where}: expected an array, got ${JSON.stringify(actual)}`);
+    assert.equal(actual.length, expected.length, `${where}: length of ${JSON.stringify(actual)}`);
+    expected.forEach((e, i) => subset(e, actual[i], `${where}[${i}]`));
+  } else if (expected !== null && typeof expected === 'object') {
+    assert.ok(actual !== null && typeof actual === 'object', `${where}: expected an object`);
+    for (const k of Object.keys(expected)) {
+      assert.ok(Object.prototype.hasOwnProperty.call(actual, k), `${where}.${k}: missing`);
+      subset(expected[k], actual[k], `${where}.${k}`);
+    }
+  } else {
+    assert.deepEqual(actual, expected, where);
+  }
+}
+
+/** Calls the contract function `op`; returns { ok } or { error } like the envelope. */
+function run(op, args) {
+  try {
+    return { ok: eg[op](...args) };
+  } catch (err) {
+    assert.ok(err instanceof eg.ExportGuardError, `${op} threw a ${err && err.name}: ${err && err.message}`);
+    assert.ok(err instanceof Error);
+    return { error: err };
+  }
+}
+
+for (const file of files) {
+  const doc = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+  test(`vectors: ${file}`, async (t) => {
+    for (const c of doc.cases) {
+      await t.test(c.name, () => {
+        const got = run(c.op, c.args);
+        const x = c.expect;
+        if ('ok' in x) {
+          assert.ok('ok' in got, `expected ok, got ${got.error && got.error.code}`);
+          assert.deepEqual(got.ok, x.ok);
+        } else if ('okSubset' in x) {
+          assert.ok('ok' in got, `expected ok, got ${got.error && got.error.code}: ${got.error && got.error.message}`);
+          subset(x.okSubset, got.ok, '$');
+        } else if ('reject' in x) {
+          assert.equal(got.ok.action, 'reject');
+          assert.deepEqual(got.ok.errors.map((e) => [e.code, e.field]), x.reject);
+          for (const e of got.ok.errors) assert.ok(e.message.length > 10, 'a message a person can act on');
+        } else if ('error' in x) {
+          assert.ok('error' in got, `expected an error, got ${JSON.stringify(got.ok)}`);
+          assert.deepEqual([got.error.code, got.error.field], x.error);
+        } else {
+          assert.fail(`unknown expect form ${JSON.stringify(x)}`);
+        }
+      });
+    }
+  });
+}
