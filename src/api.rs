@@ -490,6 +490,28 @@ fn decide_options(o: &Obj, now_ms: i64) -> Result<DecideOptions> {
     })
 }
 
+/// Reads the options argument (`null` → empty), rejecting keys outside `allowed`.
+fn options_of<'a>(opts: Option<&'a Value>, allowed: &[&str]) -> Errors<Obj<'a>> {
+    let o = one(Obj::optional(
+        opts,
+        "options",
+        ErrorCode::InvalidArgument,
+        "options",
+    ))?;
+    one(o.only(allowed))?;
+    Ok(o)
+}
+
+/// Checks a request against `options.maxRangeDays` (default 31).
+fn check_max_range(o: &Obj, request: &Request) -> Errors<()> {
+    let max_days = one(u32_opt(o, "maxRangeDays", 3660))?.unwrap_or(31);
+    one(decide::check_range_length(
+        request.window,
+        max_days,
+        "request",
+    ))
+}
+
 // ---------------------------------------------------------------- outputs
 
 fn window_json(w: Window) -> Value {
@@ -593,30 +615,22 @@ fn decide_json(
 }
 
 fn build_payload(req: Option<&Value>, opts: Option<&Value>, now_ms: i64) -> Outcome {
-    let o = one(Obj::optional(
+    let o = options_of(
         opts,
-        "options",
-        ErrorCode::InvalidArgument,
-        "options",
-    ))?;
-    one(o.only(&[
-        "now",
-        "profile",
-        "timeZone",
-        "maxRangeDays",
-        "splitByChannel",
-        "recordingAction",
-        "integrationId",
-        "actionDate",
-    ]))?;
+        &[
+            "now",
+            "profile",
+            "timeZone",
+            "maxRangeDays",
+            "splitByChannel",
+            "recordingAction",
+            "integrationId",
+            "actionDate",
+        ],
+    )?;
     let ctx = one(context(&o))?;
     let request = request_of(req, &ctx, true)?;
-    let max_days = one(u32_opt(&o, "maxRangeDays", 3660))?.unwrap_or(31);
-    one(decide::check_range_length(
-        request.window,
-        max_days,
-        "request",
-    ))?;
+    check_max_range(&o, &request)?;
     let split = one(o.bool("splitByChannel"))?.unwrap_or(false);
     let popts = one(payload_options(&o, now_ms))?;
     let mut payloads = decide::payloads(&request, split, &popts);
@@ -628,22 +642,19 @@ fn build_payload(req: Option<&Value>, opts: Option<&Value>, now_ms: i64) -> Outc
 }
 
 fn plan_json(req: Option<&Value>, opts: Option<&Value>) -> Outcome {
-    let o = one(Obj::optional(
+    let o = options_of(
         opts,
-        "options",
-        ErrorCode::InvalidArgument,
-        "options",
-    ))?;
-    one(o.only(&[
-        "profile",
-        "timeZone",
-        "granularity",
-        "workers",
-        "weekStart",
-        "activeJobs",
-        "touchingConflicts",
-        "maxWindows",
-    ]))?;
+        &[
+            "profile",
+            "timeZone",
+            "granularity",
+            "workers",
+            "weekStart",
+            "activeJobs",
+            "touchingConflicts",
+            "maxWindows",
+        ],
+    )?;
     let ctx = one(context(&o))?;
     let request = request_of(req, &ctx, false)?;
     let jobs = jobs_of(o.get("activeJobs"), "options.activeJobs", request.profile)?;
@@ -826,29 +837,21 @@ fn enqueue_json(
     opts: Option<&Value>,
     now_ms: i64,
 ) -> Outcome {
-    let o = one(Obj::optional(
+    let o = options_of(
         opts,
-        "options",
-        ErrorCode::InvalidArgument,
-        "options",
-    ))?;
-    one(o.only(&[
-        "now",
-        "profile",
-        "timeZone",
-        "notBefore",
-        "attempts",
-        "maxRangeDays",
-    ]))?;
+        &[
+            "now",
+            "profile",
+            "timeZone",
+            "notBefore",
+            "attempts",
+            "maxRangeDays",
+        ],
+    )?;
     let mut q = one(queue_of(queue))?;
     let ctx = one(context(&o))?;
     let request = request_of(req, &ctx, true)?;
-    let max_days = one(u32_opt(&o, "maxRangeDays", 3660))?.unwrap_or(31);
-    one(decide::check_range_length(
-        request.window,
-        max_days,
-        "request",
-    ))?;
+    check_max_range(&o, &request)?;
     let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
     let not_before = one(opt_instant(&o, "notBefore"))?;
     let attempts = one(u32_opt(&o, "attempts", u32::MAX))?.unwrap_or(0);
@@ -862,22 +865,19 @@ fn drain_json(
     opts: Option<&Value>,
     now_ms: i64,
 ) -> Outcome {
-    let o = one(Obj::optional(
+    let o = options_of(
         opts,
-        "options",
-        ErrorCode::InvalidArgument,
-        "options",
-    ))?;
-    one(o.only(&[
-        "now",
-        "profile",
-        "touchingConflicts",
-        "maxActiveJobs",
-        "splitByChannel",
-        "recordingAction",
-        "integrationId",
-        "actionDate",
-    ]))?;
+        &[
+            "now",
+            "profile",
+            "touchingConflicts",
+            "maxActiveJobs",
+            "splitByChannel",
+            "recordingAction",
+            "integrationId",
+            "actionDate",
+        ],
+    )?;
     let q = one(queue_of(queue))?;
     let ctx = one(context(&o))?;
     let jobs = jobs_of(jobs, "activeJobs", ctx.profile)?;
@@ -1074,13 +1074,7 @@ fn next_retry_json(
         elapsed_ms: one(r.uint("elapsedMs", u64::MAX >> 11))?,
     };
     let p = one(policy_of(policy, "policy"))?;
-    let o = one(Obj::optional(
-        opts,
-        "options",
-        ErrorCode::InvalidArgument,
-        "options",
-    ))?;
-    one(o.only(&["now"]))?;
+    let o = options_of(opts, &["now"])?;
     let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
     let v = backoff::next_retry(attempt, &response, &p, now);
     let mut out = json!({ "action": v.action.as_str(), "reason": v.reason, "attempt": attempt });
