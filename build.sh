@@ -7,7 +7,8 @@
 #   ./build.sh help     this text
 #
 # Environment:
-#   EXPORT_GUARD_ZONES  regex of IANA zones to compile in (default: .cargo/config.toml)
+#   EXPORT_GUARD_ZONES      regex of IANA zones for the Node/web build (default: .cargo/config.toml)
+#   EXPORT_GUARD_ES5_ZONES  regex of IANA zones for the ServiceNow ES5 build (default below)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -16,6 +17,10 @@ TARGET=wasm32-unknown-unknown
 say()  { printf '\n==> %s\n' "$*"; }
 info() { printf '    %s\n' "$*"; }
 die()  { printf '\nbuild.sh: error: %s\n' "$*" >&2; exit 1; }
+
+# The ES5 script carries its zone data as text: keep the default set small.
+ES5_ZONES_DEFAULT='^(UTC|Etc/UTC|GMT|Europe/(London|Dublin|Paris|Berlin|Amsterdam|Madrid)|America/(New_York|Chicago|Denver|Los_Angeles)|Asia/(Kolkata|Singapore|Tokyo)|Australia/Sydney)$'
+ES5_ZONES="${EXPORT_GUARD_ES5_ZONES:-$ES5_ZONES_DEFAULT}"
 
 if [ -n "${EXPORT_GUARD_ZONES:-}" ]; then
   export CHRONO_TZ_TIMEZONE_FILTER="$EXPORT_GUARD_ZONES"
@@ -84,6 +89,13 @@ ensure_npm_deps() {
   fi
 }
 
+ensure_rhino() {
+  if ! command -v rhino >/dev/null 2>&1; then
+    say "Installing Debian's rhino (the engine family of ServiceNow's server-side JavaScript)"
+    apt_install rhino
+  fi
+}
+
 prerequisites() {
   ensure_rust
   ensure_wasm_bindgen
@@ -111,13 +123,31 @@ build() {
   done
   say "Writing the JS entry points (pkg/index.js, pkg/web/index.js)"
   node pkg/src/entries.js
+  build_es5
   sizes
+}
+
+# The ServiceNow build: the same core, raw exports instead of wasm-bindgen, compiled
+# to JS by wasm2js and made typed-array-free by pkg/src/es5-build.js.
+build_es5() {
+  say "Compiling the core for the ServiceNow ES5 build (zones: $ES5_ZONES)"
+  CHRONO_TZ_TIMEZONE_FILTER="$ES5_ZONES" RUSTFLAGS='--cfg getrandom_backend="custom"' \
+    cargo build --release --target "$TARGET" --no-default-features --features es5 --target-dir target/es5
+  local tmp=target/es5/js
+  mkdir -p "$tmp"
+  info "wasm-opt: lower sign-extension, non-trapping float-to-int and bulk memory (wasm2js needs MVP wasm), -Oz"
+  node_modules/.bin/wasm-opt "target/es5/$TARGET/release/export_guard.wasm" "${WASM_FEATURES[@]}" \
+    --llvm-nontrapping-fptoint-lowering --llvm-memory-copy-fill-lowering --signext-lowering -Oz -o "$tmp/core.wasm"
+  info "wasm2js -O2"
+  node_modules/.bin/wasm2js "$tmp/core.wasm" -O2 -o "$tmp/core.js"
+  info "ES5 transform -> pkg/servicenow/ExportGuard.js"
+  EXPORT_GUARD_ES5_ZONES_TEXT="$ES5_ZONES" node pkg/src/es5-build.js "$tmp/core.js" pkg/servicenow/ExportGuard.js
 }
 
 sizes() {
   say "Sizes"
   local f
-  for f in pkg/node/export_guard_bg.wasm pkg/node/export_guard.js pkg/web/export_guard.js pkg/index.js pkg/web/index.js; do
+  for f in pkg/node/export_guard_bg.wasm pkg/node/export_guard.js pkg/web/export_guard.js pkg/index.js pkg/web/index.js pkg/servicenow/ExportGuard.js; do
     [ -f "$f" ] && printf '    %-32s %8d bytes raw %8d gzip\n' "$f" "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)"
   done
   return 0
@@ -138,6 +168,11 @@ run_tests() {
   cargo test --target "$TARGET" --test wasm
   say "node:test (shim, CLI, JSON vectors through the Node package)"
   node --test pkg/test/
+  ensure_rhino
+  say "Rhino, ServiceNow restrictions imitated, interpreted (-opt -1, language version 180 = ES5 level)"
+  rhino -version 180 -opt -1 tests/rhino/vectors.js "$ROOT" "rhino interpreted"
+  say "Rhino, highest optimisation level (-opt 9)"
+  rhino -version 180 -opt 9 tests/rhino/vectors.js "$ROOT" "rhino -opt 9"
   say "All tests passed"
 }
 

@@ -8,6 +8,14 @@ const path = require('path');
 const eg = require('..');
 
 const dir = path.join(__dirname, '..', '..', 'tests', 'vectors');
+// Every result is also written to out/vectors.node.json, which the Rhino run of the
+// ServiceNow build must reproduce exactly (tests/rhino/vectors.js).
+const recorded = [];
+const outDir = path.join(__dirname, '..', '..', 'out');
+test.after(() => {
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'vectors.node.json'), JSON.stringify(recorded, null, 1));
+});
 const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 
 function subset(expected, actual, where) {
@@ -43,6 +51,7 @@ for (const file of files) {
     for (const c of doc.cases) {
       await t.test(c.name, () => {
         const got = run(c.op, c.args);
+        recorded.push({ file, name: c.name, result: JSON.stringify(got.error ? { error: { code: got.error.code, field: got.error.field, message: got.error.message } } : { ok: got.ok }) });
         const x = c.expect;
         if ('ok' in x) {
           assert.ok('ok' in got, `expected ok, got ${got.error && got.error.code}`);

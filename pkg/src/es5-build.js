@@ -1,0 +1,164 @@
+#!/usr/bin/env node
+// Builds pkg/servicenow/ExportGuard.js: the Rust core as one ES5 script with no
+// WebAssembly and no typed arrays, for ServiceNow (Rhino).
+//
+//   node pkg/src/es5-build.js <wasm2js-output.js> <out.js>
+//
+// Input: wasm2js output of the core built with `--features es5`. The transform:
+//  1. parses it (acorn) and rewrites every typed-array access HEAPxx[i] (read or write)
+//     into a call of es5-runtime.js, which keeps memory in a plain array of words with
+//     explicit little-endian byte order;
+//  2. replaces the ArrayBuffer / typed-array constructions, the data-segment decoder,
+//     memory growth and the bit-reinterpretation scratch helpers;
+//  3. maps Math.imul / clz32 / fround / trunc to runtime versions with fallbacks;
+//  4. wraps runtime + core + pkg/src/contract.js into `var ExportGuard = (function(){...})()`,
+//     minifies to ES5 (esbuild), and checks the result parses as ES5 and uses none of the
+//     globals ServiceNow disallows.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const acorn = require('acorn');
+const astring = require('astring');
+const esbuild = require('esbuild');
+
+const [input, output] = process.argv.slice(2);
+if (!input || !output) {
+  console.error('usage: es5-build.js <wasm2js-output.js> <out.js>');
+  process.exit(2);
+}
+
+const HEAPS = new Set(['HEAP8', 'HEAP16', 'HEAP32', 'HEAPU8', 'HEAPU16', 'HEAPU32', 'HEAPF32', 'HEAPF64']);
+const TYPED = new Set(['ArrayBuffer', 'SharedArrayBuffer', 'DataView', 'Int8Array', 'Uint8Array', 'Uint8ClampedArray',
+  'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array']);
+const FORBIDDEN = new Set([...TYPED, 'Promise', 'Proxy', 'Reflect', 'WeakMap', 'WeakSet', 'globalThis', 'BigInt',
+  'Symbol', 'TextEncoder', 'TextDecoder', 'Intl', 'WebAssembly']);
+const MATH = { imul: '$imul', clz32: '$clz32', fround: '$fround', trunc: '$trunc' };
+// wasm2js helpers whose bodies are replaced by runtime calls (name -> [params, body]).
+const HELPERS = {
+  wasm2js_scratch_load_i32: ['index', 'return $scratch_load_i32(index);'],
+  wasm2js_scratch_store_i32: ['index, value', '$scratch_store_i32(index, value);'],
+  wasm2js_scratch_load_f32: ['', 'return $scratch_load_f32();'],
+  wasm2js_scratch_store_f32: ['value', '$scratch_store_f32(value);'],
+  wasm2js_scratch_load_f64: ['', 'return $scratch_load_f64();'],
+  wasm2js_scratch_store_f64: ['value', '$scratch_store_f64(value);'],
+  base64DecodeToExistingUint8Array: ['uint8Array, offset, b64', '$writeBase64(offset, b64);'],
+  __wasm_memory_grow: ['pagesToAdd', 'return $memGrow(pagesToAdd | 0);'],
+  __wasm_memory_size: ['', 'return $memPages();'],
+};
+
+const here = __dirname;
+const src = fs.readFileSync(input, 'utf8');
+const ast = acorn.parse(src, { ecmaVersion: 'latest', sourceType: 'module' });
+
+function parseBody(params, body) {
+  return acorn.parse(`function f(${params}) { ${body} }`, { ecmaVersion: 5 }).body[0].body;
+}
+function call(name, args) {
+  return { type: 'CallExpression', callee: { type: 'Identifier', name }, arguments: args, optional: false };
+}
+
+const counts = {};
+function count(k) { counts[k] = (counts[k] || 0) + 1; }
+
+// Generic post-order rewrite: fn(node) returns a replacement or undefined. A heap
+// store is turned into a call before its left side is visited (else it would read).
+function rewrite(node, fn) {
+  if (!node || typeof node.type !== 'string') return node;
+  if (node.type === 'AssignmentExpression' && isHeap(node.left)) {
+    if (node.operator !== '=') throw new Error(`unsupported compound heap assignment ${node.operator}`);
+    count('store');
+    return call(`$st_${node.left.object.name}`, [rewrite(node.left.property, fn), rewrite(node.right, fn)]);
+  }
+  for (const key of Object.keys(node)) {
+    const v = node[key];
+    if (Array.isArray(v)) node[key] = v.map((c) => (c && typeof c.type === 'string' ? rewrite(c, fn) : c));
+    else if (v && typeof v.type === 'string') node[key] = rewrite(v, fn);
+  }
+  const r = fn(node);
+  return r === undefined ? node : r;
+}
+
+const isHeap = (n) => n.type === 'MemberExpression' && n.computed && n.object.type === 'Identifier' && HEAPS.has(n.object.name);
+
+// 1. Module syntax: drop the import, unwrap exports.
+ast.body = ast.body.filter((n) => n.type !== 'ImportDeclaration')
+  .map((n) => (n.type === 'ExportNamedDeclaration' ? n.declaration : n));
+
+rewrite(ast, (n) => {
+  // 2. Heap reads (stores are handled in rewrite itself).
+  if (isHeap(n)) {
+    count('load');
+    return call(`$ld_${n.object.name}`, [n.property]);
+  }
+  // 3. Typed-array construction: memory goes to the runtime, views disappear.
+  if (n.type === 'NewExpression' && n.callee.type === 'Identifier' && TYPED.has(n.callee.name)) {
+    count('new ' + n.callee.name);
+    if (n.callee.name === 'ArrayBuffer' && n.arguments.length === 1 && n.arguments[0].type === 'Literal' && n.arguments[0].value > 64) {
+      return call('$memInit', n.arguments);
+    }
+    return { type: 'ArrayExpression', elements: [] };
+  }
+  // 4. Math.imul & co.
+  if (n.type === 'MemberExpression' && !n.computed && n.object.type === 'Identifier' && n.object.name === 'Math' && MATH[n.property.name]) {
+    count('Math.' + n.property.name);
+    return { type: 'Identifier', name: MATH[n.property.name] };
+  }
+  // 5. Helpers.
+  if (n.type === 'FunctionDeclaration' && HELPERS[n.id.name]) {
+    const [params, body] = HELPERS[n.id.name];
+    count('helper ' + n.id.name);
+    n.params = params ? params.split(',').map((p) => ({ type: 'Identifier', name: p.trim() })) : [];
+    n.body = parseBody(params, body);
+  }
+  return undefined;
+});
+
+if (!counts['new ArrayBuffer'] || !counts.load || !counts.store) {
+  throw new Error(`the wasm2js output did not have the expected shape: ${JSON.stringify(counts)}`);
+}
+
+const core = astring.generate(ast);
+const runtime = fs.readFileSync(path.join(here, 'es5-runtime.js'), 'utf8');
+const contract = fs.readFileSync(path.join(here, 'contract.js'), 'utf8');
+const glue = `
+/** Moves one call across the boundary: UTF-8 in, UTF-8 out, through the core's raw exports. */
+function rawCall(op, argsJson, nowMs) {
+  var opBytes = $utf8Encode(op), argBytes = $utf8Encode(argsJson);
+  var total = opBytes.length + argBytes.length;
+  var ptr = eg_input(total) >>> 0;
+  $writeBytes(ptr, opBytes.concat(argBytes), total);
+  var out = eg_call(opBytes.length, total, +nowMs) >>> 0;
+  return $utf8Decode(out, eg_output_len() >>> 0);
+}
+return createExportGuard(rawCall, function () { return new Date().getTime(); });
+`;
+
+const banner = `/*
+ * ExportGuard for ServiceNow: the export-guard Rust core compiled to ES5 (wasm2js and a
+ * typed-array-free transform). GENERATED by ./build.sh from the export-guard sources: do
+ * not edit. Defines one global, ExportGuard, with decide, buildPayload, plan, enqueue,
+ * drain, schedule, nextRetry, profiles, timeZones, channels, version and ExportGuardError.
+ * Time zones in this build: ${process.env.EXPORT_GUARD_ES5_ZONES_TEXT || 'see ExportGuard.timeZones()'}.
+ */
+`;
+const wrapped = `var ExportGuard = (function () {\n${runtime}\n${core}\n${contract}\n${glue}\n})();\n`;
+
+const min = esbuild.transformSync(wrapped, { minify: true, target: 'es5', legalComments: 'none' });
+// esbuild's iife wrapper hides the global: take the code as a plain script instead.
+let code = min.code;
+if (!/ExportGuard/.test(code)) throw new Error('the minifier dropped the ExportGuard global');
+code = banner + code;
+
+// Checks: ES5 syntax, no forbidden globals, one global defined.
+const checked = acorn.parse(code, { ecmaVersion: 5, sourceType: 'script' });
+const used = new Set();
+rewrite(checked, (n) => {
+  if (n.type === 'Identifier' && FORBIDDEN.has(n.name)) used.add(n.name);
+  return undefined;
+});
+if (used.size) throw new Error(`the ES5 build still uses disallowed globals: ${[...used].join(', ')}`);
+
+fs.mkdirSync(path.dirname(output), { recursive: true });
+fs.writeFileSync(output, code);
+console.log(`wrote ${output}: ${code.length} bytes; rewrote ${counts.load} loads, ${counts.store} stores; ` +
+  Object.keys(counts).filter((k) => k !== 'load' && k !== 'store').map((k) => `${k} ×${counts[k]}`).join(', '));

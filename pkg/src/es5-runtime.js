@@ -1,0 +1,234 @@
+/*
+ * export-guard ES5 runtime: the pieces a wasm2js module needs, without typed arrays.
+ *
+ * ServiceNow's server-side JavaScript (Rhino) disallows ArrayBuffer, typed arrays and
+ * DataView, and Debian's Rhino 1.7.14 has big-endian typed arrays. So linear memory
+ * lives in a plain array of 32-bit words, and every byte order is explicit
+ * (little-endian, as wasm defines it). `pkg/src/es5-build.js` rewrites each typed-array
+ * access of the wasm2js output into a call to one of these functions. Plain ES5.
+ */
+
+/** Memory: $M[i] holds bytes 4i..4i+3, little-endian, as an int32. */
+var $M = [];
+var $pages = 0;
+
+function $memGrow(delta) {
+  var old = $pages;
+  var words = delta * 16384;
+  if (delta < 0 || $pages + delta > 65536) return -1;
+  for (var i = $M.length, end = $M.length + words; i < end; i++) $M[i] = 0;
+  $pages += delta;
+  return old;
+}
+function $memInit(bytes) {
+  $M = [];
+  $pages = 0;
+  $memGrow(Math.ceil(bytes / 65536));
+  return $M;
+}
+function $memPages() {
+  return $pages;
+}
+
+// 32-bit words: the index is a word index (wasm2js writes HEAP32[addr >> 2]).
+function $ld_HEAP32(i) { return $M[i] | 0; }
+function $ld_HEAPU32(i) { return $M[i] >>> 0; }
+function $st_HEAP32(i, v) { $M[i] = v | 0; return v; }
+var $st_HEAPU32 = $st_HEAP32;
+
+// Bytes: the index is a byte address.
+function $ld_HEAPU8(a) { return ($M[a >> 2] >>> ((a & 3) << 3)) & 255; }
+function $ld_HEAP8(a) { return ($M[a >> 2] << (24 - ((a & 3) << 3))) >> 24; }
+function $st_HEAP8(a, v) {
+  var i = a >> 2, s = (a & 3) << 3;
+  $M[i] = ($M[i] & ~(255 << s)) | ((v & 255) << s);
+  return v;
+}
+var $st_HEAPU8 = $st_HEAP8;
+
+// Half-words: the index is a half-word index (addr >> 1).
+function $ld_HEAPU16(h) { var s = (h & 1) << 4; return ($M[h >> 1] >>> s) & 65535; }
+function $ld_HEAP16(h) { var s = (h & 1) << 4; return ($M[h >> 1] << (16 - s)) >> 16; }
+function $st_HEAP16(h, v) {
+  var i = h >> 1, s = (h & 1) << 4;
+  $M[i] = ($M[i] & ~(65535 << s)) | ((v & 65535) << s);
+  return v;
+}
+var $st_HEAPU16 = $st_HEAP16;
+
+// IEEE 754 by arithmetic (no typed arrays to reinterpret bits with).
+var $TWO32 = 4294967296;
+var $TWO52 = 4503599627370496;
+var $TWO23 = 8388608;
+
+function $pow2(e) {
+  // Math.pow(2, e) is exact for integer e in [-1074, 1023].
+  return Math.pow(2, e);
+}
+function $exponentOf(a) {
+  var e = Math.floor(Math.log(a) / Math.LN2);
+  if ($pow2(e) > a) e--;
+  else if ($pow2(e + 1) <= a) e++;
+  return e;
+}
+
+/** Splits a double into its two little-endian words; returns [lo, hi]. */
+function $f64ToWords(v) {
+  if (v !== v) return [0, 0x7ff80000];
+  var sign = v < 0 || (v === 0 && 1 / v < 0) ? 0x80000000 : 0;
+  var a = Math.abs(v);
+  if (a === Infinity) return [0, (sign | 0x7ff00000) | 0];
+  if (a === 0) return [0, sign | 0];
+  var e = $exponentOf(a), biased, m;
+  if (e < -1022) {
+    biased = 0;
+    m = a / $pow2(-1074);
+  } else {
+    biased = e + 1023;
+    m = (a / $pow2(e) - 1) * $TWO52;
+  }
+  var hiM = Math.floor(m / $TWO32);
+  return [(m - hiM * $TWO32) | 0, (sign | (biased << 20) | hiM) | 0];
+}
+function $wordsToF64(lo, hi) {
+  var sign = hi < 0 ? -1 : 1;
+  var biased = (hi >>> 20) & 2047;
+  var m = (hi & 0xfffff) * $TWO32 + (lo >>> 0);
+  if (biased === 2047) return m === 0 ? sign * Infinity : NaN;
+  if (biased === 0) return sign * m * $pow2(-1074);
+  return sign * (1 + m / $TWO52) * $pow2(biased - 1023);
+}
+function $f32ToWord(v) {
+  if (v !== v) return 0x7fc00000;
+  var sign = v < 0 || (v === 0 && 1 / v < 0) ? 0x80000000 : 0;
+  var a = Math.abs(v);
+  if (a === Infinity) return (sign | 0x7f800000) | 0;
+  if (a === 0) return sign | 0;
+  var e = $exponentOf(a), biased, m;
+  if (e < -126) {
+    biased = 0;
+    m = Math.round(a / $pow2(-149));
+  } else {
+    biased = e + 127;
+    m = Math.round((a / $pow2(e) - 1) * $TWO23);
+    if (m === $TWO23) { m = 0; biased++; }
+  }
+  if (biased >= 255) return (sign | 0x7f800000) | 0;
+  return (sign | (biased << 23) | m) | 0;
+}
+function $wordToF32(w) {
+  var sign = w < 0 ? -1 : 1;
+  var biased = (w >>> 23) & 255;
+  var m = w & 0x7fffff;
+  if (biased === 255) return m === 0 ? sign * Infinity : NaN;
+  if (biased === 0) return sign * m * $pow2(-149);
+  return sign * (1 + m / $TWO23) * $pow2(biased - 127);
+}
+
+// Floats: the index is an element index (addr >> 2 for f32, addr >> 3 for f64).
+function $ld_HEAPF32(i) { return $wordToF32($M[i] | 0); }
+function $st_HEAPF32(i, v) { $M[i] = $f32ToWord(v); return v; }
+function $ld_HEAPF64(i) { return $wordsToF64($M[2 * i] | 0, $M[2 * i + 1] | 0); }
+function $st_HEAPF64(i, v) { var w = $f64ToWords(v); $M[2 * i] = w[0]; $M[2 * i + 1] = w[1]; return v; }
+
+// wasm2js's scratch space for bit reinterpretation: two words.
+var $scratch = [0, 0];
+function $scratch_load_i32(i) { return $scratch[i] | 0; }
+function $scratch_store_i32(i, v) { $scratch[i] = v | 0; }
+function $scratch_load_f32() { return $wordToF32($scratch[2] | 0); }
+function $scratch_store_f32(v) { $scratch[2] = $f32ToWord(v); }
+function $scratch_load_f64() { return $wordsToF64($scratch[0] | 0, $scratch[1] | 0); }
+function $scratch_store_f64(v) { var w = $f64ToWords(v); $scratch[0] = w[0]; $scratch[1] = w[1]; }
+
+// Math functions from ES2015, with fallbacks for engines that lack them.
+var $imul = Math.imul || function (a, b) {
+  var ah = (a >>> 16) & 0xffff, al = a & 0xffff, bh = (b >>> 16) & 0xffff, bl = b & 0xffff;
+  return ((al * bl) + (((ah * bl + al * bh) << 16) >>> 0)) | 0;
+};
+var $clz32 = Math.clz32 || function (x) {
+  x = x >>> 0;
+  if (x === 0) return 32;
+  var n = 0;
+  while ((x & 0x80000000) === 0) { x = x << 1; n++; }
+  return n;
+};
+var $fround = Math.fround || function (v) { return $wordToF32($f32ToWord(v)); };
+var $trunc = Math.trunc || function (v) { return v < 0 ? Math.ceil(v) : Math.floor(v); };
+
+var $B64 = (function () {
+  var A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', t = [];
+  for (var i = 0; i < 128; i++) t[i] = 0;
+  for (i = 0; i < 64; i++) t[A.charCodeAt(i)] = i;
+  return t;
+})();
+
+/** Writes `b64` (a wasm2js data segment) into memory at byte `offset`. */
+function $writeBase64(offset, b64) {
+  var j = offset, len = b64.length, T = $B64;
+  var end = offset + (len * 3 >> 2) - (b64.charAt(len - 2) === '=' ? 1 : 0) - (b64.charAt(len - 1) === '=' ? 1 : 0);
+  var bytes = [];
+  for (var i = 0; i < len; i += 4) {
+    var c1 = T[b64.charCodeAt(i + 1)], c2 = T[b64.charCodeAt(i + 2)];
+    bytes.push((T[b64.charCodeAt(i)] << 2) | (c1 >> 4), ((c1 & 15) << 4) | (c2 >> 2), ((c2 & 3) << 6) | T[b64.charCodeAt(i + 3)]);
+  }
+  $writeBytes(offset, bytes, end - offset);
+}
+
+/** Writes `n` bytes of the array `bytes` at byte address `ptr`, a word at a time where it can. */
+function $writeBytes(ptr, bytes, n) {
+  var M = $M, k = 0;
+  while (k < n && ((ptr + k) & 3) !== 0) { $st_HEAP8(ptr + k, bytes[k]); k++; }
+  for (; k + 4 <= n; k += 4) {
+    M[(ptr + k) >> 2] = bytes[k] | (bytes[k + 1] << 8) | (bytes[k + 2] << 16) | (bytes[k + 3] << 24);
+  }
+  for (; k < n; k++) $st_HEAP8(ptr + k, bytes[k]);
+}
+
+/** UTF-8 bytes of a string; lone surrogates become U+FFFD. */
+function $utf8Encode(s) {
+  var out = [];
+  for (var i = 0; i < s.length; i++) {
+    var c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      var d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+      }
+    }
+    if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return out;
+}
+
+/** Decodes `len` UTF-8 bytes at byte address `ptr` (the core only writes valid UTF-8). */
+function $utf8Decode(ptr, len) {
+  var parts = [], chunk = [], end = ptr + len;
+  for (var a = ptr; a < end;) {
+    var b = $ld_HEAPU8(a++), c;
+    if (b < 0x80) c = b;
+    else if (b < 0xe0) c = ((b & 31) << 6) | ($ld_HEAPU8(a++) & 63);
+    else if (b < 0xf0) { c = ((b & 15) << 12) | (($ld_HEAPU8(a++) & 63) << 6); c |= $ld_HEAPU8(a++) & 63; }
+    else {
+      c = ((b & 7) << 18) | (($ld_HEAPU8(a++) & 63) << 12);
+      c |= ($ld_HEAPU8(a++) & 63) << 6;
+      c |= $ld_HEAPU8(a++) & 63;
+    }
+    if (c >= 0x10000) {
+      c -= 0x10000;
+      chunk.push(0xd800 + (c >> 10), 0xdc00 + (c & 1023));
+    } else {
+      chunk.push(c);
+    }
+    if (chunk.length >= 4096) { parts.push(String.fromCharCode.apply(null, chunk)); chunk = []; }
+  }
+  parts.push(String.fromCharCode.apply(null, chunk));
+  return parts.join('');
+}
+
+/** The host side of the core's imports. */
+var env = { eg_random: function () { return Math.random(); } };
