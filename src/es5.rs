@@ -36,7 +36,10 @@ pub extern "C" fn eg_call(op_len: u32, total_len: u32, now_ms: f64) -> u32 {
         let b = b.borrow();
         let total = (total_len as usize).min(b.len());
         let split = (op_len as usize).min(total);
-        match (core::str::from_utf8(&b[..split]), core::str::from_utf8(&b[split..total])) {
+        match (
+            core::str::from_utf8(&b[..split]),
+            core::str::from_utf8(&b[split..total]),
+        ) {
             (Ok(op), Ok(args)) => crate::api::call(op, args, now_ms as i64),
             _ => crate::api::envelope(Err(vec![crate::Error::new(
                 crate::ErrorCode::InvalidArgument,
@@ -67,7 +70,10 @@ extern "C" {
 /// getrandom's custom backend: bytes from the host's `Math.random()`. Good enough for
 /// jitter, which is all this crate uses randomness for; not for secrets.
 #[no_mangle]
-unsafe extern "Rust" fn __getrandom_v03_custom(dest: *mut u8, len: usize) -> Result<(), getrandom::Error> {
+unsafe extern "Rust" fn __getrandom_v03_custom(
+    dest: *mut u8,
+    len: usize,
+) -> Result<(), getrandom::Error> {
     for i in 0..len {
         // SAFETY: getrandom passes a writable buffer of `len` bytes; `eg_random` is a
         // plain host function without preconditions.
