@@ -135,11 +135,11 @@ build_es5() {
     cargo build --release --target "$TARGET" --no-default-features --features es5 --target-dir target/es5
   local tmp=target/es5/js
   mkdir -p "$tmp"
-  info "wasm-opt: lower sign-extension, non-trapping float-to-int and bulk memory (wasm2js needs MVP wasm), -Oz"
+  info "wasm-opt: lower sign-extension and non-trapping float-to-int (wasm2js cannot translate them), -Oz"
   node_modules/.bin/wasm-opt "target/es5/$TARGET/release/export_guard.wasm" "${WASM_FEATURES[@]}" \
-    --llvm-nontrapping-fptoint-lowering --llvm-memory-copy-fill-lowering --signext-lowering -Oz -o "$tmp/core.wasm"
-  info "wasm2js -O2"
-  node_modules/.bin/wasm2js "$tmp/core.wasm" -O2 -o "$tmp/core.js"
+    --llvm-nontrapping-fptoint-lowering --signext-lowering -Oz -o "$tmp/core.wasm"
+  info "wasm2js -O2 (bulk memory becomes helpers that the ES5 transform replaces)"
+  node_modules/.bin/wasm2js "$tmp/core.wasm" --enable-bulk-memory -O2 -o "$tmp/core.js"
   info "ES5 transform -> pkg/servicenow/ExportGuard.js"
   EXPORT_GUARD_ES5_ZONES_TEXT="$ES5_ZONES" node pkg/src/es5-build.js "$tmp/core.js" pkg/servicenow/ExportGuard.js
 }

@@ -56,6 +56,33 @@ function $st_HEAP16(h, v) {
 }
 var $st_HEAPU16 = $st_HEAP16;
 
+/** memory.copy (memmove semantics), a word at a time when source and target align. */
+function $memCopy(dest, src, n) {
+  dest = dest >>> 0; src = src >>> 0; n = n >>> 0;
+  if (n === 0 || dest === src) return;
+  var M = $M, k = 0, i;
+  if (dest < src || dest >= src + n) {
+    if (((dest ^ src) & 3) === 0) {
+      while (k < n && ((dest + k) & 3) !== 0) { $st_HEAP8(dest + k, $ld_HEAPU8(src + k)); k++; }
+      var wd = (dest + k) >> 2, ws = (src + k) >> 2, words = (n - k) >> 2;
+      for (i = 0; i < words; i++) M[wd + i] = M[ws + i];
+      k += words << 2;
+    }
+    for (; k < n; k++) $st_HEAP8(dest + k, $ld_HEAPU8(src + k));
+  } else {
+    for (k = n - 1; k >= 0; k--) $st_HEAP8(dest + k, $ld_HEAPU8(src + k));
+  }
+}
+
+/** memory.fill, a word at a time in the aligned middle. */
+function $memFill(dest, value, n) {
+  dest = dest >>> 0; n = n >>> 0; value = value & 255;
+  var M = $M, k = 0, word = value * 0x01010101 | 0;
+  while (k < n && ((dest + k) & 3) !== 0) { $st_HEAP8(dest + k, value); k++; }
+  for (var w = (dest + k) >> 2, end = (dest + n) >> 2; w < end; w++) { M[w] = word; k += 4; }
+  for (; k < n; k++) $st_HEAP8(dest + k, value);
+}
+
 // IEEE 754 by arithmetic (no typed arrays to reinterpret bits with).
 var $TWO32 = 4294967296;
 var $TWO52 = 4503599627370496;
