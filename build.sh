@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # export-guard build script. Installs what it needs on a fresh machine.
 #
-#   ./build.sh          build the Node and web packages into pkg/
-#   ./build.sh test     build, then run every test (native, wasm under Node, node:test)
+#   ./build.sh          build the Node, web and ServiceNow packages into pkg/
+#   ./build.sh test     build, then run every test (native, wasm, node:test, Rhino, Chromium)
+#   ./build.sh serve    build, then serve the admin page on http://127.0.0.1:8080
+#                       (--port N or PORT=N to choose; runs until stopped)
 #   ./build.sh size     build and print the sizes of the artefacts
 #   ./build.sh help     this text
 #
@@ -96,6 +98,13 @@ ensure_rhino() {
   fi
 }
 
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM_PATH:-}" ]; then
+    say "Installing Debian's Chromium for the browser tests"
+    apt_install chromium
+  fi
+}
+
 prerequisites() {
   ensure_rust
   ensure_wasm_bindgen
@@ -173,6 +182,9 @@ run_tests() {
   rhino -version 180 -opt -1 tests/rhino/vectors.js "$ROOT" "rhino interpreted"
   say "Rhino, highest optimisation level (-opt 9)"
   rhino -version 180 -opt 9 tests/rhino/vectors.js "$ROOT" "rhino -opt 9"
+  ensure_chromium
+  say "Chromium + Playwright: the admin page in www/ (screenshots in out/screenshots/)"
+  node --test www/test/
   say "All tests passed"
 }
 
@@ -180,6 +192,20 @@ case "${1:-build}" in
   build) build ;;
   test) run_tests ;;
   size|sizes) build ;;
-  help|-h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' ;;
+  serve)
+    shift
+    port="${PORT:-8080}"
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        --port) [ $# -ge 2 ] || die "--port needs a number"; port="$2"; shift 2 ;;
+        --port=*) port="${1#--port=}"; shift ;;
+        *) die "unknown option for serve: $1 (use --port N)" ;;
+      esac
+    done
+    build
+    say "Serving the admin page on http://127.0.0.1:$port/ (Ctrl+C to stop)"
+    exec node www/serve.js --port "$port"
+    ;;
+  help|-h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) die "unknown command '$1' (try ./build.sh help)" ;;
 esac

@@ -1,0 +1,350 @@
+// export-guard admin page: every answer comes from the web build of the Rust core
+// (pkg/web/); this file only reads inputs and draws. Nothing leaves the page.
+import * as eg from '/pkg/web/index.js';
+
+const $ = (id) => document.getElementById(id);
+const SVG = 'http://www.w3.org/2000/svg';
+const HOUR = 3600000;
+const ACTIVE = new Set(['QUEUED', 'IN_PROGRESS', 'PENDING', 'PROCESSING']);
+const DONE = new Set(['COMPLETED', 'FULFILLED']);
+const DEFAULT_CHANNELS = ['sms', 'whatsapp'];
+
+function el(tag, attrs, parent, text) {
+  const n = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs || {})) n.setAttribute(k, v);
+  if (text !== undefined) n.textContent = text;
+  if (parent) parent.appendChild(n);
+  return n;
+}
+function html(tag, text, cls) {
+  const n = document.createElement(tag);
+  if (text !== undefined) n.textContent = text;
+  if (cls) n.className = cls;
+  return n;
+}
+const iso = (ms) => new Date(ms).toISOString();
+const statusClass = (s) => (ACTIVE.has(s) ? 's-active' : DONE.has(s) ? 's-done' : 's-other');
+
+// ------------------------------------------------------------------ set-up
+
+function setup() {
+  const zones = eg.timeZones();
+  let guess = 'UTC';
+  try { guess = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'; } catch (_) { /* keep UTC */ }
+  const tz = $('tz');
+  for (const z of zones) tz.add(new Option(z, z, false, false));
+  tz.value = zones.includes(guess) ? guess : zones.includes('Europe/London') ? 'Europe/London' : 'UTC';
+
+  const { mediaTypes, messageTypes } = eg.channels();
+  for (const [box, names] of [[$('media'), mediaTypes], [$('messages'), messageTypes]]) {
+    for (const name of names) {
+      const label = html('label');
+      const cb = html('input');
+      cb.type = 'checkbox';
+      cb.value = name;
+      cb.name = 'channel';
+      cb.checked = DEFAULT_CHANNELS.includes(name);
+      label.append(cb, ' ' + name);
+      box.appendChild(label);
+    }
+  }
+  for (const p of eg.profiles()) $('profile').add(new Option(`${p.name} (${p.source})`, p.name, p.default, p.default));
+
+  $('start').value = '2026-11-02';
+  $('end').value = '2026-11-09';
+  $('sample').addEventListener('click', loadSample);
+  $('jobs-file').addEventListener('change', async (e) => {
+    const f = e.target.files && e.target.files[0];
+    if (f) { $('jobs').value = await f.text(); update(); }
+  });
+  $('copy').addEventListener('click', copyPayload);
+  $('inputs').addEventListener('input', update);
+  $('inputs').addEventListener('change', update);
+  window.addEventListener('resize', () => update());
+}
+
+async function loadSample() {
+  const res = await fetch('sample-jobs.json');
+  $('jobs').value = JSON.stringify(await res.json(), null, 2);
+  update();
+}
+
+async function copyPayload() {
+  const text = $('payload').textContent;
+  try {
+    await navigator.clipboard.writeText(text);
+    $('copied').textContent = 'Copied.';
+  } catch (_) {
+    const r = document.createRange();
+    r.selectNodeContents($('payload'));
+    getSelection().removeAllRanges();
+    getSelection().addRange(r);
+    $('copied').textContent = 'Selected: press Ctrl+C to copy.';
+  }
+  setTimeout(() => { $('copied').textContent = ''; }, 2500);
+}
+
+// ------------------------------------------------------------------ inputs
+
+function readInputs() {
+  const channels = [...document.querySelectorAll('input[name=channel]:checked')].map((c) => c.value)
+    .concat($('other-channels').value.split(',').map((s) => s.trim()).filter(Boolean));
+  const request = { start: $('start').value.trim(), end: $('end').value.trim(), timeZone: $('tz').value, channels };
+  let jobs = [];
+  let jobsError = null;
+  const text = $('jobs').value.trim();
+  if (text) {
+    try {
+      jobs = JSON.parse(text);
+    } catch (err) {
+      jobsError = { code: 'INVALID_ARGUMENT', field: 'activeJobs', message: `not valid JSON: ${err.message}` };
+    }
+  }
+  const options = { profile: $('profile').value, touchingConflicts: $('touching').checked };
+  const workers = Number($('workers').value);
+  return { request, jobs, jobsError, options, workers, granularity: $('granularity').value, jitter: $('jitter').value };
+}
+
+const FIELDS = [
+  [/^request\.(start|interval)/, 'start'], [/^request\.end/, 'end'], [/^request$/, 'end'],
+  [/^(request|options)\.timeZone/, 'tz'], [/^request\.channels/, 'channels'], [/^(request|options)\.profile/, 'profile'],
+  [/^activeJobs/, 'jobs'], [/^options\.workers/, 'workers'],
+];
+const CONTROL = { channels: 'other-channels' };
+
+function showFieldErrors(errors) {
+  for (const id of ['start', 'end', 'tz', 'channels', 'profile', 'jobs', 'workers']) {
+    $(`${id}-error`).textContent = '';
+    $(CONTROL[id] || id).removeAttribute('aria-invalid');
+  }
+  for (const e of errors) {
+    const hit = FIELDS.find(([re]) => re.test(e.field));
+    if (!hit) continue;
+    const id = hit[1];
+    const box = $(`${id}-error`);
+    box.textContent = (box.textContent ? box.textContent + ' ' : '') + `${e.code}: ${e.message}`;
+    $(CONTROL[id] || id).setAttribute('aria-invalid', 'true');
+  }
+}
+
+// ------------------------------------------------------------------ update
+
+function update() {
+  const inp = readInputs();
+  const decision = inp.jobsError
+    ? { action: 'reject', conflicts: [], freeWindows: [], errors: [inp.jobsError] }
+    : eg.decide(inp.request, inp.jobs, inp.options);
+  let plan = null;
+  const errors = decision.errors.slice();
+  if (!(inp.workers >= 1 && inp.workers <= 64 && Number.isInteger(inp.workers))) {
+    errors.push({ code: 'INVALID_ARGUMENT', field: 'options.workers', message: 'workers must be a whole number from 1 to 64' });
+  } else if (decision.action !== 'reject') {
+    try {
+      plan = eg.plan(inp.request, { ...inp.options, workers: inp.workers, granularity: inp.granularity, activeJobs: inp.jobs, maxWindows: 2000 });
+    } catch (err) {
+      errors.push(...(err.errors || [{ code: 'INVALID_ARGUMENT', field: '', message: String(err.message) }]));
+    }
+  }
+  showFieldErrors(errors);
+  renderDecision(decision, errors, inp);
+  renderPayload(decision, inp);
+  renderTimeline(decision, inp, plan);
+  renderPlan(plan);
+  renderBackoff(inp);
+}
+
+function renderDecision(d, errors, inp) {
+  const badge = $('action');
+  badge.textContent = d.action;
+  badge.className = `badge ${d.action}`;
+  $('lockkey').textContent = d.lockKey || '–';
+  const reasons = $('reasons');
+  reasons.replaceChildren();
+  let summary = '';
+  if (d.action === 'submit') {
+    summary = `Nothing active overlaps this range: send the payload now (${inp.request.channels.length} channel${inp.request.channels.length === 1 ? '' : 's'}).`;
+  } else if (d.action === 'queue') {
+    summary = `${d.conflicts.length} active job${d.conflicts.length === 1 ? ' locks' : 's lock'} part of this range: wait and decide again in ${Math.round(d.recheckAfterMs / 1000)} s, or submit only the free parts.`;
+    for (const c of d.conflicts) {
+      reasons.appendChild(html('li', `Blocked by ${c.id} (${c.status}): ${c.start} → ${c.end}`));
+    }
+    for (const w of d.freeWindows) reasons.appendChild(html('li', `Free now: ${w.start} → ${w.end}`));
+    if (!d.freeWindows.length) reasons.appendChild(html('li', 'No part of the range is free now.'));
+  } else {
+    summary = 'The input is invalid; fix the fields marked below.';
+  }
+  if (d.alreadyExported) reasons.appendChild(html('li', `Already exported by ${d.alreadyExported.id} (${d.alreadyExported.status}) with the same range and channels.`));
+  $('summary').textContent = summary;
+  const list = $('errors');
+  list.replaceChildren();
+  for (const e of errors) list.appendChild(html('li', `${e.code}${e.field ? ' at ' + e.field : ''}: ${e.message}`));
+}
+
+function renderPayload(d, inp) {
+  let body = null;
+  let note = '';
+  if (d.action === 'submit') {
+    body = d.payloads.length === 1 ? d.payloads[0] : d.payloads;
+  } else if (d.action === 'queue') {
+    try { body = eg.buildPayload(inp.request, { profile: inp.options.profile }); note = ' (to send once the conflicts clear)'; } catch (_) { body = null; }
+  }
+  const profile = eg.profiles().find((p) => p.name === inp.options.profile);
+  $('endpoint').textContent = body ? `${profile.method} ${profile.path}${note}` : '–';
+  $('payload').textContent = body ? JSON.stringify(body, null, 2) : '(no payload: the request is invalid)';
+  $('copy').disabled = !body;
+}
+
+// ------------------------------------------------------------------ timeline
+
+function localDayLabel(ms, tz) {
+  try {
+    return new Intl.DateTimeFormat('en-GB', { timeZone: tz, day: '2-digit', month: 'short' }).format(new Date(ms));
+  } catch (_) {
+    return iso(ms).slice(5, 10);
+  }
+}
+
+function renderTimeline(d, inp, plan) {
+  const svg = $('timeline');
+  svg.replaceChildren();
+  const desc = el('desc', { id: 'timeline-desc' }, svg);
+  if (!d.lockKey) {
+    desc.textContent = 'No valid request to draw.';
+    svg.setAttribute('viewBox', '0 0 800 40');
+    el('text', { x: 10, y: 24 }, svg, 'Enter a valid request to see the timeline.');
+    return;
+  }
+  const [rs, re] = d.lockKey.split('/').map(Date.parse);
+  const jobs = (Array.isArray(inp.jobs) ? inp.jobs : [])
+    .map((j) => ({ ...j, s: Date.parse(j.start || j.start_date || (j.interval || '').split('/')[0]), e: Date.parse(j.end || j.end_date || (j.interval || '').split('/')[1]), st: String(j.status || '').toUpperCase().replace(/[- ]/g, '_') }))
+    .filter((j) => Number.isFinite(j.s) && Number.isFinite(j.e) && j.e > j.s);
+  const pad = Math.max(12 * HOUR, (re - rs) * 0.15);
+  const near = jobs.filter((j) => j.e > rs - pad && j.s < re + pad);
+  const t0 = Math.min(rs - pad, ...near.map((j) => Math.max(j.s, rs - 4 * pad)));
+  const t1 = Math.max(re + pad, ...near.map((j) => Math.min(j.e, re + 4 * pad)));
+  const conflicts = new Set(d.conflicts.map((c) => c.id));
+  const workers = plan ? plan.workers : 0;
+
+  const width = Math.max(640, Math.min(1400, $('timeline-wrap').clientWidth || 800));
+  const left = 110, right = 12, top = 34, row = 24;
+  const rows = 1 + near.length + workers;
+  const height = top + rows * row + 10;
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  svg.setAttribute('width', width);
+  svg.setAttribute('height', height);
+  const x = (t) => left + ((t - t0) / (t1 - t0)) * (width - left - right);
+  const y = (i) => top + i * row;
+
+  // Local-day (or week) gridlines from the core's own planner: DST days are 23/25 h.
+  const grid = el('g', { class: 'grid' }, svg);
+  const axis = el('g', { class: 'axis' }, svg);
+  let days = [];
+  const span = t1 - t0;
+  try {
+    days = eg.plan({ start: iso(t0), end: iso(t1), timeZone: inp.request.timeZone }, { granularity: span > 120 * 24 * HOUR ? 'week' : 'day', maxWindows: 1000 }).windows;
+  } catch (_) { days = []; }
+  const every = Math.max(1, Math.ceil(days.length / ((width - left) / 46)));
+  days.forEach((w, i) => {
+    const a = Date.parse(w.start), b = Date.parse(w.end);
+    const hours = Math.round((b - a) / HOUR);
+    const whole = i > 0 && i < days.length - 1;
+    if (whole && span <= 120 * 24 * HOUR && hours !== 24) {
+      const g = el('g', { class: 'dst', 'data-hours': hours }, grid);
+      el('rect', { x: x(a), y: top - 4, width: x(b) - x(a), height: rows * row + 4 }, g);
+      el('text', { x: (x(a) + x(b)) / 2, y: top - 20, 'text-anchor': 'middle', class: 'dst-label' }, axis, `${hours} h`);
+    }
+    if (i > 0) el('line', { x1: x(a), x2: x(a), y1: top - 4, y2: height - 6, class: 'day-line' }, grid);
+    if (i > 0 && i % every === 0) el('text', { x: x(a) + 2, y: top - 8 }, axis, localDayLabel(a, inp.request.timeZone));
+  });
+  el('text', { x: 4, y: top - 8 }, axis, inp.request.timeZone);
+
+  // The request band across every row, the request bar, its free windows and conflicts.
+  el('rect', { class: 'req-band', x: x(rs), y: top - 4, width: Math.max(1, x(re) - x(rs)), height: rows * row + 4 }, svg);
+  el('text', { x: 4, y: y(0) + 15 }, svg, 'request');
+  bar(svg, { class: 'bar request', x: x(rs), y: y(0) + 4, w: x(re) - x(rs), h: 8 },
+    `Request ${d.action}: ${iso(rs)} → ${iso(re)} (${inp.request.channels.join(', ') || 'no channels'})`);
+  for (const f of d.freeWindows) {
+    const a = Date.parse(f.start), b = Date.parse(f.end);
+    bar(svg, { class: 'bar free', x: x(a), y: y(0) + 13, w: x(b) - x(a), h: 7 }, `Free now: ${f.start} → ${f.end}`);
+  }
+
+  near.sort((a, b) => a.s - b.s).forEach((j, i) => {
+    const r = i + 1;
+    el('text', { x: 4, y: y(r) + 15 }, svg, String(j.id).slice(0, 16));
+    const cls = `bar job ${statusClass(j.st)}${conflicts.has(j.id) ? ' conflict' : ''}`;
+    const a = Math.max(j.s, t0), b = Math.min(j.e, t1);
+    bar(svg, { class: cls, x: x(a), y: y(r) + 4, w: x(b) - x(a), h: 16, id: j.id }, `${j.id}: ${j.st} ${iso(j.s)} → ${iso(j.e)}${j.channels ? ' [' + j.channels.join(', ') + ']' : ''}${conflicts.has(j.id) ? ' — blocks the request' : ''}`);
+    if (conflicts.has(j.id)) {
+      const oa = Math.max(j.s, rs), ob = Math.min(j.e, re);
+      if (ob > oa) {
+        el('rect', { class: 'overlap', 'data-job': j.id, x: x(oa), y: y(0) + 2, width: Math.max(1, x(ob) - x(oa)), height: (r + 1) * row - 4 }, svg);
+      }
+    }
+  });
+
+  if (plan) {
+    for (let w = 0; w < workers; w++) el('text', { x: 4, y: y(1 + near.length + w) + 15 }, svg, `worker ${w + 1}`);
+    for (const p of plan.windows) {
+      const a = Date.parse(p.start), b = Date.parse(p.end);
+      bar(svg, { class: `bar plan-window${p.blockedBy.length ? ' blocked' : ''}`, x: x(a) + 0.5, y: y(1 + near.length + p.worker) + 5, w: x(b) - x(a) - 1, h: 14, worker: p.worker },
+        `Worker ${p.worker + 1}: ${p.start} → ${p.end} (${Math.round((b - a) / HOUR)} h)${p.blockedBy.length ? ' — blocked by ' + p.blockedBy.join(', ') : ''}`);
+    }
+  }
+  desc.textContent = `Request ${iso(rs)} to ${iso(re)}: ${d.action}; ${d.conflicts.length} conflicting job(s); ${near.length} job(s) shown; ${plan ? plan.windows.length : 0} planned window(s).`;
+}
+
+function bar(svg, a, details) {
+  const r = el('rect', { class: a.class, x: a.x, y: a.y, width: Math.max(1.5, a.w), height: a.h, rx: 2, tabindex: 0, role: 'img', 'aria-label': details }, svg);
+  if (a.id !== undefined) r.setAttribute('data-id', a.id);
+  if (a.worker !== undefined) r.setAttribute('data-worker', a.worker);
+  el('title', {}, r, details);
+  const show = () => { $('bar-details').textContent = details; };
+  r.addEventListener('mouseenter', show);
+  r.addEventListener('focus', show);
+  return r;
+}
+
+// ------------------------------------------------------------------ plan and backoff
+
+function renderPlan(plan) {
+  const body = $('plan').tBodies[0];
+  body.replaceChildren();
+  if (!plan) { $('plan-summary').textContent = 'No plan for an invalid request.'; return; }
+  const blocked = plan.windows.filter((w) => w.blockedBy.length).length;
+  $('plan-summary').textContent = `${plan.windows.length} disjoint ${plan.granularity} windows in ${plan.timeZone} for ${plan.workers} worker(s); ${blocked} blocked by active jobs now.`;
+  for (const w of plan.windows.slice(0, 200)) {
+    const tr = document.createElement('tr');
+    const hours = (Date.parse(w.end) - Date.parse(w.start)) / HOUR;
+    tr.append(html('td', String(w.worker + 1)), html('td', w.start), html('td', w.end), html('td', String(Math.round(hours * 100) / 100)),
+      html('td', w.blockedBy.join(', ') || '–', w.blockedBy.length ? 'blocked' : ''));
+    body.appendChild(tr);
+  }
+}
+
+function renderBackoff(inp) {
+  const s = eg.schedule({ jitter: inp.jitter });
+  const svg = $('backoff');
+  svg.replaceChildren();
+  const width = 640, height = 170, left = 46, bottom = 24, top = 10;
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  const max = Math.max(...s.steps.map((st) => st.maxMs), 1);
+  const bw = (width - left - 10) / s.steps.length;
+  const yv = (v) => height - bottom - (v / max) * (height - bottom - top);
+  const axis = el('g', { class: 'axis' }, svg);
+  for (const v of [0, max / 2, max]) {
+    el('text', { x: left - 4, y: yv(v) + 4, 'text-anchor': 'end' }, axis, `${Math.round(v / 1000)} s`);
+    el('line', { x1: left, x2: width - 10, y1: yv(v), y2: yv(v), stroke: '#d0d7de' }, axis);
+  }
+  s.steps.forEach((st, i) => {
+    const cx = left + i * bw;
+    el('rect', { class: 'band', x: cx + 4, y: yv(st.maxMs), width: bw - 8, height: Math.max(1, yv(st.minMs) - yv(st.maxMs)) }, svg);
+    const r = el('rect', { class: 'delay', x: cx + bw * 0.3, y: yv(st.delayMs), width: bw * 0.4, height: Math.max(1, yv(0) - yv(st.delayMs)) }, svg);
+    el('title', {}, r, `after attempt ${st.attempt}: ${st.delayMs} ms (range ${st.minMs}–${st.maxMs} ms)`);
+    el('text', { x: cx + bw / 2, y: height - 8, 'text-anchor': 'middle' }, axis, `#${st.attempt}`);
+  });
+  $('backoff-summary').textContent = `Delay after each failed attempt (jitter: ${inp.jitter}; the band is the range jitter can give). ${s.steps.length} retries, ${Math.round(s.totalMs / 1000)} s in all.`;
+}
+
+setup();
+await loadSample();
+document.body.dataset.ready = 'true';

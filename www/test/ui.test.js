@@ -1,0 +1,149 @@
+// The admin page in real Chromium (Debian's /usr/bin/chromium, driven by playwright-core).
+// Screenshots go to out/screenshots/.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { spawn } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { chromium } = require('playwright-core');
+
+const ROOT = path.join(__dirname, '..', '..');
+const SHOTS = path.join(ROOT, 'out', 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic'];
+
+let server, base, context, userDataDir;
+
+test.before(async () => {
+  server = spawn(process.execPath, [path.join(ROOT, 'www', 'serve.js'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  base = await new Promise((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/serving (http:\/\/127\.0\.0\.1:\d+\/)/);
+      if (m) resolve(m[1]);
+    });
+    server.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    setTimeout(() => reject(new Error('server did not start in 10 s')), 10000);
+  });
+  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'export-guard-chromium-'));
+  // A fresh profile per run, as the machine's Chromium notes ask.
+  context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, args: FLAGS, headless: true });
+  fs.mkdirSync(SHOTS, { recursive: true });
+});
+
+test.after(async () => {
+  if (context) await context.close();
+  if (server) server.kill();
+  if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
+});
+
+async function open(viewport = { width: 1280, height: 800 }) {
+  const page = await context.newPage();
+  await page.setViewportSize(viewport);
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  await page.goto(base);
+  await page.waitForSelector('body[data-ready=true]', { timeout: 15000 });
+  await page.selectOption('#tz', 'Europe/London');
+  return { page, problems };
+}
+
+async function setRange(page, start, end) {
+  await page.fill('#start', start);
+  await page.fill('#end', end);
+}
+
+test('a request overlapping the sample IN_PROGRESS job is queued, names the job and draws the conflict', async () => {
+  const { page, problems } = await open();
+  await setRange(page, '2026-11-02', '2026-11-09');
+  await page.waitForFunction(() => document.getElementById('action').textContent === 'queue');
+  const reasons = await page.textContent('#reasons');
+  assert.match(reasons, /eval-export-7f3a \(IN_PROGRESS\)/);
+  assert.match(await page.textContent('#summary'), /1 active job locks part of this range/);
+  // The payload to send once the conflict clears is previewed too.
+  assert.deepEqual(JSON.parse(await page.textContent('#payload')).filter, { channel: ['sms', 'whatsapp'] });
+  // The conflict in the SVG: the job's bar is marked and an overlap region is drawn.
+  assert.equal(await page.locator('#timeline rect.job.conflict[data-id="eval-export-7f3a"]').count(), 1);
+  const overlap = page.locator('#timeline rect.overlap[data-job="eval-export-7f3a"]');
+  assert.equal(await overlap.count(), 1);
+  assert.ok(Number(await overlap.getAttribute('width')) > 10);
+  assert.ok(await page.locator('#timeline rect.free').count() >= 1, 'free windows drawn');
+  // The plan: 7 local days dealt to 3 workers, one of them blocked.
+  assert.equal(await page.locator('#timeline rect.plan-window').count(), 7);
+  assert.ok(await page.locator('#timeline rect.plan-window.blocked').count() >= 1);
+  // Hover and keyboard focus show a bar's details.
+  await page.hover('#timeline rect.job.conflict');
+  assert.match(await page.textContent('#bar-details'), /eval-export-7f3a: IN_PROGRESS/);
+  await page.focus('#timeline rect.request');
+  assert.match(await page.textContent('#bar-details'), /^Request queue/);
+  await page.screenshot({ path: path.join(SHOTS, 'queue-1280x800.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a free range submits and shows the exact payload', async () => {
+  const { page } = await open();
+  await setRange(page, '2026-11-16', '2026-11-18');
+  await page.waitForFunction(() => document.getElementById('action').textContent === 'submit');
+  assert.match(await page.textContent('#endpoint'), /^POST \/api\/v2\/quality\/evaluationexports$/);
+  const payload = JSON.parse(await page.textContent('#payload'));
+  assert.deepEqual(payload, { start_date: '2026-11-16T00:00:00.000Z', end_date: '2026-11-18T00:00:00.000Z', filter: { channel: ['sms', 'whatsapp'] } });
+  assert.equal(await page.textContent('#lockkey'), '2026-11-16T00:00:00.000Z/2026-11-18T00:00:00.000Z');
+  assert.equal(await page.locator('#timeline rect.overlap').count(), 0);
+  await page.screenshot({ path: path.join(SHOTS, 'submit-1280x800.png'), fullPage: true });
+  await page.close();
+});
+
+test('DST days are drawn as 23 h and 25 h days', async () => {
+  const { page } = await open();
+  await setRange(page, '2026-10-22', '2026-10-29');
+  await page.waitForFunction(() => document.getElementById('action').textContent === 'submit');
+  assert.equal(await page.locator('#timeline g.dst[data-hours="25"]').count(), 1);
+  const rows = await page.$$eval('#plan tbody tr', (trs) => trs.map((tr) => tr.children[3].textContent));
+  assert.deepEqual(rows, ['24', '24', '24', '25', '24', '24', '24']);
+  await page.close();
+});
+
+test('an invalid date and an invalid channel show their errors next to the field', async () => {
+  const { page, problems } = await open();
+  await setRange(page, '2026-13-45', '2026-11-09');
+  await page.waitForFunction(() => document.getElementById('action').textContent === 'reject');
+  assert.match(await page.textContent('#start-error'), /^INVALID_DATE: month 13/);
+  assert.equal(await page.getAttribute('#start', 'aria-invalid'), 'true');
+  assert.equal(await page.textContent('#end-error'), '');
+  await page.fill('#start', '2026-11-02');
+  await page.fill('#other-channels', 'pigeon');
+  await page.waitForFunction(() => document.getElementById('channels-error').textContent.length > 0);
+  assert.match(await page.textContent('#channels-error'), /^UNKNOWN_CHANNEL: unknown channel "pigeon"/);
+  assert.equal(await page.getAttribute('#other-channels', 'aria-invalid'), 'true');
+  assert.equal(await page.textContent('#start-error'), '');
+  assert.match(await page.textContent('#payload'), /no payload/);
+  await page.screenshot({ path: path.join(SHOTS, 'errors-1280x800.png'), fullPage: true });
+  await page.fill('#jobs', '[{ "id": ');
+  await page.waitForFunction(() => /not valid JSON/.test(document.getElementById('jobs-error').textContent));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('usable by keyboard and readable on a phone', async () => {
+  const { page } = await open({ width: 390, height: 844 });
+  await setRange(page, '2026-11-02', '2026-11-09');
+  await page.waitForFunction(() => document.getElementById('action').textContent === 'queue');
+  // Every form control has a label.
+  const unlabelled = await page.$$eval('input, select, textarea', (els) => els.filter((e) => !e.labels || e.labels.length === 0).map((e) => e.id || e.name));
+  assert.deepEqual(unlabelled, []);
+  // Tab reaches the sample button and the timeline bars.
+  await page.focus('#jobs');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'sample');
+  // No horizontal page scroll at 390 px (the timeline scrolls inside its own box).
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 1, `page overflows by ${overflow}px`);
+  await page.screenshot({ path: path.join(SHOTS, 'queue-390x844.png'), fullPage: true });
+  await page.close();
+});
