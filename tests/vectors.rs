@@ -5,23 +5,42 @@ mod common;
 #[test]
 fn every_vector_passes_natively() {
     let n = common::run_all(|op, args| export_guard::api::call(op, args, common::NOW_MS));
-    assert!(n >= 80, "only {n} vectors ran");
+    assert!(n >= 190, "only {n} vectors ran");
 }
 
 #[test]
 fn the_embedded_list_matches_the_directory() {
-    let mut on_disk: Vec<String> =
-        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors"))
-            .unwrap()
-            .filter_map(|e| e.ok()?.file_name().into_string().ok())
-            .filter(|n| n.ends_with(".json"))
-            .collect();
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors");
+    let mut on_disk: Vec<String> = Vec::new();
+    for (dir, prefix) in [(root.to_string(), ""), (format!("{root}/bad"), "bad/")] {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let name = e.unwrap().file_name().into_string().unwrap();
+            if name.ends_with(".json") {
+                on_disk.push(format!("{prefix}{name}"));
+            }
+        }
+    }
     on_disk.sort();
     let listed: Vec<&str> = common::FILES.iter().map(|(n, _)| *n).collect();
     assert_eq!(
         on_disk, listed,
         "add new vector files to tests/common/mod.rs"
     );
+}
+
+#[test]
+fn the_bad_input_corpus_has_at_least_60_cases() {
+    let n: usize = common::FILES
+        .iter()
+        .filter(|(name, _)| name.starts_with("bad/"))
+        .map(|(_, text)| {
+            serde_json::from_str::<serde_json::Value>(text).unwrap()["cases"]
+                .as_array()
+                .unwrap()
+                .len()
+        })
+        .sum();
+    assert!(n >= 60, "{n} bad-input cases");
 }
 
 #[test]

@@ -16,7 +16,19 @@ test.after(() => {
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, 'vectors.node.json'), JSON.stringify(recorded, null, 1));
 });
-const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json'))
+  .concat(fs.readdirSync(path.join(dir, 'bad')).filter((f) => f.endsWith('.json')).map((f) => `bad/${f}`)).sort();
+
+/** Expands {$repeat, times}, {$repeatString, times} and {$nest} (see tests/vectors/README.md). */
+function expand(v) {
+  if (Array.isArray(v)) return v.map(expand);
+  if (v === null || typeof v !== 'object') return v;
+  if ('$repeat' in v) return Array.from({ length: v.times }, () => expand(v.$repeat));
+  if ('$repeatString' in v) return v.$repeatString.repeat(v.times);
+  if ('$nest' in v) { let a = []; for (let i = 0; i < v.$nest; i++) a = [a]; return a; }
+  // fromEntries defines own properties, so a "__proto__" key stays a key.
+  return Object.fromEntries(Object.keys(v).map((k) => [k, expand(v[k])]));
+}
 
 function subset(expected, actual, where) {
   if (Array.isArray(expected)) {
@@ -50,7 +62,7 @@ for (const file of files) {
   test(`vectors: ${file}`, async (t) => {
     for (const c of doc.cases) {
       await t.test(c.name, () => {
-        const got = run(c.op, c.args);
+        const got = run(c.op, expand(c.args));
         recorded.push({ file, name: c.name, result: JSON.stringify(got.error ? { error: { code: got.error.code, field: got.error.field, message: got.error.message } } : { ok: got.ok }) });
         const x = c.expect;
         if ('ok' in x) {

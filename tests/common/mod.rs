@@ -5,8 +5,20 @@ use serde_json::Value;
 
 /// Every vector file, embedded so the wasm tests (which cannot read files) see them too.
 /// `tests/vectors.rs` checks that this list matches the directory.
-pub const FILES: [(&str, &str); 6] = [
+pub const FILES: [(&str, &str); 12] = [
     ("backoff.json", include_str!("../vectors/backoff.json")),
+    (
+        "bad/channels.json",
+        include_str!("../vectors/bad/channels.json"),
+    ),
+    ("bad/dates.json", include_str!("../vectors/bad/dates.json")),
+    (
+        "bad/policy.json",
+        include_str!("../vectors/bad/policy.json"),
+    ),
+    ("bad/queue.json", include_str!("../vectors/bad/queue.json")),
+    ("bad/sizes.json", include_str!("../vectors/bad/sizes.json")),
+    ("bad/types.json", include_str!("../vectors/bad/types.json")),
     ("decide.json", include_str!("../vectors/decide.json")),
     ("errors.json", include_str!("../vectors/errors.json")),
     ("payload.json", include_str!("../vectors/payload.json")),
@@ -42,6 +54,32 @@ pub fn subset(expected: &Value, actual: &Value, path: &str) -> Result<(), String
         }
         (e, a) if e == a => Ok(()),
         (e, a) => Err(format!("{path}: expected {e}, got {a}")),
+    }
+}
+
+/// Expands `{"$repeat": v, "times": n}` (an array of n copies of v) and
+/// `{"$repeatString": s, "times": n}` (s repeated n times) and `{"$nest": n}` (n nested
+/// empty arrays), for huge and deep inputs.
+pub fn expand(v: &Value) -> Value {
+    match v {
+        Value::Object(m) if m.contains_key("$repeat") => {
+            let n = m["times"].as_u64().unwrap_or(0) as usize;
+            Value::Array(vec![expand(&m["$repeat"]); n])
+        }
+        Value::Object(m) if m.contains_key("$nest") => {
+            let mut v = Value::Array(Vec::new());
+            for _ in 0..m["$nest"].as_u64().unwrap_or(0) {
+                v = Value::Array(vec![v]);
+            }
+            v
+        }
+        Value::Object(m) if m.contains_key("$repeatString") => {
+            let n = m["times"].as_u64().unwrap_or(0) as usize;
+            Value::String(m["$repeatString"].as_str().unwrap_or("").repeat(n))
+        }
+        Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), expand(v))).collect()),
+        Value::Array(a) => Value::Array(a.iter().map(expand).collect()),
+        other => other.clone(),
     }
 }
 
@@ -115,7 +153,7 @@ pub fn run_all(call: impl Fn(&str, &str) -> String) -> usize {
             let op = case["op"]
                 .as_str()
                 .unwrap_or_else(|| panic!("{file}/{name}: no op"));
-            let answer = call(op, &case["args"].to_string());
+            let answer = call(op, &expand(&case["args"]).to_string());
             let envelope: Value = serde_json::from_str(&answer)
                 .unwrap_or_else(|e| panic!("{file}/{name}: answer is not JSON: {e}"));
             if let Err(why) = check(&case["expect"], &envelope) {
