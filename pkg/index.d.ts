@@ -267,6 +267,8 @@ export interface ProfileInfo {
 }
 
 export function decide(request: ExportRequest, activeJobs: Job[] | null, options?: DecideOptions): Decision;
+/** Decides many requests against one job list, parsed once. Throws for bad jobs/options; a bad request gets a reject in its place. */
+export function decideMany(requests: ExportRequest[], activeJobs: Job[] | null, options?: DecideOptions): Decision[];
 export function buildPayload(request: ExportRequest, options?: PayloadOptions): Payload | Payload[];
 export function plan(request: Omit<ExportRequest, 'channels'> & { channels?: string[] }, options?: PlanOptions): Plan;
 export function enqueue(queue: QueueState | null, request: ExportRequest, options?: EnqueueOptions): Enqueued;

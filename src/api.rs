@@ -22,8 +22,9 @@ use serde_json::{json, Map, Value};
 pub const MAX_ERRORS: usize = 50;
 
 /// The operations [`call`] understands.
-pub const OPERATIONS: [&str; 11] = [
+pub const OPERATIONS: [&str; 12] = [
     "decide",
+    "decideMany",
     "buildPayload",
     "plan",
     "enqueue",
@@ -89,7 +90,7 @@ fn dispatch(op: &str, args: &[Value], now_ms: i64) -> Outcome {
     let arg = |i: usize| args.get(i).filter(|v| !v.is_null());
     let max_args = match op {
         "decide" | "nextRetry" => 4,
-        "enqueue" | "drain" => 3,
+        "enqueue" | "drain" | "decideMany" => 3,
         "buildPayload" | "plan" => 2,
         "schedule" => 1,
         _ => 0,
@@ -106,6 +107,7 @@ fn dispatch(op: &str, args: &[Value], now_ms: i64) -> Outcome {
     }
     match op {
         "decide" => Ok(decide_json(arg(0), arg(1), arg(2), now_ms)),
+        "decideMany" => decide_many_json(arg(0), arg(1), arg(2), now_ms),
         "buildPayload" => build_payload(arg(0), arg(1), now_ms),
         "plan" => plan_json(arg(0), arg(1)),
         "enqueue" => enqueue_json(arg(0), arg(1), arg(2), now_ms),
@@ -285,22 +287,18 @@ const REQUEST_KEYS: [&str; 6] = [
 /// channels may be omitted.
 fn request_of(
     v: Option<&Value>,
+    path: &str,
     ctx: &Context,
     need_channels: bool,
 ) -> core::result::Result<Request, Vec<Error>> {
     let v = v.ok_or_else(|| {
         vec![Error::new(
             ErrorCode::InvalidArgument,
-            "request",
+            path,
             "request is missing",
         )]
     })?;
-    let o = one(Obj::new(
-        v,
-        "request",
-        ErrorCode::InvalidArgument,
-        "request",
-    ))?;
+    let o = one(Obj::new(v, path, ErrorCode::InvalidArgument, "request"))?;
     let mut errors = Vec::new();
     if let Err(e) = o.only(&REQUEST_KEYS) {
         errors.push(e);
@@ -593,7 +591,7 @@ fn decide_json(
             profile: Profile::EvaluationExports,
             zone: None,
         });
-        let request = request_of(req, &ctx, true)
+        let request = request_of(req, "request", &ctx, true)
             .map_err(|e| errors.extend(e))
             .ok();
         let default_profile = request.as_ref().map_or(ctx.profile, |r| r.profile);
@@ -614,6 +612,47 @@ fn decide_json(
     }
 }
 
+/// Decides many requests against one job list, parsed once (batch triage). Bad options
+/// or jobs fail the call; a bad request gives a reject decision in its place.
+fn decide_many_json(
+    reqs: Option<&Value>,
+    jobs: Option<&Value>,
+    opts: Option<&Value>,
+    now_ms: i64,
+) -> Outcome {
+    let o = options_of(opts, &DECIDE_OPTION_KEYS)?;
+    let options = one(decide_options(&o, now_ms))?;
+    let ctx = one(context(&o))?;
+    let jobs = jobs_of(jobs, "activeJobs", ctx.profile)?;
+    let list = match reqs {
+        Some(Value::Array(a)) => a,
+        other => {
+            return Err(vec![Error::new(
+                ErrorCode::InvalidArgument,
+                "requests",
+                format!(
+                    "requests must be an array of requests, not {}",
+                    other.map_or("nothing", type_name)
+                ),
+            )])
+        }
+    };
+    let decisions = list
+        .iter()
+        .enumerate()
+        .map(
+            |(i, r)| match request_of(Some(r), &format!("requests[{i}]"), &ctx, true) {
+                Ok(req) => decision_json(&decide::decide(&req, &jobs, &options), Some(req.profile)),
+                Err(mut errors) => {
+                    errors.truncate(MAX_ERRORS);
+                    decision_json(&Decision::reject(errors), None)
+                }
+            },
+        )
+        .collect();
+    Ok(Value::Array(decisions))
+}
+
 fn build_payload(req: Option<&Value>, opts: Option<&Value>, now_ms: i64) -> Outcome {
     let o = options_of(
         opts,
@@ -629,7 +668,7 @@ fn build_payload(req: Option<&Value>, opts: Option<&Value>, now_ms: i64) -> Outc
         ],
     )?;
     let ctx = one(context(&o))?;
-    let request = request_of(req, &ctx, true)?;
+    let request = request_of(req, "request", &ctx, true)?;
     check_max_range(&o, &request)?;
     let split = one(o.bool("splitByChannel"))?.unwrap_or(false);
     let popts = one(payload_options(&o, now_ms))?;
@@ -656,7 +695,7 @@ fn plan_json(req: Option<&Value>, opts: Option<&Value>) -> Outcome {
         ],
     )?;
     let ctx = one(context(&o))?;
-    let request = request_of(req, &ctx, false)?;
+    let request = request_of(req, "request", &ctx, false)?;
     let jobs = jobs_of(o.get("activeJobs"), "options.activeJobs", request.profile)?;
     let week_start = match one(o.str("weekStart"))? {
         Some(w) => one(plan::parse_weekday(w, &o.field("weekStart")))?,
@@ -850,7 +889,7 @@ fn enqueue_json(
     )?;
     let mut q = one(queue_of(queue))?;
     let ctx = one(context(&o))?;
-    let request = request_of(req, &ctx, true)?;
+    let request = request_of(req, "request", &ctx, true)?;
     check_max_range(&o, &request)?;
     let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
     let not_before = one(opt_instant(&o, "notBefore"))?;

@@ -77,6 +77,13 @@ function createExportGuard(rawCall, clock) {
         return { action: 'reject', conflicts: [], freeWindows: [], errors: err.errors };
       }
     },
+    /**
+     * Decides many requests against one job list, parsed once (batch triage). Throws for
+     * bad jobs or options; a bad request gives a reject decision in its place.
+     */
+    decideMany: function (requests, activeJobs, options) {
+      return invoke('decideMany', [requests, activeJobs, options]);
+    },
     /** The request body (or one per channel with options.splitByChannel). */
     buildPayload: function (request, options) {
       return invoke('buildPayload', [request, options]);
