@@ -5,6 +5,9 @@
 #   ./build.sh test     build, then run every test (native, wasm, node:test, Rhino, Chromium)
 #   ./build.sh serve    build, then serve the admin page on http://127.0.0.1:8080
 #                       (--port N or PORT=N to choose; runs until stopped)
+#   ./build.sh bench    build, then benchmark against the plain-JS baseline (bench/RESULTS.md)
+#   ./build.sh fuzz     fuzz the JSON entry point and the date parsers (not in CI;
+#                       FUZZ_SECONDS per target, default 300)
 #   ./build.sh size     build and print the sizes of the artefacts
 #   ./build.sh help     this text
 #
@@ -190,10 +193,34 @@ run_tests() {
   say "All tests passed"
 }
 
+run_bench() {
+  build
+  ensure_rhino
+  say "Benchmarks (numbers, not tests): export-guard vs the plain-JS baseline"
+  node bench/bench.js "$@"
+}
+
+# cargo-fuzz needs nightly features; RUSTC_BOOTSTRAP=1 enables them on the stable
+# toolchain this machine has. Seeds come from the shared vectors.
+run_fuzz() {
+  ensure_rust
+  command -v cargo-fuzz >/dev/null 2>&1 || { say "Installing cargo-fuzz"; cargo install cargo-fuzz || die "could not install cargo-fuzz"; }
+  local secs="${FUZZ_SECONDS:-300}"
+  say "Seeding fuzz/corpus from tests/vectors"
+  node fuzz/seed.js
+  for target in api dates; do
+    say "cargo fuzz run $target for ${secs}s"
+    (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run -O "$target" "corpus/$target" -- -max_total_time="$secs" -rss_limit_mb=4096)
+  done
+  say "No crash. (A crash leaves its input in fuzz/artifacts/: add it to tests/vectors/bad/.)"
+}
+
 case "${1:-build}" in
   build) build ;;
   test) run_tests ;;
   size|sizes) build ;;
+  bench) shift; run_bench "$@" ;;
+  fuzz) run_fuzz ;;
   serve)
     shift
     port="${PORT:-8080}"
@@ -208,6 +235,6 @@ case "${1:-build}" in
     say "Serving the admin page on http://127.0.0.1:$port/ (Ctrl+C to stop)"
     exec node www/serve.js --port "$port"
     ;;
-  help|-h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' ;;
+  help|-h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" ;;
   *) die "unknown command '$1' (try ./build.sh help)" ;;
 esac

@@ -84,12 +84,22 @@ function row(scenario, measure, guard, base, note) {
 for (const n of [10, 1000, 100000]) {
   const jobs = makeJobs(n, n);
   const reqs = makeRequests(50, 7);
-  for (const r of reqs) same(eg.decide(r, jobs), baseline.decide(r, jobs));
+  const prepared = eg.prepareJobs(jobs);
+  for (const r of reqs) {
+    same(eg.decide(r, jobs), baseline.decide(r, jobs));
+    same(eg.decide(r, prepared), baseline.decide(r, jobs));
+  }
   let i = 0;
+  const b = time(() => baseline.decide(reqs[i++ % reqs.length], jobs));
+  i = 0;
   const g = time(() => eg.decide(reqs[i++ % reqs.length], jobs));
   i = 0;
-  const b = time(() => baseline.decide(reqs[i++ % reqs.length], jobs));
-  row(`single decide, ${n.toLocaleString('en')} jobs (Node)`, 'per call', g, b);
+  const p = time(() => eg.decide(reqs[i++ % reqs.length], prepared));
+  row(`single decide, ${n.toLocaleString('en')} jobs (Node), jobs as an array`, 'per call', g, b, 'JSON-encodes and parses every job on every call');
+  row(`single decide, ${n.toLocaleString('en')} jobs (Node), prepareJobs once`, 'per call', p, b);
+  const prep = time(() => eg.prepareJobs(jobs).free());
+  row(`prepareJobs, ${n.toLocaleString('en')} jobs`, 'once', prep, null);
+  prepared.free();
 }
 
 // ------------------------------------------------------------------ 2. batch triage
@@ -102,7 +112,13 @@ for (const n of [10, 1000, 100000]) {
   const g = time(() => eg.decideMany(reqs, jobs));
   const b = time(() => { for (const r of reqs) baseline.decide(r, jobs); });
   const loop = time(() => { for (const r of reqs.slice(0, 50)) eg.decide(r, jobs); }) * (reqs.length / 50);
-  row('batch: 1,000 requests × 10,000 jobs', 'total (decideMany)', g, b);
+  const prepared = eg.prepareJobs(jobs);
+  const gp = time(() => eg.decideMany(reqs, prepared));
+  const lp = time(() => { for (const r of reqs) eg.decide(r, prepared); });
+  prepared.free();
+  row('batch: 1,000 requests × 10,000 jobs', 'total (decideMany)', g, b, 'jobs parsed once per call');
+  row('batch: same, decideMany on prepared jobs', 'total', gp, b);
+  row('batch: same, 1,000 decide calls on prepared jobs', 'total', lp, b);
   row('batch: same, repeated decide (re-parses jobs)', 'total (estimated)', loop, b, 'from 50 calls × 20');
 }
 

@@ -141,7 +141,7 @@ export interface PlanOptions {
   /** Week start for granularity "week" (default monday). */
   weekStart?: string;
   /** Active jobs, to mark blocked windows. */
-  activeJobs?: Job[];
+  activeJobs?: Job[] | PreparedJobs;
   touchingConflicts?: boolean;
   /** Most windows a plan may have (default 10000). */
   maxWindows?: number;
@@ -266,13 +266,27 @@ export interface ProfileInfo {
   default: boolean;
 }
 
-export function decide(request: ExportRequest, activeJobs: Job[] | null, options?: DecideOptions): Decision;
+/** A job list parsed once and kept in the core; pass it wherever activeJobs go. */
+export class PreparedJobs {
+  readonly index: number;
+  readonly count: number;
+  readonly profile: ProfileName;
+  /** Releases it inside the core; returns false if it was already freed. */
+  free(): boolean;
+  toJSON(): { $index: number };
+}
+/** Jobs as an array, or prepared once with prepareJobs. */
+export type ActiveJobs = Job[] | PreparedJobs | null;
+
+/** Parses a job list once for repeated decisions (at most 1,000 live; free() them). */
+export function prepareJobs(activeJobs: Job[], options?: { profile?: ProfileName }): PreparedJobs;
+export function decide(request: ExportRequest, activeJobs: ActiveJobs, options?: DecideOptions): Decision;
 /** Decides many requests against one job list, parsed once. Throws for bad jobs/options; a bad request gets a reject in its place. */
-export function decideMany(requests: ExportRequest[], activeJobs: Job[] | null, options?: DecideOptions): Decision[];
+export function decideMany(requests: ExportRequest[], activeJobs: ActiveJobs, options?: DecideOptions): Decision[];
 export function buildPayload(request: ExportRequest, options?: PayloadOptions): Payload | Payload[];
 export function plan(request: Omit<ExportRequest, 'channels'> & { channels?: string[] }, options?: PlanOptions): Plan;
 export function enqueue(queue: QueueState | null, request: ExportRequest, options?: EnqueueOptions): Enqueued;
-export function drain(queue: QueueState | null, activeJobs: Job[] | null, options?: DrainOptions): Drained;
+export function drain(queue: QueueState | null, activeJobs: ActiveJobs, options?: DrainOptions): Drained;
 export function schedule(policy?: BackoffPolicy): Schedule;
 export function nextRetry(attempt: number, response: HttpResponseLike, policy?: BackoffPolicy, options?: { now?: Instant }): RetryVerdict;
 export function profiles(): ProfileInfo[];

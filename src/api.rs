@@ -8,7 +8,7 @@
 
 use crate::backoff::{self, Jitter, Policy, Response};
 use crate::channel;
-use crate::decide::{self, Action, DecideOptions, Decision, Job, Request};
+use crate::decide::{self, Action, DecideOptions, Decision, Job, JobIndex, Request};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{show, type_name, whole_number, Obj};
 use crate::plan::{self, Granularity, PlanOptions};
@@ -17,14 +17,17 @@ use crate::queue::{DrainOptions, Item, Queue, WaitReason};
 use crate::time::{format_ms, parse_instant, Window, MAX_MS, MIN_MS};
 use crate::zone::{self, Zone};
 use serde_json::{json, Map, Value};
+use std::rc::Rc;
 
 /// Most errors reported for one call (a 100,000-job array of junk gives 50, not 100,000).
 pub const MAX_ERRORS: usize = 50;
 
 /// The operations [`call`] understands.
-pub const OPERATIONS: [&str; 12] = [
+pub const OPERATIONS: [&str; 14] = [
     "decide",
     "decideMany",
+    "prepareJobs",
+    "freeJobs",
     "buildPayload",
     "plan",
     "enqueue",
@@ -61,17 +64,25 @@ pub fn call(op: &str, args_json: &str, now_ms: i64) -> String {
 
 /// Wraps a result in the `{"ok": ...}` / `{"error": ..., "errors": [...]}` envelope.
 pub fn envelope(result: core::result::Result<Value, Vec<Error>>) -> String {
-    let v = match result {
-        Ok(v) => json!({ "ok": v }),
+    match result {
+        // Serialising through a byte buffer is several times cheaper than Display.
+        Ok(v) => {
+            let body = serde_json::to_string(&v).unwrap_or_else(|_| String::from("null"));
+            let mut out = String::with_capacity(body.len() + 7);
+            out.push_str("{\"ok\":");
+            out.push_str(&body);
+            out.push('}');
+            out
+        }
         Err(errors) => {
             let list: Vec<Value> = errors.iter().map(error_json).collect();
             let first = list.first().cloned().unwrap_or_else(|| {
                 error_json(&Error::new(ErrorCode::InvalidArgument, "", "unknown error"))
             });
-            json!({ "error": first, "errors": list })
+            serde_json::to_string(&json!({ "error": first, "errors": list }))
+                .unwrap_or_else(|_| String::from("{\"error\":null}"))
         }
-    };
-    v.to_string()
+    }
 }
 
 /// `{code, field, message}`.
@@ -91,8 +102,8 @@ fn dispatch(op: &str, args: &[Value], now_ms: i64) -> Outcome {
     let max_args = match op {
         "decide" | "nextRetry" => 4,
         "enqueue" | "drain" | "decideMany" => 3,
-        "buildPayload" | "plan" => 2,
-        "schedule" => 1,
+        "buildPayload" | "plan" | "prepareJobs" => 2,
+        "schedule" | "freeJobs" => 1,
         _ => 0,
     };
     if args.len() > max_args && OPERATIONS.contains(&op) {
@@ -108,6 +119,8 @@ fn dispatch(op: &str, args: &[Value], now_ms: i64) -> Outcome {
     match op {
         "decide" => Ok(decide_json(arg(0), arg(1), arg(2), now_ms)),
         "decideMany" => decide_many_json(arg(0), arg(1), arg(2), now_ms),
+        "prepareJobs" => prepare_jobs_json(arg(0), arg(1)),
+        "freeJobs" => free_jobs_json(arg(0)),
         "buildPayload" => build_payload(arg(0), arg(1), now_ms),
         "plan" => plan_json(arg(0), arg(1)),
         "enqueue" => enqueue_json(arg(0), arg(1), arg(2), now_ms),
@@ -395,15 +408,94 @@ fn job_of(v: &Value, path: &str, default_profile: Profile) -> Result<Job> {
     })
 }
 
-/// Parses the job list (`null` → empty), collecting up to [`MAX_ERRORS`] errors.
+/// Parses a well-formed job without building field paths (the common case, and the
+/// cost that dominates large job lists). `None` means "not well-formed": the caller then
+/// runs [`job_of`], which finds the exact error. For every input, `job_fast` either
+/// agrees with `job_of` or returns `None` (tested in `fast_and_slow_job_parsing_agree`).
+fn job_fast(v: &Value, default_profile: Profile) -> Option<Job> {
+    let m = v.as_object()?;
+    let get = |k: &str| m.get(k).filter(|v| !v.is_null());
+    let id = get("id")?.as_str().filter(|s| !s.is_empty())?;
+    let profile = match get("profile") {
+        None => default_profile,
+        Some(p) => Profile::parse(p.as_str()?, "").ok()?,
+    };
+    let pairs = [
+        ("start", "end"),
+        ("startDate", "endDate"),
+        ("start_date", "end_date"),
+    ];
+    let found = pairs
+        .iter()
+        .find(|(s, e)| get(s).is_some() || get(e).is_some());
+    let window = match (get("interval"), found) {
+        (Some(iv), None) => interval(iv.as_str()?, None, "").ok()?,
+        (None, Some((s, e))) => {
+            let start = zone::parse_in(get(s)?.as_str()?, None, "").ok()?;
+            let end = zone::parse_in(get(e)?.as_str()?, None, "").ok()?;
+            Window::new(start, end, "").ok()?
+        }
+        _ => return None,
+    };
+    let (status, active) = profile.classify_status(get("status")?.as_str()?, "").ok()?;
+    let channels = match get("channels") {
+        None => None,
+        Some(Value::Array(a)) if a.is_empty() => None,
+        Some(Value::Array(a)) => {
+            let names: Option<Vec<&str>> = a.iter().map(Value::as_str).collect();
+            Some(channel::canonicalize(&names?, "").ok()?)
+        }
+        Some(_) => return None,
+    };
+    Some(Job {
+        id: id.to_string(),
+        window,
+        status,
+        active,
+        channels,
+        profile,
+    })
+}
+
+/// Most prepared job lists alive at once in one instance (see `prepareJobs`).
+pub const MAX_PREPARED: usize = 1_000;
+
+/// Job lists parsed once and kept in the instance, by handle (`prepareJobs`).
+struct Prepared {
+    last: u32,
+    lists: std::collections::BTreeMap<u32, Rc<JobIndex>>,
+}
+
+thread_local! {
+    static PREPARED: std::cell::RefCell<Prepared> = const {
+        std::cell::RefCell::new(Prepared { last: 0, lists: std::collections::BTreeMap::new() })
+    };
+}
+
+/// Parses the job list (`null` → empty), collecting up to [`MAX_ERRORS`] errors. A
+/// prepared list (`{"$index": n}` from `prepareJobs`) is taken as it is.
 fn jobs_of(
     v: Option<&Value>,
     path: &str,
     default_profile: Profile,
-) -> core::result::Result<Vec<Job>, Vec<Error>> {
+) -> core::result::Result<Rc<JobIndex>, Vec<Error>> {
     let list = match v {
-        None => return Ok(Vec::new()),
+        None => return Ok(Rc::new(JobIndex::default())),
         Some(Value::Array(a)) => a,
+        Some(Value::Object(m)) if m.contains_key("$index") => {
+            let handle = m
+                .get("$index")
+                .and_then(|h| whole_number(h, u64::from(u32::MAX)));
+            let found =
+                handle.and_then(|h| PREPARED.with(|p| p.borrow().lists.get(&(h as u32)).cloned()));
+            return found.ok_or_else(|| {
+                vec![Error::new(
+                    ErrorCode::InvalidArgument,
+                    path,
+                    "this prepared job list does not exist (it was freed, or comes from another instance)",
+                )]
+            });
+        }
         Some(other) => {
             return Err(vec![Error::new(
                 ErrorCode::InvalidArgument,
@@ -415,6 +507,10 @@ fn jobs_of(
     let mut jobs = Vec::with_capacity(list.len());
     let mut errors = Vec::new();
     for (i, v) in list.iter().enumerate() {
+        if let Some(j) = job_fast(v, default_profile) {
+            jobs.push(j);
+            continue;
+        }
         match job_of(v, &format!("{path}[{i}]"), default_profile) {
             Ok(j) => jobs.push(j),
             Err(e) if errors.len() < MAX_ERRORS => errors.push(e),
@@ -422,10 +518,69 @@ fn jobs_of(
         }
     }
     if errors.is_empty() {
-        Ok(jobs)
+        Ok(Rc::new(JobIndex::new(jobs)))
     } else {
         Err(errors)
     }
+}
+
+/// `prepareJobs(activeJobs, options)`: parses a job list once and keeps it in the
+/// instance, for repeated decisions against the same jobs. Answers the handle.
+fn prepare_jobs_json(jobs: Option<&Value>, opts: Option<&Value>) -> Outcome {
+    let o = options_of(opts, &["profile"])?;
+    let ctx = one(context(&o))?;
+    if let Some(Value::Object(m)) = jobs {
+        if m.contains_key("$index") {
+            return Err(vec![Error::new(
+                ErrorCode::InvalidArgument,
+                "activeJobs",
+                "this job list is prepared already",
+            )]);
+        }
+    }
+    let list = jobs_of(jobs, "activeJobs", ctx.profile)?;
+    let count = list.count;
+    let handle = PREPARED.with(|p| {
+        let mut p = p.borrow_mut();
+        if p.lists.len() >= MAX_PREPARED {
+            return None;
+        }
+        let mut next = p.last.wrapping_add(1).max(1);
+        while p.lists.contains_key(&next) {
+            next = next.wrapping_add(1).max(1);
+        }
+        p.last = next;
+        p.lists.insert(next, list);
+        Some(next)
+    });
+    match handle {
+        Some(h) => Ok(json!({ "$index": h, "count": count, "profile": ctx.profile.name() })),
+        None => Err(vec![Error::new(
+            ErrorCode::InvalidArgument,
+            "",
+            format!(
+                "{MAX_PREPARED} prepared job lists are alive: free() the ones you no longer need"
+            ),
+        )]),
+    }
+}
+
+/// `freeJobs(handle)`: drops a prepared job list. Answers whether it existed.
+fn free_jobs_json(handle: Option<&Value>) -> Outcome {
+    let h = handle
+        .and_then(|h| whole_number(h, u64::from(u32::MAX)))
+        .ok_or_else(|| {
+            vec![Error::new(
+                ErrorCode::InvalidArgument,
+                "index",
+                "index must be the number prepareJobs returned",
+            )]
+        })?;
+    Ok(json!(PREPARED.with(|p| p
+        .borrow_mut()
+        .lists
+        .remove(&(h as u32))
+        .is_some())))
 }
 
 fn u32_opt(o: &Obj, key: &str, max: u32) -> Result<Option<u32>> {
@@ -718,7 +873,7 @@ fn plan_json(req: Option<&Value>, opts: Option<&Value>) -> Outcome {
         touching_conflicts: one(o.bool("touchingConflicts"))?.unwrap_or(false),
         max_windows: one(o.uint("maxWindows", 1_000_000))?.unwrap_or(10_000) as usize,
     };
-    let windows = one(plan::plan(request.window, &jobs, &popts))?;
+    let windows = one(plan::plan(request.window, &jobs.active, &popts))?;
     let list: Vec<Value> = windows
         .iter()
         .map(|w| {
@@ -923,7 +1078,7 @@ fn drain_json(
     let popts = one(payload_options(&o, now_ms))?;
     let split = one(o.bool("splitByChannel"))?.unwrap_or(false);
     let d = q.drain(
-        &jobs,
+        &jobs.active,
         DrainOptions {
             now: popts.now,
             touching_conflicts: one(o.bool("touchingConflicts"))?.unwrap_or(false),
@@ -1132,4 +1287,98 @@ fn next_retry_json(
         }
     }
     Ok(out)
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn value() -> impl Strategy<Value = Value> {
+        prop::sample::select(vec![
+            json!(null),
+            json!(""),
+            json!("j-1"),
+            json!(7),
+            json!("2026-11-02T00:00:00Z"),
+            json!("2026-11-03T00:00:00+01:00"),
+            json!("2026-11-02"),
+            json!("2026-13-02T00:00:00Z"),
+            json!("2026-11-02T00:00:00Z/2026-11-03T00:00:00Z"),
+            json!("2026-11-03T00:00:00Z/2026-11-02T00:00:00Z"),
+            json!("IN_PROGRESS"),
+            json!("completed"),
+            json!("PENDING"),
+            json!("recordingJobs"),
+            json!("nope"),
+            json!([]),
+            json!(["SMS", "whatsapp"]),
+            json!(["fax"]),
+            json!([1]),
+            json!({}),
+        ])
+    }
+
+    fn job_json() -> impl Strategy<Value = Value> {
+        let keys = [
+            "id",
+            "start",
+            "end",
+            "interval",
+            "startDate",
+            "endDate",
+            "start_date",
+            "end_date",
+            "status",
+            "channels",
+            "profile",
+            "extra",
+        ];
+        prop::collection::vec((prop::sample::select(keys.to_vec()), value()), 0..9)
+            .prop_map(|kv| Value::Object(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// The fast path accepts exactly what the checked path accepts, with the same result.
+        #[test]
+        fn fast_and_slow_job_parsing_agree(v in job_json()) {
+            let slow = job_of(&v, "activeJobs[0]", Profile::EvaluationExports).ok();
+            let fast = job_fast(&v, Profile::EvaluationExports);
+            prop_assert_eq!(fast, slow);
+        }
+    }
+
+    #[test]
+    fn prepared_job_lists_are_used_and_freed() {
+        let jobs = r#"[{"id":"busy","start":"2026-11-02T10:00:00Z","end":"2026-11-02T11:00:00Z","status":"QUEUED"}]"#;
+        let out: Value =
+            serde_json::from_str(&call("prepareJobs", &format!("[{jobs}]"), 0)).unwrap();
+        let handle = out["ok"]["$index"].clone();
+        assert_eq!(out["ok"]["count"], 1);
+        let req =
+            r#"{"start":"2026-11-02T00:00:00Z","end":"2026-11-03T00:00:00Z","channels":["sms"]}"#;
+        let d: Value = serde_json::from_str(&call(
+            "decide",
+            &format!(r#"[{req},{{"$index":{handle}}}]"#),
+            0,
+        ))
+        .unwrap();
+        assert_eq!(d["ok"]["conflicts"][0]["id"], "busy");
+        assert_eq!(
+            call("freeJobs", &format!("[{handle}]"), 0),
+            r#"{"ok":true}"#
+        );
+        assert_eq!(
+            call("freeJobs", &format!("[{handle}]"), 0),
+            r#"{"ok":false}"#
+        );
+        let d: Value = serde_json::from_str(&call(
+            "decide",
+            &format!(r#"[{req},{{"$index":{handle}}}]"#),
+            0,
+        ))
+        .unwrap();
+        assert_eq!(d["ok"]["errors"][0]["field"], "activeJobs");
+    }
 }

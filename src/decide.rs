@@ -37,6 +37,50 @@ pub struct Job {
     pub profile: Profile,
 }
 
+/// Active jobs, ready for many decisions: the jobs that lock (in input order) and the
+/// completed ones by range (for `alreadyExported`). Failed or cancelled jobs matter to
+/// neither, so they are dropped here. Building it is one pass over the jobs; a decision
+/// against it then costs O(active jobs), whatever the number of finished ones.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JobIndex {
+    /// Jobs in an active status, in input order.
+    pub active: Vec<Job>,
+    /// Jobs in their profile's completed status, by profile and range, in input order.
+    completed: std::collections::BTreeMap<(Profile, Window), Vec<Job>>,
+    /// How many jobs were given, all statuses included.
+    pub count: usize,
+}
+
+impl JobIndex {
+    /// Indexes `jobs`.
+    pub fn new(jobs: Vec<Job>) -> JobIndex {
+        let mut index = JobIndex {
+            count: jobs.len(),
+            ..JobIndex::default()
+        };
+        for j in jobs {
+            if j.active {
+                index.active.push(j);
+            } else if j.status == j.profile.completed_status() {
+                index
+                    .completed
+                    .entry((j.profile, j.window))
+                    .or_default()
+                    .push(j);
+            }
+        }
+        index
+    }
+
+    /// The first completed job with exactly this profile, range and channels.
+    pub fn already_exported(&self, request: &Request) -> Option<&Job> {
+        self.completed
+            .get(&(request.profile, request.window))?
+            .iter()
+            .find(|j| j.channels.as_deref() == Some(request.channels.as_slice()))
+    }
+}
+
 /// Options of [`decide`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecideOptions {
@@ -196,23 +240,15 @@ pub fn blocking_jobs(
 
 /// Decides what to do with a validated request. Never fails: input errors are caught
 /// earlier and turned into [`Decision::reject`].
-pub fn decide(request: &Request, jobs: &[Job], opts: &DecideOptions) -> Decision {
+pub fn decide(request: &Request, jobs: &JobIndex, opts: &DecideOptions) -> Decision {
     if let Err(e) = check_range_length(request.window, opts.max_range_days, "request") {
         return Decision::reject(vec![e]);
     }
-    let already_exported = jobs
-        .iter()
-        .find(|j| {
-            j.profile == request.profile
-                && j.status == request.profile.completed_status()
-                && j.window == request.window
-                && j.channels.as_deref() == Some(request.channels.as_slice())
-        })
-        .cloned();
+    let already_exported = jobs.already_exported(request).cloned();
     let blocking = blocking_jobs(
         request.window,
         request.profile,
-        jobs,
+        &jobs.active,
         opts.touching_conflicts,
         opts.max_active_jobs,
         0,
@@ -288,11 +324,15 @@ mod tests {
         }
     }
 
+    fn idx(jobs: &[Job]) -> JobIndex {
+        JobIndex::new(jobs.to_vec())
+    }
+
     #[test]
     fn free_range_submits_with_payload_and_lock_key() {
         let d = decide(
             &req(0, 24),
-            &[job("a", 24, 48, "IN_PROGRESS", true)],
+            &idx(&[job("a", 24, 48, "IN_PROGRESS", true)]),
             &DecideOptions::default(),
         );
         assert_eq!(d.action, Action::Submit);
@@ -309,7 +349,7 @@ mod tests {
             job("a", 10, 20, "IN_PROGRESS", true),
             job("b", 0, 30, "FAILED", false),
         ];
-        let d = decide(&req(0, 24), &jobs, &DecideOptions::default());
+        let d = decide(&req(0, 24), &idx(&jobs), &DecideOptions::default());
         assert_eq!(d.action, Action::Queue);
         assert_eq!(d.conflicts.len(), 1);
         assert_eq!(d.conflicts[0].id, "a");
@@ -333,14 +373,14 @@ mod tests {
     fn touching_only_conflicts_when_asked() {
         let jobs = [job("a", 24, 48, "QUEUED", true)];
         assert_eq!(
-            decide(&req(0, 24), &jobs, &DecideOptions::default()).action,
+            decide(&req(0, 24), &idx(&jobs), &DecideOptions::default()).action,
             Action::Submit
         );
         let opts = DecideOptions {
             touching_conflicts: true,
             ..Default::default()
         };
-        let d = decide(&req(0, 24), &jobs, &opts);
+        let d = decide(&req(0, 24), &idx(&jobs), &opts);
         assert_eq!(d.action, Action::Queue);
         assert_eq!(
             d.free_windows,
@@ -355,7 +395,7 @@ mod tests {
     fn completed_same_range_is_reported() {
         let d = decide(
             &req(0, 24),
-            &[job("done", 0, 24, "COMPLETED", false)],
+            &idx(&[job("done", 0, 24, "COMPLETED", false)]),
             &DecideOptions::default(),
         );
         assert_eq!(d.action, Action::Submit);
@@ -364,7 +404,11 @@ mod tests {
 
     #[test]
     fn too_long_is_rejected() {
-        let d = decide(&req(0, 24 * 32), &[], &DecideOptions::default());
+        let d = decide(
+            &req(0, 24 * 32),
+            &JobIndex::default(),
+            &DecideOptions::default(),
+        );
         assert_eq!(d.action, Action::Reject);
         assert_eq!(d.errors[0].code, ErrorCode::RangeTooLong);
     }
@@ -378,9 +422,9 @@ mod tests {
             status: "PENDING".into(),
             ..job(id, 100, 200, "", true)
         };
-        let d = decide(&r, &[mk("a")], &DecideOptions::default());
+        let d = decide(&r, &idx(&[mk("a")]), &DecideOptions::default());
         assert_eq!(d.action, Action::Submit);
-        let d = decide(&r, &[mk("a"), mk("b")], &DecideOptions::default());
+        let d = decide(&r, &idx(&[mk("a"), mk("b")]), &DecideOptions::default());
         assert_eq!(d.action, Action::Queue);
         assert_eq!(d.conflicts.len(), 2);
         assert!(d.free_windows.is_empty());

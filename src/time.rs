@@ -15,7 +15,6 @@
 
 use crate::error::{Error, ErrorCode, Result};
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
-use core::fmt::Write;
 
 /// Milliseconds in one second, minute, hour and day.
 pub const SECOND_MS: i64 = 1_000;
@@ -249,25 +248,39 @@ pub fn parse_instant(text: &str, field: &str) -> Result<i64> {
 }
 
 /// Formats epoch milliseconds as `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC, always milliseconds).
+/// Writes the digits by hand: it runs for every instant in every answer.
 pub fn format_ms(ms: i64) -> String {
     let clamped = ms.clamp(MIN_MS, MAX_MS);
     let Some(dt) = chrono::DateTime::from_timestamp_millis(clamped) else {
         return String::from("invalid");
     };
     let n = dt.naive_utc();
-    let mut s = String::with_capacity(24);
-    let _ = write!(
-        s,
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        n.year(),
-        n.month(),
-        n.day(),
-        n.hour(),
-        n.minute(),
-        n.second(),
-        n.nanosecond() / 1_000_000
-    );
-    s
+    let mut b = [0u8; 24];
+    let mut put = |at: usize, width: usize, mut v: u32| {
+        for i in (at..at + width).rev() {
+            b[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(0, 4, n.year().max(0) as u32);
+    put(5, 2, n.month());
+    put(8, 2, n.day());
+    put(11, 2, n.hour());
+    put(14, 2, n.minute());
+    put(17, 2, n.second());
+    put(20, 3, n.nanosecond() / 1_000_000);
+    for (i, c) in [
+        (4, b'-'),
+        (7, b'-'),
+        (10, b'T'),
+        (13, b':'),
+        (16, b':'),
+        (19, b'.'),
+        (23, b'Z'),
+    ] {
+        b[i] = c;
+    }
+    b.iter().map(|&c| c as char).collect()
 }
 
 /// Formats a local date-time as `YYYY-MM-DDTHH:MM:SS` (for messages).

@@ -2,7 +2,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use export_guard::backoff::{next_retry, schedule, Jitter, Policy, Response, RetryAction};
-use export_guard::decide::{decide, Action, DecideOptions, Job, Request};
+use export_guard::decide::{decide, Action, DecideOptions, Job, JobIndex, Request};
 use export_guard::plan::{plan, Granularity, PlanOptions};
 use export_guard::profile::Profile;
 use export_guard::queue::{DrainOptions, Queue};
@@ -98,7 +98,7 @@ proptest! {
     #[test]
     fn conflicts_are_exactly_the_overlapping_active_jobs(r in window(), jobs in prop::collection::vec(job(), 0..12), touching in any::<bool>()) {
         let opts = DecideOptions { max_range_days: 0, touching_conflicts: touching, ..Default::default() };
-        let d = decide(&request(r), &jobs, &opts);
+        let d = decide(&request(r), &JobIndex::new(jobs.clone()), &opts);
         let expected: Vec<&Job> = jobs.iter().filter(|j| j.active && j.window.conflicts_with(&r, touching)).collect();
         let got: Vec<&Job> = d.conflicts.iter().collect();
         prop_assert_eq!(got, expected.clone());
@@ -109,10 +109,11 @@ proptest! {
     #[test]
     fn free_windows_complement_the_blocks(r in window(), jobs in prop::collection::vec(job(), 0..12), touching in any::<bool>()) {
         let opts = DecideOptions { max_range_days: 0, touching_conflicts: touching, ..Default::default() };
-        let d = decide(&request(r), &jobs, &opts);
+        let index = JobIndex::new(jobs.clone());
+        let d = decide(&request(r), &index, &opts);
         for f in &d.free_windows {
             prop_assert!(r.start <= f.start && f.end <= r.end);
-            prop_assert_eq!(decide(&request(*f), &jobs, &opts).action, Action::Submit);
+            prop_assert_eq!(decide(&request(*f), &index, &opts).action, Action::Submit);
         }
         for w in d.free_windows.windows(2) {
             prop_assert!(w[0].end < w[1].start || (!touching && w[0].end <= w[1].start));
@@ -209,6 +210,26 @@ proptest! {
     #[test]
     fn parse_never_panics(s in "\\PC{0,40}") {
         let _ = export_guard::time::parse(&s, "x");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// The index finds exactly the first completed job with the same range and channels.
+    #[test]
+    fn already_exported_is_the_first_exact_completed_match(r in window(), jobs in prop::collection::vec(job(), 0..12)) {
+        let mut jobs = jobs;
+        // Make exact matches likely: copy the request's range into some jobs.
+        for (k, j) in jobs.iter_mut().enumerate() {
+            if k % 3 == 0 {
+                j.window = r;
+                j.channels = Some(vec!["sms".into()]);
+            }
+        }
+        let want = jobs.iter().find(|j| j.status == "COMPLETED" && j.window == r && j.channels.as_deref() == Some(&["sms".to_string()][..]));
+        let d = decide(&request(r), &JobIndex::new(jobs.clone()), &DecideOptions { max_range_days: 0, ..Default::default() });
+        prop_assert_eq!(d.already_exported.as_ref(), want);
     }
 }
 

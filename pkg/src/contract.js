@@ -65,8 +65,30 @@ function createExportGuard(rawCall, clock) {
     return out.ok;
   }
 
+  /**
+   * A job list parsed once and kept inside the core: pass it wherever activeJobs go
+   * (it serialises as a handle). Call free() when done; at most 1,000 live at once.
+   */
+  function PreparedJobs(info) {
+    this.index = info.$index;
+    this.count = info.count;
+    this.profile = info.profile;
+  }
+  PreparedJobs.prototype.toJSON = function () {
+    return { $index: this.index };
+  };
+  PreparedJobs.prototype.free = function () {
+    return invoke('freeJobs', [this.index]);
+  };
+
   return {
     ExportGuardError: ExportGuardError,
+    PreparedJobs: PreparedJobs,
+
+    /** Parses activeJobs once for many decide/decideMany/drain/plan calls: a PreparedJobs. */
+    prepareJobs: function (activeJobs, options) {
+      return new PreparedJobs(invoke('prepareJobs', [activeJobs, options]));
+    },
 
     /** Decides submit / queue / reject for one request. Never throws for bad data. */
     decide: function (request, activeJobs, options) {

@@ -7,7 +7,7 @@ const eg = require('..');
 const day = { start: '2026-11-02T00:00:00Z', end: '2026-11-03T00:00:00Z', channels: ['sms'] };
 
 test('exports the whole contract', () => {
-  for (const name of ['decide', 'decideMany', 'buildPayload', 'plan', 'enqueue', 'drain', 'schedule', 'nextRetry', 'profiles', 'timeZones', 'channels', 'version']) {
+  for (const name of ['prepareJobs', 'decide', 'decideMany', 'buildPayload', 'plan', 'enqueue', 'drain', 'schedule', 'nextRetry', 'profiles', 'timeZones', 'channels', 'version']) {
     assert.equal(typeof eg[name], 'function', name);
   }
   assert.match(eg.version(), /^\d+\.\d+\.\d+$/);
@@ -107,4 +107,19 @@ test('ESM import from Node gives named exports', async () => {
   const mod = await import(url);
   assert.equal(typeof mod.decide, 'function');
   assert.equal(mod.decide(day, []).action, 'submit');
+});
+
+test('prepared job lists: parsed once, used anywhere activeJobs go, freed explicitly', () => {
+  const jobs = [{ id: 'busy', start: '2026-11-02T10:00:00Z', end: '2026-11-02T11:00:00Z', status: 'IN_PROGRESS' }];
+  const prepared = eg.prepareJobs(jobs);
+  assert.ok(prepared instanceof eg.PreparedJobs);
+  assert.equal(prepared.count, 1);
+  assert.deepEqual(eg.decide(day, prepared), eg.decide(day, jobs));
+  assert.deepEqual(eg.decideMany([day, day], prepared), eg.decideMany([day, day], jobs));
+  assert.deepEqual(eg.plan(day, { activeJobs: prepared }), eg.plan(day, { activeJobs: jobs }));
+  assert.deepEqual(eg.drain(eg.enqueue(null, day, { now: 0 }).queue, prepared, { now: 0 }).waiting[0].blockedBy, ['busy']);
+  assert.equal(prepared.free(), true);
+  assert.equal(prepared.free(), false);
+  assert.equal(eg.decide(day, prepared).errors[0].code, 'INVALID_ARGUMENT');
+  assert.throws(() => eg.prepareJobs([{ id: 1 }]), { code: 'INVALID_JOB', field: 'activeJobs[0].id' });
 });
