@@ -8,15 +8,16 @@
 
 use crate::backoff::{self, Jitter, Policy, Response};
 use crate::channel;
-use crate::decide::{self, Action, DecideOptions, Decision, Job, JobIndex, Request};
+use crate::decide::{self, DecideOptions, Decision, Job, JobIndex, Request};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json::{show, type_name, whole_number, Obj};
+use crate::out;
 use crate::plan::{self, Granularity, PlanOptions};
 use crate::profile::{PayloadOptions, Profile, RECORDING_ACTIONS};
 use crate::queue::{DrainOptions, Item, Queue, WaitReason};
 use crate::time::{format_ms, parse_instant, Window, MAX_MS, MIN_MS};
 use crate::zone::{self, Zone};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::rc::Rc;
 
 /// Most errors reported for one call (a 100,000-job array of junk gives 50, not 100,000).
@@ -63,11 +64,9 @@ pub fn call(op: &str, args_json: &str, now_ms: i64) -> String {
 }
 
 /// Wraps a result in the `{"ok": ...}` / `{"error": ..., "errors": [...]}` envelope.
-pub fn envelope(result: core::result::Result<Value, Vec<Error>>) -> String {
+pub fn envelope(result: core::result::Result<String, Vec<Error>>) -> String {
     match result {
-        // Serialising through a byte buffer is several times cheaper than Display.
-        Ok(v) => {
-            let body = serde_json::to_string(&v).unwrap_or_else(|_| String::from("null"));
+        Ok(body) => {
             let mut out = String::with_capacity(body.len() + 7);
             out.push_str("{\"ok\":");
             out.push_str(&body);
@@ -97,7 +96,7 @@ fn one<T>(r: Result<T>) -> core::result::Result<T, Vec<Error>> {
     r.map_err(|e| vec![e])
 }
 
-fn dispatch(op: &str, args: &[Value], now_ms: i64) -> Outcome {
+fn dispatch(op: &str, args: &[Value], now_ms: i64) -> core::result::Result<String, Vec<Error>> {
     let arg = |i: usize| args.get(i).filter(|v| !v.is_null());
     let max_args = match op {
         "decide" | "nextRetry" => 4,
@@ -116,9 +115,10 @@ fn dispatch(op: &str, args: &[Value], now_ms: i64) -> Outcome {
             ),
         )]);
     }
-    match op {
-        "decide" => Ok(decide_json(arg(0), arg(1), arg(2), now_ms)),
-        "decideMany" => decide_many_json(arg(0), arg(1), arg(2), now_ms),
+    let value = match op {
+        // Decisions are written as text directly (see `out`); the rest go through Value.
+        "decide" => return Ok(decide_json(arg(0), arg(1), arg(2), now_ms)),
+        "decideMany" => return decide_many_json(arg(0), arg(1), arg(2), now_ms),
         "prepareJobs" => prepare_jobs_json(arg(0), arg(1)),
         "freeJobs" => free_jobs_json(arg(0)),
         "buildPayload" => build_payload(arg(0), arg(1), now_ms),
@@ -144,7 +144,8 @@ fn dispatch(op: &str, args: &[Value], now_ms: i64) -> Outcome {
                 OPERATIONS.join(", ")
             ),
         )]),
-    }
+    };
+    value.map(|v| serde_json::to_string(&v).unwrap_or_else(|_| String::from("null")))
 }
 
 // ---------------------------------------------------------------- inputs
@@ -671,53 +672,8 @@ fn window_json(w: Window) -> Value {
     json!({ "start": format_ms(w.start), "end": format_ms(w.end), "lockKey": w.lock_key() })
 }
 
-fn job_json(j: &Job) -> Value {
-    let mut v = json!({
-        "id": j.id, "start": format_ms(j.window.start), "end": format_ms(j.window.end),
-        "status": j.status, "profile": j.profile.name(),
-    });
-    if let (Some(c), Some(m)) = (&j.channels, v.as_object_mut()) {
-        m.insert("channels".into(), json!(c));
-    }
-    v
-}
-
 fn endpoint_json(p: Profile) -> Value {
     json!({ "method": p.method(), "path": p.path(), "pollPath": p.poll_path() })
-}
-
-fn decision_json(d: &Decision, profile: Option<Profile>) -> Value {
-    let mut m = Map::new();
-    m.insert("action".into(), json!(d.action.as_str()));
-    if let Some(p) = profile.filter(|_| d.action != Action::Reject) {
-        m.insert("profile".into(), json!(p.name()));
-        m.insert("endpoint".into(), endpoint_json(p));
-    }
-    if let Some(k) = &d.lock_key {
-        m.insert("lockKey".into(), json!(k));
-    }
-    if d.action == Action::Submit {
-        m.insert("payloads".into(), Value::Array(d.payloads.clone()));
-    }
-    m.insert(
-        "conflicts".into(),
-        Value::Array(d.conflicts.iter().map(job_json).collect()),
-    );
-    m.insert(
-        "freeWindows".into(),
-        Value::Array(d.free_windows.iter().map(|w| window_json(*w)).collect()),
-    );
-    if let Some(r) = d.recheck_after_ms {
-        m.insert("recheckAfterMs".into(), json!(r));
-    }
-    if let Some(j) = &d.already_exported {
-        m.insert("alreadyExported".into(), job_json(j));
-    }
-    m.insert(
-        "errors".into(),
-        Value::Array(d.errors.iter().map(error_json).collect()),
-    );
-    Value::Object(m)
 }
 
 // ---------------------------------------------------------------- operations
@@ -727,7 +683,7 @@ fn decide_json(
     jobs: Option<&Value>,
     opts: Option<&Value>,
     now_ms: i64,
-) -> Value {
+) -> String {
     let parsed = (|| {
         let o = one(Obj::optional(
             opts,
@@ -761,10 +717,12 @@ fn decide_json(
             }
         }
     })();
+    let mut text = String::with_capacity(512);
     match parsed {
-        Ok((r, j, o)) => decision_json(&decide::decide(&r, &j, &o), Some(r.profile)),
-        Err(errors) => decision_json(&Decision::reject(errors), None),
+        Ok((r, j, o)) => out::decision(&mut text, &decide::decide(&r, &j, &o), Some(r.profile)),
+        Err(errors) => out::decision(&mut text, &Decision::reject(errors), None),
     }
+    text
 }
 
 /// Decides many requests against one job list, parsed once (batch triage). Bad options
@@ -774,7 +732,7 @@ fn decide_many_json(
     jobs: Option<&Value>,
     opts: Option<&Value>,
     now_ms: i64,
-) -> Outcome {
+) -> core::result::Result<String, Vec<Error>> {
     let o = options_of(opts, &DECIDE_OPTION_KEYS)?;
     let options = one(decide_options(&o, now_ms))?;
     let ctx = one(context(&o))?;
@@ -792,20 +750,26 @@ fn decide_many_json(
             )])
         }
     };
-    let decisions = list
-        .iter()
-        .enumerate()
-        .map(
-            |(i, r)| match request_of(Some(r), &format!("requests[{i}]"), &ctx, true) {
-                Ok(req) => decision_json(&decide::decide(&req, &jobs, &options), Some(req.profile)),
-                Err(mut errors) => {
-                    errors.truncate(MAX_ERRORS);
-                    decision_json(&Decision::reject(errors), None)
-                }
-            },
-        )
-        .collect();
-    Ok(Value::Array(decisions))
+    let mut text = String::with_capacity(list.len() * 1024 + 2);
+    text.push('[');
+    for (i, r) in list.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        match request_of(Some(r), &format!("requests[{i}]"), &ctx, true) {
+            Ok(req) => out::decision(
+                &mut text,
+                &decide::decide(&req, &jobs, &options),
+                Some(req.profile),
+            ),
+            Err(mut errors) => {
+                errors.truncate(MAX_ERRORS);
+                out::decision(&mut text, &Decision::reject(errors), None)
+            }
+        }
+    }
+    text.push(']');
+    Ok(text)
 }
 
 fn build_payload(req: Option<&Value>, opts: Option<&Value>, now_ms: i64) -> Outcome {

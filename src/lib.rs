@@ -30,6 +30,7 @@ pub mod channel;
 pub mod decide;
 pub mod error;
 pub mod json;
+pub mod out;
 pub mod plan;
 pub mod profile;
 pub mod queue;

@@ -1,0 +1,181 @@
+//! Writing the JSON of decisions by hand, straight into the answer.
+//!
+//! A decision is the hottest answer (a batch of a thousand is a megabyte): building a
+//! `serde_json::Value` tree for it and serialising that cost most of a call. This writer
+//! emits the same JSON text serde_json would for that tree (keys in sorted order,
+//! the same string escaping), without the tree.
+
+use crate::decide::{Action, Decision, Job};
+use crate::error::Error;
+use crate::profile::Profile;
+use crate::time::{format_ms, Window};
+use core::fmt::Write;
+
+/// Appends `s` as a JSON string, escaped as serde_json escapes it.
+pub fn string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{08}' => out.push_str("\\b"),
+            '\u{0c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Appends `"key":` (keys are plain identifiers).
+fn key(out: &mut String, k: &str) {
+    out.push('"');
+    out.push_str(k);
+    out.push_str("\":");
+}
+
+fn list<T>(out: &mut String, items: &[T], mut each: impl FnMut(&mut String, &T)) {
+    out.push('[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        each(out, item);
+    }
+    out.push(']');
+}
+
+/// `{"end","lockKey","start"}`.
+pub fn window(out: &mut String, w: &Window) {
+    let (s, e) = (format_ms(w.start), format_ms(w.end));
+    out.push_str("{\"end\":\"");
+    out.push_str(&e);
+    out.push_str("\",\"lockKey\":\"");
+    out.push_str(&s);
+    out.push('/');
+    out.push_str(&e);
+    out.push_str("\",\"start\":\"");
+    out.push_str(&s);
+    out.push_str("\"}");
+}
+
+/// `{"channels"?,"end","id","profile","start","status"}`.
+pub fn job(out: &mut String, j: &Job) {
+    out.push('{');
+    if let Some(c) = &j.channels {
+        key(out, "channels");
+        list(out, c, |o, s| string(o, s));
+        out.push(',');
+    }
+    key(out, "end");
+    string(out, &format_ms(j.window.end));
+    out.push(',');
+    key(out, "id");
+    string(out, &j.id);
+    out.push(',');
+    key(out, "profile");
+    string(out, j.profile.name());
+    out.push(',');
+    key(out, "start");
+    string(out, &format_ms(j.window.start));
+    out.push(',');
+    key(out, "status");
+    string(out, &j.status);
+    out.push('}');
+}
+
+/// `{"code","field","message"}`.
+pub fn error(out: &mut String, e: &Error) {
+    out.push('{');
+    key(out, "code");
+    string(out, e.code.as_str());
+    out.push(',');
+    key(out, "field");
+    string(out, &e.field);
+    out.push(',');
+    key(out, "message");
+    string(out, &e.message);
+    out.push('}');
+}
+
+/// A decision, with `profile` and `endpoint` unless it is a rejection.
+pub fn decision(out: &mut String, d: &Decision, profile: Option<Profile>) {
+    let profile = profile.filter(|_| d.action != Action::Reject);
+    out.push('{');
+    key(out, "action");
+    string(out, d.action.as_str());
+    if let Some(j) = &d.already_exported {
+        out.push(',');
+        key(out, "alreadyExported");
+        job(out, j);
+    }
+    out.push(',');
+    key(out, "conflicts");
+    list(out, &d.conflicts, job);
+    if let Some(p) = profile {
+        out.push(',');
+        key(out, "endpoint");
+        out.push_str("{\"method\":");
+        string(out, p.method());
+        out.push_str(",\"path\":");
+        string(out, p.path());
+        out.push_str(",\"pollPath\":");
+        string(out, &p.poll_path());
+        out.push('}');
+    }
+    out.push(',');
+    key(out, "errors");
+    list(out, &d.errors, error);
+    out.push(',');
+    key(out, "freeWindows");
+    list(out, &d.free_windows, window);
+    if let Some(k) = &d.lock_key {
+        out.push(',');
+        key(out, "lockKey");
+        string(out, k);
+    }
+    if d.action == Action::Submit {
+        out.push(',');
+        key(out, "payloads");
+        list(out, &d.payloads, |o, p| {
+            o.push_str(&serde_json::to_string(p).unwrap_or_else(|_| String::from("null")))
+        });
+    }
+    if let Some(p) = profile {
+        out.push(',');
+        key(out, "profile");
+        string(out, p.name());
+    }
+    if let Some(r) = d.recheck_after_ms {
+        out.push(',');
+        key(out, "recheckAfterMs");
+        let _ = write!(out, "{r}");
+    }
+    out.push('}');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_escape_like_serde_json() {
+        for s in [
+            "plain",
+            "quote \" and \\ back",
+            "tab\tnew\nline\r",
+            "\u{1}\u{1f}\u{7f}",
+            "é 中 😀",
+            "\u{8}\u{c}",
+        ] {
+            let mut out = String::new();
+            string(&mut out, s);
+            assert_eq!(out, serde_json::to_string(s).unwrap());
+        }
+    }
+}
