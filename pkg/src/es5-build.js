@@ -42,7 +42,8 @@ const HELPERS = {
   wasm2js_scratch_store_f32: ['value', '$scratch_store_f32(value);'],
   wasm2js_scratch_load_f64: ['', 'return $scratch_load_f64();'],
   wasm2js_scratch_store_f64: ['value', '$scratch_store_f64(value);'],
-  base64DecodeToExistingUint8Array: ['uint8Array, offset, b64', '$writeBase64(offset, b64);'],
+  base64DecodeToExistingUint8Array: ['uint8Array, offset, b64',
+    'throw new Error("export-guard: a data segment was not folded into the memory image");'],
   __wasm_memory_grow: ['pagesToAdd', 'return $memGrow(pagesToAdd | 0);'],
   __wasm_memory_size: ['', 'return $memPages();'],
   wasm2js_memory_copy: ['dest, source, size', '$memCopy(dest, source, size);'],
@@ -106,6 +107,24 @@ const isHeap = (n) => n.type === 'MemberExpression' && n.computed && n.object.ty
 ast.body = ast.body.filter((n) => n.type !== 'ImportDeclaration')
   .map((n) => (n.type === 'ExportNamedDeclaration' ? n.declaration : n));
 
+// 1b. Data segments: fold wasm2js's base64 segments (all in initActiveSegments) into one
+// memory image, written as runs of whole words in base 85 (see $writeWords85).
+const segments = [];
+for (const fn of ast.body) {
+  if (fn.type !== 'FunctionDeclaration' || fn.id.name !== 'initActiveSegments') continue;
+  fn.body.body = fn.body.body.filter((st) => {
+    const c = st.type === 'ExpressionStatement' && st.expression;
+    if (!c || c.type !== 'CallExpression' || c.callee.name !== 'base64DecodeToExistingUint8Array') return true;
+    const [, off, b64] = c.arguments;
+    if (off.type !== 'Literal' || b64.type !== 'Literal') throw new Error('a data segment with a non-literal offset or text');
+    segments.push([off.value, Buffer.from(b64.value, 'base64')]);
+    return false;
+  });
+  fn.body.body.push(...acorn.parse('$writeImage();', { ecmaVersion: 5 }).body);
+}
+if (!segments.length) throw new Error('no data segments found in initActiveSegments');
+const image = memoryImage(segments);
+
 rewrite(ast, (n) => {
   // 2. Heap reads (stores are handled in rewrite itself).
   if (isHeap(n)) {
@@ -149,6 +168,53 @@ rewrite(ast, (n) => {
   }
   return undefined;
 });
+/**
+ * Lays the segments out in memory and cuts the result into runs of words, splitting at
+ * stretches of 8 or more zero words (memory starts zeroed; shorter ones cost '!' each). Returns the text of a
+ * `$writeImage` function for the runtime.
+ */
+function memoryImage(segs) {
+  const lo = Math.min(...segs.map(([o]) => o)) & ~3;
+  const hi = (Math.max(...segs.map(([o, b]) => o + b.length)) + 3) & ~3;
+  const bytes = Buffer.alloc(hi - lo);
+  for (const [o, b] of segs) b.copy(bytes, o - lo);
+  const words = [];
+  for (let i = 0; i < bytes.length; i += 4) words.push(bytes.readUInt32LE(i));
+  const runs = [];
+  let start = -1, zeros = 0;
+  for (let i = 0; i <= words.length; i++) {
+    const w = i < words.length ? words[i] : 0;
+    if (w !== 0) {
+      if (start < 0) start = i;
+      zeros = 0;
+    } else if (start >= 0 && (++zeros >= 8 || i === words.length)) {
+      runs.push([start, i - zeros + 1]);
+      start = -1;
+      zeros = 0;
+    }
+  }
+  const text = (from, to) => {
+    let out = '';
+    for (let i = from; i < to; i++) {
+      let w = words[i];
+      if (w === 0) { out += '!'; continue; }
+      const d = [];
+      for (let k = 0; k < 5; k++) { d.push(w % 85); w = Math.floor(w / 85); }
+      out += d.reverse().map((x) => (x + 35 === 92 ? '~' : String.fromCharCode(x + 35))).join('');
+    }
+    return out;
+  };
+  // At most 8,000 words (40,000 characters) per literal: Rhino's class compiler (-opt 0..9)
+  // keeps string constants under the JVM's 64 KB limit.
+  const calls = [];
+  for (const [a, b] of runs) {
+    for (let c = a; c < b; c += 8000) calls.push(`$writeWords85(${(lo >> 2) + c}, "${text(c, Math.min(b, c + 8000))}");`);
+  }
+  const stats = { segments: segs.length, bytes: segs.reduce((t, [, b]) => t + b.length, 0), runs: runs.length,
+    words: runs.reduce((t, [a, b]) => t + b - a, 0) };
+  return { code: `function $writeImage() {\n${calls.join('\n')}\n}\n`, stats };
+}
+
 function mentions(root, name) {
   let found = false;
   (function walk(n) {
@@ -186,7 +252,7 @@ const banner = `/*
  * Time zones in this build: ${process.env.EXPORT_GUARD_ES5_ZONES_TEXT || 'see ExportGuard.timeZones()'}.
  */
 `;
-const wrapped = `var ExportGuard = (function () {\n${runtime}\n${core}\n${contract}\n${glue}\n})();\n`;
+const wrapped = `var ExportGuard = (function () {\n${runtime}\n${image.code}\n${core}\n${contract}\n${glue}\n})();\n`;
 
 const min = esbuild.transformSync(wrapped, { minify: true, target: 'es5', legalComments: 'none' });
 // esbuild's iife wrapper hides the global: take the code as a plain script instead.
@@ -205,5 +271,7 @@ if (used.size) throw new Error(`the ES5 build still uses disallowed globals: ${[
 
 fs.mkdirSync(path.dirname(output), { recursive: true });
 fs.writeFileSync(output, code);
+console.log(`memory image: ${image.stats.segments} segments, ${image.stats.bytes} bytes -> ` +
+  `${image.stats.runs} runs, ${image.stats.words} words`);
 console.log(`wrote ${output}: ${code.length} bytes; rewrote ${counts.load} loads, ${counts.store} stores; ` +
   Object.keys(counts).filter((k) => k !== 'load' && k !== 'store').map((k) => `${k} ×${counts[k]}`).join(', '));
