@@ -198,6 +198,12 @@ export interface Enqueued {
   item: QueueItem;
 }
 
+export interface EnqueuedMany {
+  queue: QueueState;
+  /** One per request, in order. */
+  results: Array<{ added: boolean; item: QueueItem } | { added: false; errors: ErrorDetail[] }>;
+}
+
 export interface DrainOptions extends Omit<PayloadOptions, 'timeZone' | 'maxRangeDays'> {
   touchingConflicts?: boolean;
   maxActiveJobs?: number;
@@ -286,6 +292,8 @@ export function decideMany(requests: ExportRequest[], activeJobs: ActiveJobs, op
 export function buildPayload(request: ExportRequest, options?: PayloadOptions): Payload | Payload[];
 export function plan(request: Omit<ExportRequest, 'channels'> & { channels?: string[] }, options?: PlanOptions): Plan;
 export function enqueue(queue: QueueState | null, request: ExportRequest, options?: EnqueueOptions): Enqueued;
+/** Adds many requests, reading and writing the queue once; a bad request gets `{ added: false, errors }`. */
+export function enqueueMany(queue: QueueState | null, requests: ExportRequest[], options?: EnqueueOptions): EnqueuedMany;
 export function drain(queue: QueueState | null, activeJobs: ActiveJobs, options?: DrainOptions): Drained;
 export function schedule(policy?: BackoffPolicy): Schedule;
 export function nextRetry(attempt: number, response: HttpResponseLike, policy?: BackoffPolicy, options?: { now?: Instant }): RetryVerdict;

@@ -118,6 +118,14 @@ function createExportGuard(rawCall, clock) {
     enqueue: function (queue, request, options) {
       return invoke('enqueue', [queue, request, options]);
     },
+    /**
+     * Adds many requests in one call (the queue is read and written once):
+     * { queue, results }, one { added, item } or { added: false, errors } per request.
+     * Throws for a bad queue or bad options.
+     */
+    enqueueMany: function (queue, requests, options) {
+      return invoke('enqueueMany', [queue, requests, options]);
+    },
     /** What can be submitted now: { submit, queue, waiting }. */
     drain: function (queue, activeJobs, options) {
       return invoke('drain', [queue, activeJobs, options]);

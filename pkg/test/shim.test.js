@@ -7,7 +7,7 @@ const eg = require('..');
 const day = { start: '2026-11-02T00:00:00Z', end: '2026-11-03T00:00:00Z', channels: ['sms'] };
 
 test('exports the whole contract', () => {
-  for (const name of ['prepareJobs', 'decide', 'decideMany', 'buildPayload', 'plan', 'enqueue', 'drain', 'schedule', 'nextRetry', 'profiles', 'timeZones', 'channels', 'version']) {
+  for (const name of ['prepareJobs', 'decide', 'decideMany', 'buildPayload', 'plan', 'enqueue', 'enqueueMany', 'drain', 'schedule', 'nextRetry', 'profiles', 'timeZones', 'channels', 'version']) {
     assert.equal(typeof eg[name], 'function', name);
   }
   assert.match(eg.version(), /^\d+\.\d+\.\d+$/);
