@@ -6,6 +6,11 @@
 #   ./build.sh serve    build, then serve the admin page on http://127.0.0.1:8080
 #                       (--port N or PORT=N to choose; runs until stopped)
 #   ./build.sh bench    build, then benchmark against the plain-JS baseline (bench/RESULTS.md)
+#   ./build.sh demo     build, then the load run against the Genesys simulator: 500 requests,
+#                       32 workers, guarded vs naive client, then one fault at a time
+#                       (options after `demo` go to sim/run.js; see --help)
+#   ./build.sh sim      build, then run the Genesys simulator alone on 127.0.0.1:8787
+#                       (options go to sim/server.js; see --help)
 #   ./build.sh fuzz     fuzz the JSON entry point and the date parsers (not in CI;
 #                       FUZZ_SECONDS per target, default 300)
 #   ./build.sh size     build and print the sizes of the artefacts
@@ -180,6 +185,8 @@ run_tests() {
   cargo test --target "$TARGET" --test wasm
   say "node:test (shim, CLI, JSON vectors through the Node package)"
   node --test pkg/test/
+  say "node:test: the Genesys simulator's rules, and a small load run (guarded: 0 lost, 0 duplicates)"
+  node --test sim/test/
   ensure_rhino
   say "Rhino, ServiceNow restrictions imitated, interpreted (-opt -1, language version 180 = ES5 level)"
   rhino -version 180 -opt -1 tests/rhino/vectors.js "$ROOT" "rhino interpreted"
@@ -221,6 +228,18 @@ case "${1:-build}" in
   size|sizes) build ;;
   bench) shift; run_bench "$@" ;;
   fuzz) run_fuzz ;;
+  demo)
+    shift
+    build
+    say "Load run against the Genesys simulator (sim/run.js $*)"
+    node sim/run.js "$@"
+    ;;
+  sim)
+    shift
+    build
+    say "The Genesys simulator (Ctrl+C to stop)"
+    exec node sim/server.js "$@"
+    ;;
   serve)
     shift
     port="${PORT:-8080}"

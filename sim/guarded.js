@@ -1,0 +1,212 @@
+'use strict';
+/**
+ * The guarded client: export-guard decides before every HTTP call.
+ *
+ * Each step reads the queue file, lists the server's active jobs, settles the jobs it
+ * submitted earlier (done, FAILED, or lost in a restart), asks `drain` what may be
+ * submitted now, POSTs those with up to `workers` requests in flight, turns every
+ * non-2xx answer into a queue entry with `nextRetry`'s delay (or a reported failure),
+ * and writes the queue file back. A killed client resumes from the file.
+ *
+ * The state file holds: the export-guard queue, the jobs in flight (by request key),
+ * the outcome of every key, and counters. Every request ends `exported` or `failed`
+ * with a reason; `run` never drops one silently.
+ */
+const fs = require('fs');
+const path = require('path');
+const eg = require('../pkg');
+const { Api, pool } = require('./http');
+
+const PROFILE_INFO = Object.fromEntries(eg.profiles().map((p) => [p.name, p]));
+
+/** A server job view (from the list or a GET) as an export-guard Job. */
+function toJob(v, profile) {
+  const job = { id: v.id, status: v.status || v.state, profile };
+  if (v.start_date) {
+    job.start_date = v.start_date;
+    job.end_date = v.end_date;
+  } else {
+    job.interval = v.interval;
+  }
+  return job;
+}
+
+function readState(file) {
+  if (!fs.existsSync(file)) return null;
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+function writeState(file, state) {
+  const tmp = `${file}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(state));
+  fs.renameSync(tmp, file);
+}
+
+/**
+ * Runs the guarded client until every request has an outcome (or `deadlineMs` of
+ * simulated time passes: then the rest are reported as unfinished, never dropped).
+ *
+ * @param {object} o
+ * @param {string} o.baseUrl      the simulator (or a real proxy)
+ * @param {object[]} o.requests   export-guard requests with an `id` and `profile`
+ * @param {import('./clock').SimClock} o.clock
+ * @param {string} o.queueFile    where the state lives between steps
+ * @param {number} [o.workers=32] HTTP calls in flight at once
+ * @param {number} [o.maxJobFailures=3] resubmissions of a FAILED job before giving up
+ * @param {number} [o.pollMs=2000] simulated ms between steps when nothing is due sooner
+ * @param {number} [o.deadlineMs=Infinity] simulated ms before the run stops
+ * @param {object} [o.policy]     export-guard backoff policy
+ * @param {(step: object) => void|Promise<void>} [o.onStep] called after each step (fault injection)
+ */
+async function runGuarded(o) {
+  const api = new Api(o.baseUrl, o.clientId || 'guarded');
+  const clock = o.clock;
+  const workers = o.workers || 32;
+  const maxJobFailures = o.maxJobFailures === undefined ? 3 : o.maxJobFailures;
+  const pollMs = o.pollMs || 2000;
+  const startedAt = clock.now();
+  const deadline = startedAt + (o.deadlineMs === undefined ? Infinity : o.deadlineMs);
+  fs.mkdirSync(path.dirname(o.queueFile), { recursive: true });
+
+  // One enqueueMany for the whole backlog; its results give each request's key (the
+  // queue's dedup key: same profile, range and channels = same export).
+  const requests = o.requests.map(({ id, ...request }) => request);
+  const added = eg.enqueueMany(null, requests, { now: clock.iso() });
+  const keyOf = {}; // request id -> key
+  const rejected = {}; // request id -> reason, for requests export-guard refuses outright
+  o.requests.forEach((r, i) => {
+    const res = added.results[i];
+    if (res.item) keyOf[r.id] = res.item.key;
+    else rejected[r.id] = res.errors.map((e) => `${e.code} ${e.field}: ${e.message}`).join('; ');
+  });
+  let state = readState(o.queueFile);
+  if (!state) {
+    state = { queue: added.queue, inflight: {}, outcomes: {}, failures: {},
+      counters: { steps: 0, retries: 0, rechecks: 0, lost: 0, failedJobs: 0, resubmits: 0, maxWaitMs: 0 } };
+  }
+  for (const [id, reason] of Object.entries(rejected)) {
+    keyOf[id] = `rejected:${id}`;
+    state.outcomes[keyOf[id]] = { status: 'failed', reason: `rejected before any HTTP call: ${reason}` };
+  }
+  writeState(o.queueFile, state);
+
+  const requeue = (item, extra) => {
+    const request = { start: item.start, end: item.end, channels: item.channels, profile: item.profile };
+    state.queue = eg.enqueue(state.queue, request, { now: clock.iso(), ...extra }).queue;
+  };
+
+  while (clock.now() < deadline) {
+    state = readState(o.queueFile);
+    const queued = state.queue ? state.queue.items.length : 0;
+    if (!queued && !Object.keys(state.inflight).length) break;
+    state.counters.steps += 1;
+
+    // 1. The truth: every profile's active jobs. Without it, no decision.
+    const profiles = new Set([...(state.queue ? state.queue.items : []).map((i) => i.profile),
+      ...Object.values(state.inflight).map((f) => f.item.profile)]);
+    const listed = [];
+    let pause = 0;
+    for (const profile of profiles) {
+      const res = await api.call('GET', `${PROFILE_INFO[profile].path}?active=true`);
+      if (res.status !== 200) {
+        const v = eg.nextRetry(1, { status: res.status, headers: res.headers });
+        pause = Math.max(pause, v.delayMs || pollMs);
+        state.counters.maxWaitMs = Math.max(state.counters.maxWaitMs, pause);
+        continue;
+      }
+      for (const v of res.body.entities) listed.push(toJob(v, profile));
+    }
+    if (pause) {
+      writeState(o.queueFile, state);
+      await clock.sleep(pause);
+      continue;
+    }
+    const listedIds = new Set(listed.map((j) => j.id));
+
+    // 2. Settle the jobs we submitted that are no longer active.
+    const gone = Object.entries(state.inflight).filter(([, f]) => !listedIds.has(f.jobId));
+    await pool(gone, workers, async ([key, f]) => {
+      const res = await api.call('GET', PROFILE_INFO[f.item.profile].pollPath.replace('{id}', encodeURIComponent(f.jobId)));
+      const info = PROFILE_INFO[f.item.profile];
+      if (res.status === 200) {
+        const status = res.body.status || res.body.state;
+        if (status === info.completedStatus) {
+          state.outcomes[key] = { status: 'exported', jobId: f.jobId };
+          delete state.inflight[key];
+        } else if (info.terminalStatuses.includes(status)) {
+          state.counters.failedJobs += 1;
+          state.failures[key] = (state.failures[key] || 0) + 1;
+          delete state.inflight[key];
+          if (state.failures[key] > maxJobFailures) {
+            state.outcomes[key] = { status: 'failed', reason: `job ${f.jobId} ended ${status} (${state.failures[key]} times): ${res.body.errorMessage || 'no message'}` };
+          } else {
+            state.counters.resubmits += 1;
+            requeue(f.item, {});
+          }
+        }
+      } else if (res.status === 404) {
+        // The service lost it (a restart): nothing was exported, submit again.
+        state.counters.lost += 1;
+        state.counters.resubmits += 1;
+        delete state.inflight[key];
+        requeue(f.item, {});
+      }
+      // 429 / 5xx / network: still in flight; look again next step.
+    });
+
+    // 3. Decide: the server's active jobs plus ours that it may not list yet.
+    const jobs = listed.slice();
+    for (const f of Object.values(state.inflight)) {
+      if (!listedIds.has(f.jobId)) {
+        jobs.push({ id: f.jobId, status: PROFILE_INFO[f.item.profile].activeStatuses[0], start: f.item.start, end: f.item.end, profile: f.item.profile });
+      }
+    }
+    const drained = eg.drain(state.queue, jobs, { now: clock.iso() });
+    state.queue = drained.queue;
+
+    // 4. Submit, at most `workers` at once.
+    await pool(drained.submit, workers, async (item) => {
+      const res = await api.call('POST', item.endpoint.path, item.payloads[0]);
+      if (res.status >= 200 && res.status < 300) {
+        state.inflight[item.key] = { jobId: res.body.id, item: strip(item), at: clock.iso() };
+        return;
+      }
+      const verdict = eg.nextRetry(item.attempts + 1, { status: res.status, headers: res.headers });
+      if (verdict.action === 'retry' || verdict.action === 'recheck') {
+        state.counters[verdict.action === 'retry' ? 'retries' : 'rechecks'] += 1;
+        state.counters.maxWaitMs = Math.max(state.counters.maxWaitMs, verdict.delayMs);
+        requeue(item, { attempts: item.attempts + 1, notBefore: new Date(clock.now() + verdict.delayMs).toISOString() });
+      } else {
+        state.outcomes[item.key] = { status: 'failed', reason: `${verdict.reason}${res.body && res.body.message ? ` (${res.body.message})` : ''}` };
+      }
+    });
+    writeState(o.queueFile, state);
+    if (o.onStep) await o.onStep({ step: state.counters.steps, state });
+
+    // 5. Sleep until the next thing is due.
+    const due = (state.queue ? state.queue.items : []).map((i) => (i.notBefore ? Date.parse(i.notBefore) : clock.now()));
+    const waitingOnly = drained.waiting.length > 0 && drained.waiting.every((w) => w.reason === 'notBefore');
+    let sleep = pollMs;
+    if (waitingOnly && !Object.keys(state.inflight).length && due.length) sleep = Math.max(100, Math.min(...due) - clock.now());
+    await clock.sleep(Math.min(sleep, Math.max(0, deadline - clock.now())));
+  }
+
+  state = readState(o.queueFile);
+  return report('guarded', o.requests, keyOf, state.outcomes, api, state.counters, clock.now() - startedAt);
+}
+
+/** The item as a request: what to resubmit. */
+function strip(item) {
+  return { start: item.start, end: item.end, channels: item.channels, profile: item.profile, key: item.key };
+}
+
+/** Per request: its outcome (by key), or "unfinished" when the run stopped first. */
+function report(client, requests, keyOf, outcomes, api, counters, makespanMs) {
+  const perRequest = requests.map((r) => ({ id: r.id, key: keyOf[r.id], ...(outcomes[keyOf[r.id]] || { status: 'unfinished' }) }));
+  return { client, perRequest, api: api.stats, counts: {
+    posts: api.stats.posts, c409: api.count(409), c429: api.count(429), c503: api.count(503), c400: api.count(400),
+    retries: (counters.retries || 0) + (counters.rechecks || 0) + (counters.resubmits || 0),
+  }, counters, makespanMs };
+}
+
+module.exports = { runGuarded, report, toJob };

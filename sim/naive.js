@@ -1,0 +1,68 @@
+'use strict';
+/**
+ * The naive client: how integrations behaved before export-guard. Every request goes out
+ * at once on one of `workers` parallel workers, overlapping or not; any refusal is
+ * retried immediately, the same payload, up to `maxAttempts` times; a submitted job is
+ * polled until it ends. It builds correct bodies (explicit channels, with export-guard's
+ * buildPayload, which is only a body builder here), so what it loses comes from
+ * concurrency alone.
+ */
+const eg = require('../pkg');
+const { Api, pool } = require('./http');
+const { report } = require('./guarded');
+
+const PROFILE_INFO = Object.fromEntries(eg.profiles().map((p) => [p.name, p]));
+
+/**
+ * @param {object} o  baseUrl, requests, clock, workers (32), maxAttempts (5), pollMs (2000),
+ *   deadlineMs (simulated; unfinished requests are reported, not dropped)
+ */
+async function runNaive(o) {
+  const api = new Api(o.baseUrl, o.clientId || 'naive');
+  const clock = o.clock;
+  const maxAttempts = o.maxAttempts || 5;
+  const pollMs = o.pollMs || 2000;
+  const startedAt = clock.now();
+  const deadline = startedAt + (o.deadlineMs === undefined ? Infinity : o.deadlineMs);
+  const outcomes = {}; // by request id (the naive client has no notion of a key)
+  const counters = { retries: 0 };
+
+  await pool(o.requests, o.workers || 32, async (r) => {
+    const { id, ...request } = r;
+    const info = PROFILE_INFO[request.profile];
+    const body = eg.buildPayload(request, { now: clock.iso() });
+    let res;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      if (attempt > 1) counters.retries += 1;
+      res = await api.call('POST', info.path, body);
+      if (res.status >= 200 && res.status < 300) break;
+    }
+    if (!(res.status >= 200 && res.status < 300)) {
+      outcomes[id] = { status: 'failed', reason: `gave up after ${maxAttempts} attempts: ${res.status} ${res.body && res.body.message}` };
+      return;
+    }
+    const jobId = res.body.id;
+    while (clock.now() < deadline) {
+      await clock.sleep(pollMs);
+      const poll = await api.call('GET', info.pollPath.replace('{id}', encodeURIComponent(jobId)));
+      if (poll.status === 404) {
+        outcomes[id] = { status: 'failed', reason: `job ${jobId} vanished (404)` };
+        return;
+      }
+      if (poll.status !== 200) continue;
+      const status = poll.body.status || poll.body.state;
+      if (status === info.completedStatus) {
+        outcomes[id] = { status: 'exported', jobId };
+        return;
+      }
+      if (info.terminalStatuses.includes(status)) {
+        outcomes[id] = { status: 'failed', reason: `job ${jobId} ended ${status}` };
+        return;
+      }
+    }
+  });
+  const keyOf = Object.fromEntries(o.requests.map((r) => [r.id, r.id]));
+  return report('naive', o.requests, keyOf, outcomes, api, counters, clock.now() - startedAt);
+}
+
+module.exports = { runNaive };

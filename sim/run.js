@@ -1,0 +1,213 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * The load run: the same workload against a fresh simulator, first with the guarded
+ * client, then with the naive one, under the same faults; then an audit of each run
+ * against the simulator's own record of completed exports.
+ *
+ *   node sim/run.js --help
+ *
+ * Prints one table row per client, then a table of single faults against the guarded
+ * client, and writes report.json, the simulators' JSON logs and the queue files.
+ */
+const fs = require('fs');
+const path = require('path');
+const eg = require('../pkg');
+const { SimClock } = require('./clock');
+const { createSimulator, exportKey } = require('./server');
+const { workload } = require('./workload');
+const { runGuarded } = require('./guarded');
+const { runNaive } = require('./naive');
+
+/** The faults of the main run (both clients); every duration is simulated. */
+const FAULTS = {
+  failRate: 0.03, // a job ends FAILED
+  transient503Rate: 0.01, // a request gets a transient 503
+  restartAfterJobs: 0.4, // once jobs for 40% of the requests exist (or restartAfterMs passed), the service
+  restartAfterMs: 300000, // restarts once, losing its active jobs
+  rateLimit: { requests: 150, windowMs: 60000 }, // per client; beyond it 429 with...
+  retryAfterSeconds: 120, // ...a Retry-After longer than the 60 s backoff cap
+};
+const NO_FAULTS = { failRate: 0, transient503Rate: 0, restartAfterJobs: null, restartAfterMs: null,
+  rateLimit: { requests: 3000, windowMs: 60000 }, retryAfterSeconds: null };
+
+/** One fault at a time, strongly, for the guarded client (the fault table of `./build.sh demo`). */
+const FAULT_CASES = {
+  'service restart': { ...NO_FAULTS, restartAfterJobs: 0.3 },
+  'FAILED jobs (20%)': { ...NO_FAULTS, failRate: 0.2 },
+  'Retry-After 120 s > 60 s cap': { ...NO_FAULTS, rateLimit: { requests: 30, windowMs: 60000 }, retryAfterSeconds: 120 },
+};
+
+/** The export (profile, UTC range, sorted channels) a request asks for, computed independently of the clients. */
+function expectedKey(request) {
+  const { id, ...r } = request;
+  const item = eg.enqueue(null, r, {}).item;
+  return exportKey(item.profile, Date.parse(item.start), Date.parse(item.end), item.channels.slice().sort());
+}
+
+/** Cross-checks a client's report with the simulator's audit. */
+function account(result, audit, requests) {
+  const exportedKeys = new Map();
+  for (const e of audit.exports) exportedKeys.set(e.key, (exportedKeys.get(e.key) || 0) + 1);
+  const wanted = new Map(requests.map((r) => [r.id, expectedKey(r)]));
+  const wantedKeys = new Set(wanted.values());
+  let exported = 0;
+  let failed = 0;
+  let lost = 0;
+  const lostIds = [];
+  const failures = {};
+  for (const p of result.perRequest) {
+    const key = wanted.get(p.id);
+    if (p.status === 'exported' && exportedKeys.has(key)) exported += 1;
+    else if (p.status === 'failed' && p.reason) {
+      failed += 1;
+      const reason = p.reason.replace(/\d+/g, 'N').slice(0, 70);
+      failures[reason] = (failures[reason] || 0) + 1;
+    } else {
+      lost += 1;
+      lostIds.push(p.id);
+    }
+  }
+  const duplicateExports = [...exportedKeys.values()].reduce((t, n) => t + n - 1, 0);
+  const unexpected = [...exportedKeys.keys()].filter((k) => !wantedKeys.has(k));
+  const exportedOnce = [...wantedKeys].filter((k) => exportedKeys.get(k) === 1).length;
+  return { requests: requests.length, uniqueExports: wantedKeys.size, exported, failed, lost, lostIds, failures,
+    duplicateExports, duplicateKeys: audit.duplicates.length, unexpected: unexpected.length, exportedOnce,
+    restarts: audit.restarts };
+}
+
+/**
+ * Runs one client against a fresh simulator.
+ * @returns {Promise<object>} the client's counts, the accounting, and timings
+ */
+async function runOne(client, o) {
+  const clock = new SimClock({ scale: o.scale });
+  const faults = o.faults || NO_FAULTS;
+  const logFile = o.outDir ? path.join(o.outDir, `${o.name || client}-sim-log.jsonl`) : null;
+  const sim = createSimulator({ clock, seed: o.seed, failRate: faults.failRate, transient503Rate: faults.transient503Rate,
+    rateLimit: faults.rateLimit, retryAfterSeconds: faults.retryAfterSeconds, logFile, keepLog: false });
+  const baseUrl = await sim.start(0);
+  const realStart = performance.now();
+  let restartTimer = null;
+  if (faults.restartAfterJobs || faults.restartAfterMs) {
+    const at = faults.restartAfterJobs ? Math.ceil(faults.restartAfterJobs * o.requests.length) : Infinity;
+    const by = clock.now() + (faults.restartAfterMs || Infinity);
+    restartTimer = setInterval(() => {
+      if (sim.stats().created >= at || clock.now() >= by) {
+        clearInterval(restartTimer);
+        sim.restart();
+      }
+    }, 5);
+  }
+  const common = { baseUrl, requests: o.requests, clock, workers: o.workers, deadlineMs: o.deadlineMs };
+  let result;
+  try {
+    if (client === 'guarded') {
+      const queueFile = path.join(o.outDir || fs.mkdtempSync(path.join(require('os').tmpdir(), 'eg-sim-')), `${o.name || client}-queue.json`);
+      fs.rmSync(queueFile, { force: true });
+      result = await runGuarded({ ...common, queueFile });
+    } else {
+      result = await runNaive(common);
+    }
+  } finally {
+    clearInterval(restartTimer);
+  }
+  const wallMs = performance.now() - realStart;
+  const audit = sim.audit();
+  await sim.stop();
+  return { client, ...result.counts, ...account(result, audit, o.requests), makespanMs: result.makespanMs, wallMs, counters: result.counters };
+}
+
+/** The table of a run, as Markdown (`label` names the first column). */
+function table(rows, label = 'client') {
+  const head = `| ${label} | requests | POSTs | 409 | 429 | 503 | retries | exported | failed (reason given) | lost | duplicate exports | longest wait | makespan (simulated) | wall time |`;
+  const sep = '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|';
+  const line = (r) => `| ${r.name || r.client} | ${r.requests} | ${r.posts} | ${r.c409} | ${r.c429} | ${r.c503} | ${r.retries} | ${r.exported} | ${r.failed} | ${r.lost} | ${r.duplicateExports} | ${r.counters.maxWaitMs === undefined ? '–' : `${Math.round(r.counters.maxWaitMs / 1000)} s`} | ${(r.makespanMs / 60000).toFixed(1)} min | ${(r.wallMs / 1000).toFixed(1)} s |`;
+  return [head, sep, ...rows.map(line)].join('\n');
+}
+
+function notes(rows) {
+  return rows.map((r) => {
+    const why = Object.entries(r.failures).map(([k, v]) => `${v}× ${k}`).join('; ');
+    const c = r.counters;
+    const extra = c.steps ? `; jobs lost in a restart and resubmitted: ${c.lost}, FAILED jobs resubmitted: ${c.failedJobs}` : '';
+    return `${r.name || r.client}: ${r.uniqueExports} distinct exports wanted, ${r.exportedOnce} exported exactly once, ` +
+      `${r.unexpected} unexpected; ${r.restarts} restart(s)${extra}${why ? `; failures: ${why}` : ''}`;
+  }).join('\n');
+}
+
+const HELP = `Usage: node sim/run.js [options]
+
+The load run: a workload of random, overlapping export requests over a quarter, run by
+the guarded client and then by the naive one, each against a fresh simulator with the
+same faults; then one fault at a time against the guarded client. Prints the tables and
+writes report.json, the simulators' JSON logs and the guarded client's queue files.
+
+  --requests N   requests in the main run (default 500)
+  --workers N    parallel workers / HTTP calls in flight (default 32)
+  --scale N      simulated ms per real ms (default 200)
+  --seed N       workload and simulator seed (default 7)
+  --out DIR      where to write (default out/sim)
+  --no-faults    main run without faults
+  --no-cases     skip the one-fault-at-a-time table
+  --only NAME    main run with one client: guarded or naive`;
+
+async function main(argv) {
+  const o = { count: 500, workers: 32, scale: 200, seed: 7, outDir: 'out/sim', faults: FAULTS, cases: true, only: null, deadlineMs: 6 * 3600000 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const num = () => {
+      const n = Number(argv[++i]);
+      if (!(Number.isInteger(n) && n > 0)) throw new Error(`${a} needs a positive whole number`);
+      return n;
+    };
+    if (a === '--requests') o.count = num();
+    else if (a === '--workers') o.workers = num();
+    else if (a === '--scale') o.scale = num();
+    else if (a === '--seed') o.seed = num();
+    else if (a === '--out') o.outDir = argv[++i];
+    else if (a === '--no-faults') o.faults = NO_FAULTS;
+    else if (a === '--no-cases') o.cases = false;
+    else if (a === '--only') o.only = argv[++i];
+    else if (a === '--help' || a === '-h') {
+      console.log(HELP);
+      return;
+    } else throw new Error(`unknown option ${a} (see --help)`);
+  }
+  if (o.only && !['guarded', 'naive'].includes(o.only)) throw new Error('--only takes guarded or naive');
+  fs.mkdirSync(o.outDir, { recursive: true });
+  o.requests = workload({ count: o.count, seed: o.seed });
+  const byProfile = {};
+  for (const r of o.requests) byProfile[r.profile] = (byProfile[r.profile] || 0) + 1;
+  console.log(`Main run: ${o.count} requests (${Object.entries(byProfile).map(([k, v]) => `${v} ${k}`).join(', ')}) ` +
+    `over 2026-07-01..2026-10-01, ${o.workers} workers, scale ${o.scale}, seed ${o.seed}\nfaults: ${JSON.stringify(o.faults)}`);
+  const rows = [];
+  for (const client of ['guarded', 'naive']) {
+    if (o.only && o.only !== client) continue;
+    rows.push(await runOne(client, o));
+  }
+  console.log(`\n${table(rows)}\n\n${notes(rows)}`);
+
+  const cases = [];
+  if (o.cases) {
+    const count = Math.min(o.count, 100);
+    const requests = workload({ count, seed: o.seed + 1 });
+    console.log(`\nFault cases: the guarded client, ${count} requests each, one fault at a time`);
+    for (const [name, faults] of Object.entries(FAULT_CASES)) {
+      cases.push({ name, ...(await runOne('guarded', { ...o, requests, faults, name: name.replace(/[^a-z0-9]+/gi, '-').toLowerCase() })) });
+      cases[cases.length - 1].name = name;
+    }
+    console.log(`\n${table(cases, 'fault')}\n\n${notes(cases)}`);
+  }
+  fs.writeFileSync(path.join(o.outDir, 'report.json'), JSON.stringify({ options: { ...o, requests: undefined }, rows, cases }, null, 2));
+  console.log(`\nreport: ${path.join(o.outDir, 'report.json')}; simulator logs and queue files: ${o.outDir}/`);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((e) => {
+    console.error(`sim/run.js: ${e.stack || e.message}`);
+    process.exit(1);
+  });
+}
+
+module.exports = { runOne, account, table, expectedKey, FAULTS, NO_FAULTS, FAULT_CASES };

@@ -1,0 +1,148 @@
+'use strict';
+// Unit tests of the Genesys stand-in's rules: 409 range lock, 429 rate limit and
+// concurrency limits, 400 validation, restarts, FAILED jobs, the log.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { createSimulator } = require('../server');
+const { SimClock } = require('../clock');
+
+const EE = '/api/v2/quality/evaluationexports';
+const RJ = '/api/v2/recording/jobs';
+const CD = '/api/v2/analytics/conversations/details/jobs';
+
+/** A simulator whose jobs never finish on their own within a test (scale 1 = real time). */
+async function start(options = {}) {
+  const sim = createSimulator({ clock: new SimClock({ scale: 1 }), queuedMs: 3600000, runMs: 3600000, ...options });
+  const url = await sim.start(0);
+  const call = async (method, path, body, client = 'test') => {
+    const r = await fetch(url + path, { method, headers: { 'X-Client-Id': client },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    return { status: r.status, retryAfter: r.headers.get('retry-after'), body: await r.json() };
+  };
+  return { sim, url, call };
+}
+
+const evalBody = (start, end, channel = ['sms']) => ({ start_date: start, end_date: end, filter: { channel } });
+const query = (interval, values = [['messageType', 'sms']]) => ({ interval, order: 'asc',
+  segmentFilters: [{ type: 'or', predicates: values.map(([dimension, value]) => ({ type: 'dimension', dimension, operator: 'matches', value })) }] });
+
+test('409: an active evaluation export locks its date range, whatever the channels', async (t) => {
+  const { sim, call } = await start();
+  t.after(() => sim.stop());
+  const a = await call('POST', EE, evalBody('2026-07-01T00:00:00Z', '2026-07-08T00:00:00Z'));
+  assert.equal(a.status, 202);
+  assert.equal(a.body.status, 'QUEUED');
+  const b = await call('POST', EE, evalBody('2026-07-07T00:00:00Z', '2026-07-09T00:00:00Z', ['voice']));
+  assert.equal(b.status, 409);
+  assert.deepEqual(b.body.conflictingJobIds, [a.body.id]);
+  // Half-open ranges: one that starts where the other ends does not overlap.
+  const c = await call('POST', EE, evalBody('2026-07-08T00:00:00Z', '2026-07-09T00:00:00Z'));
+  assert.equal(c.status, 202);
+  // The list endpoint shows both active jobs; the job endpoint one.
+  const list = await call('GET', `${EE}?active=true`);
+  assert.deepEqual(list.body.entities.map((j) => j.id).sort(), [a.body.id, c.body.id].sort());
+  assert.equal((await call('GET', `${EE}/${a.body.id}`)).body.start_date, '2026-07-01T00:00:00.000Z');
+  assert.equal((await call('GET', `${EE}/nope`)).status, 404);
+});
+
+test('409 ends when the locking job ends; touchingConflicts makes touching ranges conflict', async (t) => {
+  const { sim, call } = await start({ clock: new SimClock({ scale: 100 }), queuedMs: 30000, runMs: 30000, durationJitter: 0 });
+  t.after(() => sim.stop());
+  assert.equal((await call('POST', EE, evalBody('2026-07-01T00:00:00Z', '2026-07-08T00:00:00Z'))).status, 202);
+  assert.equal((await call('POST', EE, evalBody('2026-07-02T00:00:00Z', '2026-07-03T00:00:00Z'))).status, 409);
+  await sim.clock.sleep(65000);
+  assert.equal((await call('POST', EE, evalBody('2026-07-02T00:00:00Z', '2026-07-03T00:00:00Z'))).status, 202);
+  sim.configure({ touchingConflicts: true });
+  assert.equal((await call('POST', EE, evalBody('2026-07-03T00:00:00Z', '2026-07-04T00:00:00Z'))).status, 409);
+  const audit = sim.audit();
+  assert.equal(audit.exports.length, 1);
+  assert.equal(audit.exports[0].key, 'evaluationExports|2026-07-01T00:00:00.000Z/2026-07-08T00:00:00.000Z|sms');
+});
+
+test('429: beyond the rate per client, with Retry-After in whole seconds; other clients unaffected', async (t) => {
+  const { sim, call } = await start({ rateLimit: { requests: 3, windowMs: 60000 } });
+  t.after(() => sim.stop());
+  for (let i = 0; i < 3; i++) assert.equal((await call('GET', `${EE}?active=true`)).status, 200);
+  const limited = await call('GET', `${EE}?active=true`);
+  assert.equal(limited.status, 429);
+  assert.equal(limited.body.code, 'too.many.requests.retry.after');
+  assert.match(limited.retryAfter, /^\d+$/);
+  assert.ok(Number(limited.retryAfter) >= 59 && Number(limited.retryAfter) <= 60, limited.retryAfter);
+  assert.equal((await call('GET', `${EE}?active=true`, undefined, 'someone-else')).status, 200);
+  sim.configure({ retryAfterSeconds: 120 });
+  assert.equal((await call('GET', `${EE}?active=true`)).retryAfter, '120');
+});
+
+test('429: at most 2 active recording jobs, and the conversation-jobs limit', async (t) => {
+  const { sim, call } = await start({ conversationMaxActive: 1 });
+  t.after(() => sim.stop());
+  const body = (d) => ({ action: 'EXPORT', actionDate: '2026-11-28T00:00:00Z', conversationQuery: query(`2026-07-0${d}T00:00:00Z/2026-07-0${d + 1}T00:00:00Z`) });
+  assert.equal((await call('POST', RJ, body(1))).status, 202);
+  const second = await call('POST', RJ, body(3));
+  assert.equal(second.status, 202);
+  assert.equal(second.body.state, 'PENDING');
+  const third = await call('POST', RJ, body(5));
+  assert.equal(third.status, 429);
+  assert.match(third.retryAfter, /^\d+$/);
+  sim.configure({ recordingLimitStatus: 409 });
+  assert.equal((await call('POST', RJ, body(5))).status, 409);
+  assert.equal((await call('POST', CD, query('2026-07-01T00:00:00Z/2026-07-02T00:00:00Z'))).status, 202);
+  assert.equal((await call('POST', CD, query('2026-08-01T00:00:00Z/2026-08-02T00:00:00Z'))).status, 429);
+});
+
+test('400: no explicit channel filter, unknown channels, bad dates, bad JSON', async (t) => {
+  const { sim, call } = await start();
+  t.after(() => sim.stop());
+  const cases = [
+    [EE, { start_date: '2026-07-01T00:00:00Z', end_date: '2026-07-02T00:00:00Z' }, /filter\.channel is required/],
+    [EE, evalBody('2026-07-01T00:00:00Z', '2026-07-02T00:00:00Z', []), /filter\.channel is required/],
+    [EE, evalBody('2026-07-01T00:00:00Z', '2026-07-02T00:00:00Z', ['pigeon']), /unknown channel "pigeon"/],
+    [EE, evalBody('2026-07-02T00:00:00Z', '2026-07-01T00:00:00Z'), /start must be before the end/],
+    [EE, evalBody('2026-07-01', '2026-07-02T00:00:00Z'), /start_date must be an ISO-8601 instant/],
+    [CD, { interval: '2026-07-01T00:00:00Z/2026-07-02T00:00:00Z' }, /mediaType\/messageType predicates/],
+    [CD, query('2026-07-01T00:00:00Z/2026-07-02T00:00:00Z', [['queueId', 'abc']]), /mediaType\/messageType predicates/],
+    [CD, query('2026-07-01T00:00:00Z'), /interval must be "start\/end"/],
+    [RJ, { action: 'EXPORT' }, /conversationQuery must be a JSON object/],
+    [RJ, { action: 'SHRED', conversationQuery: query('2026-07-01T00:00:00Z/2026-07-02T00:00:00Z') }, /action must be/],
+    [EE, '{"start_date": ', /not JSON/],
+    [EE, '[1, 2]', /the body must be a JSON object/],
+  ];
+  for (const [path, body, message] of cases) {
+    const r = await call('POST', path, body);
+    assert.equal(r.status, 400, `${JSON.stringify(body)} -> ${r.status}`);
+    assert.match(r.body.message, message);
+  }
+  assert.equal(sim.stats().created, 0);
+  const big = await call('POST', EE, JSON.stringify({ pad: 'x'.repeat(600000) }));
+  assert.equal(big.status, 413);
+});
+
+test('a restart loses active jobs (404), keeps finished ones, and answers 503 while down', async (t) => {
+  const { sim, call } = await start({ restartDowntimeMs: 300 });
+  t.after(() => sim.stop());
+  const a = await call('POST', EE, evalBody('2026-07-01T00:00:00Z', '2026-07-02T00:00:00Z'));
+  const r = sim.restart();
+  assert.deepEqual(r.lost, [a.body.id]);
+  assert.equal((await call('GET', `${EE}/${a.body.id}`)).status, 503);
+  await sim.clock.sleep(350);
+  assert.equal((await call('GET', `${EE}/${a.body.id}`)).status, 404);
+  // The lock went with the job.
+  assert.equal((await call('POST', EE, evalBody('2026-07-01T00:00:00Z', '2026-07-02T00:00:00Z'))).status, 202);
+  assert.ok(sim.log.some((e) => e.type === 'job' && e.id === a.body.id && e.to === 'LOST'));
+});
+
+test('FAILED jobs export nothing; transient 503s; every request and transition is logged', async (t) => {
+  const { sim, call } = await start({ clock: new SimClock({ scale: 1000 }), queuedMs: 500, runMs: 500, failRate: 1 });
+  t.after(() => sim.stop());
+  const a = await call('POST', EE, evalBody('2026-07-01T00:00:00Z', '2026-07-02T00:00:00Z'));
+  await sim.clock.sleep(2000);
+  const done = await call('GET', `${EE}/${a.body.id}`);
+  assert.equal(done.body.status, 'FAILED');
+  assert.equal(sim.audit().exports.length, 0);
+  const states = sim.log.filter((e) => e.type === 'job' && e.id === a.body.id).map((e) => e.to);
+  assert.deepEqual(states, ['QUEUED', 'IN_PROGRESS', 'FAILED']);
+  assert.equal(sim.log.filter((e) => e.type === 'request').length, 2);
+  sim.configure({ transient503Rate: 1 });
+  assert.equal((await call('GET', `${EE}?active=true`)).status, 503);
+  assert.throws(() => sim.configure({ nonsense: 1 }), /unknown simulator option/);
+});
