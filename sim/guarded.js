@@ -16,6 +16,7 @@ const fs = require('fs');
 const path = require('path');
 const eg = require('../pkg');
 const { Api, pool } = require('./http');
+const { SimClock } = require('./clock');
 
 const PROFILE_INFO = Object.fromEntries(eg.profiles().map((p) => [p.name, p]));
 
@@ -207,6 +208,70 @@ function report(client, requests, keyOf, outcomes, api, counters, makespanMs) {
     posts: api.stats.posts, c409: api.count(409), c429: api.count(429), c503: api.count(503), c400: api.count(400),
     retries: (counters.retries || 0) + (counters.rechecks || 0) + (counters.resubmits || 0),
   }, counters, makespanMs };
+}
+
+const HELP = `Usage: node sim/guarded.js --url URL --requests FILE [options]
+
+Runs the guarded client: export-guard decides, the queue lives in a file between steps.
+
+  --url URL        the API base, e.g. http://127.0.0.1:8787 (the simulator)
+  --requests FILE  a JSON array of export-guard requests, each with an "id"
+  --queue FILE     the state file (default out/sim/guarded-queue.json); an existing
+                   one is resumed
+  --workers N      HTTP calls in flight at once (default 32)
+  --scale N        simulated ms per real ms; default: asked from the simulator's
+                   /sim/health, else 1 (real time, for anything that is not the simulator)
+  --client ID      sent as X-Client-Id (default guarded)
+
+Prints one line per request (exported with its job id, or failed with the reason) and
+exits 0 when every request was exported, 1 otherwise.`;
+
+async function main(argv) {
+  const o = { queueFile: 'out/sim/guarded-queue.json', workers: 32, clientId: 'guarded' };
+  let scale = null;
+  let file = null;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--url') o.baseUrl = val().replace(/\/$/, '');
+    else if (a === '--requests') file = val();
+    else if (a === '--queue') o.queueFile = val();
+    else if (a === '--workers') o.workers = Number(val());
+    else if (a === '--scale') scale = Number(val());
+    else if (a === '--client') o.clientId = val();
+    else if (a === '--help' || a === '-h') {
+      console.log(HELP);
+      return 0;
+    } else throw new Error(`unknown option ${a} (see --help)`);
+  }
+  if (!o.baseUrl || !file) throw new Error('--url and --requests are required (see --help)');
+  o.requests = JSON.parse(fs.readFileSync(file, 'utf8'));
+  if (!Array.isArray(o.requests) || o.requests.some((r) => !r || typeof r.id !== 'string')) {
+    throw new Error(`${file} must be a JSON array of requests, each with a string "id"`);
+  }
+  if (scale === null) {
+    const health = await new Api(o.baseUrl, o.clientId).call('GET', '/sim/health');
+    scale = health.status === 200 && health.body && health.body.scale > 0 ? health.body.scale : 1;
+  }
+  o.clock = new SimClock({ scale });
+  const result = await runGuarded(o);
+  for (const p of result.perRequest) {
+    console.log(`${p.id}\t${p.status}\t${p.jobId || p.reason || ''}`);
+  }
+  const c = result.counts;
+  console.log(`POSTs ${c.posts}, 409 ${c.c409}, 429 ${c.c429}, 503 ${c.c503}, retries ${c.retries}; ` +
+    `${(result.makespanMs / 1000).toFixed(0)} s of (simulated) time`);
+  return result.perRequest.every((p) => p.status === 'exported') ? 0 : 1;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
+    console.error(`sim/guarded.js: ${e.message}`);
+    process.exit(2);
+  });
 }
 
 module.exports = { runGuarded, report, toJob };

@@ -45,6 +45,16 @@ function expectedKey(request) {
   return exportKey(item.profile, Date.parse(item.start), Date.parse(item.end), item.channels.slice().sort());
 }
 
+/** A failure reason without its particulars, to count alike ones together. */
+function category(reason) {
+  let m = /gave up after \d+ attempts: (\d+)/.exec(reason);
+  if (m) return `gave up after immediate retries, last answer ${m[1]}`;
+  m = /ended (\w+)/.exec(reason);
+  if (m) return `job ${m[1]}`;
+  if (/vanished/.test(reason)) return 'job lost in the restart (404)';
+  return reason.replace(/\d+/g, 'N').slice(0, 80);
+}
+
 /** Cross-checks a client's report with the simulator's audit. */
 function account(result, audit, requests) {
   const exportedKeys = new Map();
@@ -61,7 +71,7 @@ function account(result, audit, requests) {
     if (p.status === 'exported' && exportedKeys.has(key)) exported += 1;
     else if (p.status === 'failed' && p.reason) {
       failed += 1;
-      const reason = p.reason.replace(/\d+/g, 'N').slice(0, 70);
+      const reason = category(p.reason);
       failures[reason] = (failures[reason] || 0) + 1;
     } else {
       lost += 1;

@@ -256,7 +256,7 @@ function createSimulator(options = {}) {
   }
 
   function handleAdmin(req, url) {
-    if (url.pathname === '/sim/health') return [200, { ok: true, now: clock.iso(), restarts }, {}];
+    if (url.pathname === '/sim/health') return [200, { ok: true, now: clock.iso(), scale: clock.scale, restarts }, {}];
     if (url.pathname === '/sim/audit') return [200, audit(), {}];
     if (url.pathname === '/sim/log') return [200, log, {}];
     if (url.pathname === '/sim/restart' && req.method === 'POST') return [200, restart(), {}];
