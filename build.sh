@@ -122,6 +122,12 @@ prerequisites() {
 
 # ---------------------------------------------------------------- build
 
+# Binaryen inlines every function that has one caller, whatever its size: the API's
+# handlers then became one 36 KB function that V8 compiles (lazily, per function) on
+# the first call of any operation, and a 400 KB one in the ES5 script. Capping that at
+# 50 bytes costs 2 KB of wasm and cuts a cold require + first decide by ~30% (~14 ms
+# to ~9.5 ms on the build machine, measured in alternation).
+OPT_FLAGS=(--one-caller-inline-max-function-size 50)
 WASM_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-multivalue --enable-reference-types)
 
 build() {
@@ -135,8 +141,8 @@ build() {
     say "wasm-bindgen --target $t -> $out/"
     rm -rf "$out"
     wasm-bindgen --target "$t" --out-dir "$out" --no-typescript "$wasm"
-    info "wasm-opt -Oz"
-    node_modules/.bin/wasm-opt -Oz "${WASM_FEATURES[@]}" "$out/export_guard_bg.wasm" -o "$out/export_guard_bg.wasm"
+    info "wasm-opt -Oz, no inlining of large single-caller functions (see OPT_FLAGS)"
+    node_modules/.bin/wasm-opt -Oz "${OPT_FLAGS[@]}" "${WASM_FEATURES[@]}" "$out/export_guard_bg.wasm" -o "$out/export_guard_bg.wasm"
   done
   say "Writing the JS entry points (pkg/index.js, pkg/web/index.js)"
   node pkg/src/entries.js
@@ -154,9 +160,9 @@ build_es5() {
   mkdir -p "$tmp"
   info "wasm-opt: lower sign-extension and non-trapping float-to-int (wasm2js cannot translate them), -Oz"
   node_modules/.bin/wasm-opt "target/es5/$TARGET/release/export_guard.wasm" "${WASM_FEATURES[@]}" \
-    --llvm-nontrapping-fptoint-lowering --signext-lowering -Oz -o "$tmp/core.wasm"
+    --llvm-nontrapping-fptoint-lowering --signext-lowering -Oz "${OPT_FLAGS[@]}" -o "$tmp/core.wasm"
   info "wasm2js -O2 (bulk memory becomes helpers that the ES5 transform replaces)"
-  node_modules/.bin/wasm2js "$tmp/core.wasm" --enable-bulk-memory -O2 -o "$tmp/core.js"
+  node_modules/.bin/wasm2js "$tmp/core.wasm" --enable-bulk-memory -O2 "${OPT_FLAGS[@]}" -o "$tmp/core.js"
   info "ES5 transform -> pkg/servicenow/ExportGuard.js"
   EXPORT_GUARD_ES5_ZONES_TEXT="$ES5_ZONES" node pkg/src/es5-build.js "$tmp/core.js" pkg/servicenow/ExportGuard.js
 }

@@ -97,6 +97,11 @@ fn one<T>(r: Result<T>) -> core::result::Result<T, Vec<Error>> {
     r.map_err(|e| vec![e])
 }
 
+/// Calls the operation's handler. Every handler is `#[inline(never)]` (and build.sh caps
+/// binaryen's single-caller inlining, which would undo that): inlined, they made this one
+/// function hold the whole API, which V8 compiles in one piece on the first call of any
+/// operation (wasm compiles lazily, per function: ~4 ms before even `version()`
+/// answered), and which became a 400 KB function in the ES5 script.
 fn dispatch(op: &str, args: &[Value], now_ms: i64) -> core::result::Result<String, Vec<Error>> {
     let arg = |i: usize| args.get(i).filter(|v| !v.is_null());
     let max_args = match op {
@@ -529,6 +534,8 @@ fn jobs_of(
 
 /// `prepareJobs(activeJobs, options)`: parses a job list once and keeps it in the
 /// instance, for repeated decisions against the same jobs. Answers the handle.
+// Kept out of `dispatch`: see the note there.
+#[inline(never)]
 fn prepare_jobs_json(jobs: Option<&Value>, opts: Option<&Value>) -> Outcome {
     let o = options_of(opts, &["profile"])?;
     let ctx = one(context(&o))?;
@@ -569,6 +576,8 @@ fn prepare_jobs_json(jobs: Option<&Value>, opts: Option<&Value>) -> Outcome {
 }
 
 /// `freeJobs(handle)`: drops a prepared job list. Answers whether it existed.
+// Kept out of `dispatch`: see the note there.
+#[inline(never)]
 fn free_jobs_json(handle: Option<&Value>) -> Outcome {
     let h = handle
         .and_then(|h| whole_number(h, u64::from(u32::MAX)))
@@ -680,6 +689,8 @@ fn endpoint_json(p: Profile) -> Value {
 
 // ---------------------------------------------------------------- operations
 
+// Kept out of `dispatch`: see the note there.
+#[inline(never)]
 fn decide_json(
     req: Option<&Value>,
     jobs: Option<&Value>,
@@ -729,6 +740,8 @@ fn decide_json(
 
 /// Decides many requests against one job list, parsed once (batch triage). Bad options
 /// or jobs fail the call; a bad request gives a reject decision in its place.
+// Kept out of `dispatch`: see the note there.
+#[inline(never)]
 fn decide_many_json(
     reqs: Option<&Value>,
     jobs: Option<&Value>,
@@ -774,6 +787,8 @@ fn decide_many_json(
     Ok(text)
 }
 
+// Kept out of `dispatch`: see the note there.
+#[inline(never)]
 fn build_payload(req: Option<&Value>, opts: Option<&Value>, now_ms: i64) -> Outcome {
     let o = options_of(
         opts,
@@ -801,6 +816,8 @@ fn build_payload(req: Option<&Value>, opts: Option<&Value>, now_ms: i64) -> Outc
     })
 }
 
+// Kept out of `dispatch`: see the note there.
+#[inline(never)]
 fn plan_json(req: Option<&Value>, opts: Option<&Value>) -> Outcome {
     let o = options_of(
         opts,
@@ -1000,6 +1017,8 @@ const ENQUEUE_OPTION_KEYS: [&str; 6] = [
     "maxRangeDays",
 ];
 
+// Kept out of `dispatch`: see the note there.
+#[inline(never)]
 fn enqueue_json(
     queue: Option<&Value>,
     req: Option<&Value>,
@@ -1022,6 +1041,8 @@ fn enqueue_json(
 /// backlog of n requests costs O(n) instead of the O(n²) of n `enqueue` calls. A bad
 /// request is not queued and gets `{ added: false, errors }` in its place; a bad queue
 /// or bad options fail the whole call.
+// Kept out of `dispatch`: see the note there.
+#[inline(never)]
 fn enqueue_many_json(
     queue: Option<&Value>,
     reqs: Option<&Value>,
@@ -1066,6 +1087,8 @@ fn enqueue_many_json(
     Ok(json!({ "queue": queue_json(&q), "results": results }))
 }
 
+// Kept out of `dispatch`: see the note there.
+#[inline(never)]
 fn drain_json(
     queue: Option<&Value>,
     jobs: Option<&Value>,
@@ -1201,6 +1224,8 @@ fn policy_json(p: &Policy) -> Value {
     })
 }
 
+// Kept out of `dispatch`: see the note there.
+#[inline(never)]
 fn schedule_json(policy: Option<&Value>) -> Outcome {
     let p = one(policy_of(policy, "policy"))?;
     let steps = backoff::schedule(&p);
@@ -1222,6 +1247,8 @@ fn header_value(v: &Value) -> Option<String> {
     }
 }
 
+// Kept out of `dispatch`: see the note there.
+#[inline(never)]
 fn next_retry_json(
     attempt: Option<&Value>,
     response: Option<&Value>,
