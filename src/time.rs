@@ -280,7 +280,8 @@ pub fn format_ms(ms: i64) -> String {
     ] {
         b[i] = c;
     }
-    b.iter().map(|&c| c as char).collect()
+    // Every byte is an ASCII digit or separator.
+    core::str::from_utf8(&b).map_or_else(|_| String::from("invalid"), String::from)
 }
 
 /// Formats a local date-time as `YYYY-MM-DDTHH:MM:SS` (for messages).

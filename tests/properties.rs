@@ -68,6 +68,23 @@ fn granularity() -> impl Strategy<Value = Granularity> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
+    /// The direct JSON writer escapes any text exactly as serde_json does.
+    #[test]
+    fn strings_are_written_as_serde_json_writes_them(s in "\\PC*|[\\x00-\\x7f]{0,40}") {
+        let mut out = String::new();
+        export_guard::out::string(&mut out, &s);
+        prop_assert_eq!(out, serde_json::to_string(&s).unwrap());
+    }
+
+    /// Instants format as serde-style ISO strings that parse back to the same instant.
+    #[test]
+    fn instants_format_and_parse_back(ms in -62_135_596_800_000i64..253_402_300_799_999i64) {
+        let text = export_guard::time::format_ms(ms);
+        prop_assert_eq!(text.len(), 24);
+        let back = chrono::DateTime::parse_from_rfc3339(&text).unwrap().timestamp_millis();
+        prop_assert_eq!(back, ms);
+    }
+
     /// Plan windows are disjoint, in order, and tile the range exactly; workers are dealt round-robin.
     #[test]
     fn plan_tiles_the_range(range in fine_window(), z in zone(), g in granularity(), workers in 1u32..8) {
