@@ -36,6 +36,7 @@ const FAULT_CASES = {
   'service restart': { ...NO_FAULTS, restartAfterJobs: 0.3 },
   'FAILED jobs (20%)': { ...NO_FAULTS, failRate: 0.2 },
   'Retry-After 120 s > 60 s cap': { ...NO_FAULTS, rateLimit: { requests: 30, windowMs: 60000 }, retryAfterSeconds: 120 },
+  'two guarded clients, separate queues (races)': { ...NO_FAULTS, client: 'guarded-pair' },
 };
 
 /** The export (profile, UTC range, sorted channels) a request asks for, computed independently of the clients. */
@@ -112,10 +113,25 @@ async function runOne(client, o) {
   const common = { baseUrl, requests: o.requests, clock, workers: o.workers, deadlineMs: o.deadlineMs };
   let result;
   try {
+    const dir = o.outDir || fs.mkdtempSync(path.join(require('os').tmpdir(), 'eg-sim-'));
+    const queueFile = (suffix) => {
+      const f = path.join(dir, `${o.name || client}${suffix}-queue.json`);
+      fs.rmSync(f, { force: true });
+      return f;
+    };
     if (client === 'guarded') {
-      const queueFile = path.join(o.outDir || fs.mkdtempSync(path.join(require('os').tmpdir(), 'eg-sim-')), `${o.name || client}-queue.json`);
-      fs.rmSync(queueFile, { force: true });
-      result = await runGuarded({ ...common, queueFile });
+      result = await runGuarded({ ...common, queueFile: queueFile('') });
+    } else if (client === 'guarded-pair') {
+      // Two guarded clients with separate queues and half the requests each: they only
+      // see each other's jobs through the listing, so a POST can race the other's.
+      // Requests for the same export go to the same client (as a table keyed by lockKey
+      // would ensure); distinct but overlapping ones are spread over both.
+      const distinct = [...new Set(o.requests.map(expectedKey))];
+      const side = new Map(distinct.map((k, i) => [k, i % 2]));
+      const halves = [0, 1].map((k) => o.requests.filter((r) => side.get(expectedKey(r)) === k));
+      const workers = Math.max(1, Math.floor(o.workers / 2));
+      result = merge(await Promise.all(halves.map((requests, k) => runGuarded({ ...common, requests, workers,
+        clientId: `guarded-${k + 1}`, queueFile: queueFile(`-${k + 1}`) }))));
     } else {
       result = await runNaive(common);
     }
@@ -126,6 +142,19 @@ async function runOne(client, o) {
   const audit = sim.audit();
   await sim.stop();
   return { client, ...result.counts, ...account(result, audit, o.requests), makespanMs: result.makespanMs, wallMs, counters: result.counters };
+}
+
+/** One report from several clients' reports. */
+function merge(results) {
+  const sum = (pick) => results.reduce((t, r) => t + (pick(r) || 0), 0);
+  const counts = {};
+  for (const k of Object.keys(results[0].counts)) counts[k] = sum((r) => r.counts[k]);
+  const counters = {};
+  for (const k of Object.keys(results[0].counters)) {
+    counters[k] = k === 'maxWaitMs' ? Math.max(...results.map((r) => r.counters[k])) : sum((r) => r.counters[k]);
+  }
+  return { client: results.map((r) => r.client).join('+'), perRequest: results.flatMap((r) => r.perRequest), counts,
+    counters, makespanMs: Math.max(...results.map((r) => r.makespanMs)) };
 }
 
 /** The table of a run, as Markdown (`label` names the first column). */
@@ -202,9 +231,9 @@ async function main(argv) {
   if (o.cases) {
     const count = Math.min(o.count, 100);
     const requests = workload({ count, seed: o.seed + 1 });
-    console.log(`\nFault cases: the guarded client, ${count} requests each, one fault at a time`);
+    console.log(`\nFault cases: the guarded client, ${count} requests each, one fault at a time, then two guarded clients racing`);
     for (const [name, faults] of Object.entries(FAULT_CASES)) {
-      cases.push({ name, ...(await runOne('guarded', { ...o, requests, faults, name: name.replace(/[^a-z0-9]+/gi, '-').toLowerCase() })) });
+      cases.push({ name, ...(await runOne(faults.client || 'guarded', { ...o, requests, faults, name: name.replace(/[^a-z0-9]+/gi, '-').toLowerCase() })) });
       cases[cases.length - 1].name = name;
     }
     console.log(`\n${table(cases, 'fault')}\n\n${notes(cases)}`);
