@@ -234,11 +234,20 @@ const contract = fs.readFileSync(path.join(here, 'contract.js'), 'utf8');
 const glue = `
 /** Moves one call across the boundary: UTF-8 in, UTF-8 out, through the core's raw exports. */
 function rawCall(op, argsJson, nowMs) {
-  var opBytes = $utf8Encode(op), argBytes = $utf8Encode(argsJson);
-  var total = opBytes.length + argBytes.length;
-  var ptr = eg_input(total) >>> 0;
-  $writeBytes(ptr, opBytes.concat(argBytes), total);
-  var out = eg_call(opBytes.length, total, +nowMs) >>> 0;
+  var text = op + argsJson, total, ptr;
+  if (!$NON_ASCII.test(text)) {
+    // Nearly every call: JSON from JSON.stringify of ASCII data. (op is always ASCII.)
+    total = text.length;
+    ptr = eg_input(total) >>> 0;
+    $writeAscii(ptr, text);
+  } else {
+    var bytes = $utf8Encode(text);
+    total = bytes.length;
+    ptr = eg_input(total) >>> 0;
+    $writeBytes(ptr, bytes, total);
+  }
+  var opLength = op.length;
+  var out = eg_call(opLength, total, +nowMs) >>> 0;
   return $utf8Decode(out, eg_output_len() >>> 0);
 }
 return createExportGuard(rawCall, function () { return new Date().getTime(); });

@@ -226,6 +226,22 @@ function $writeBytes(ptr, bytes, n) {
   for (; k < n; k++) $st_HEAP8(ptr + k, bytes[k]);
 }
 
+var $NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * Writes an ASCII-only string at byte address `ptr` (UTF-8 of ASCII is the string
+ * itself), four characters per word: no intermediate byte array. Callers check
+ * `$NON_ASCII` first (a native regex test, cheap in Rhino's interpreter).
+ */
+function $writeAscii(ptr, s) {
+  var M = $M, n = s.length, k = 0;
+  while (k < n && ((ptr + k) & 3) !== 0) { $st_HEAP8(ptr + k, s.charCodeAt(k)); k++; }
+  for (; k + 4 <= n; k += 4) {
+    M[(ptr + k) >> 2] = s.charCodeAt(k) | (s.charCodeAt(k + 1) << 8) | (s.charCodeAt(k + 2) << 16) | (s.charCodeAt(k + 3) << 24);
+  }
+  for (; k < n; k++) $st_HEAP8(ptr + k, s.charCodeAt(k));
+}
+
 /** UTF-8 bytes of a string; lone surrogates become U+FFFD. */
 function $utf8Encode(s) {
   var out = [];
