@@ -752,19 +752,7 @@ fn decide_many_json(
     let options = one(decide_options(&o, now_ms))?;
     let ctx = one(context(&o))?;
     let jobs = jobs_of(jobs, "activeJobs", ctx.profile)?;
-    let list = match reqs {
-        Some(Value::Array(a)) => a,
-        other => {
-            return Err(vec![Error::new(
-                ErrorCode::InvalidArgument,
-                "requests",
-                format!(
-                    "requests must be an array of requests, not {}",
-                    other.map_or("nothing", type_name)
-                ),
-            )])
-        }
-    };
+    let list = request_list(reqs)?;
     let mut text = String::with_capacity(list.len() * 1024 + 2);
     text.push('[');
     for (i, r) in list.iter().enumerate() {
@@ -1008,6 +996,29 @@ fn queue_of(v: Option<&Value>) -> Result<Queue> {
     Ok(Queue { items, next_seq })
 }
 
+/// The `requests` argument of the batch operations: an array, or an error.
+fn request_list(reqs: Option<&Value>) -> Errors<&Vec<Value>> {
+    match reqs {
+        Some(Value::Array(a)) => Ok(a),
+        other => Err(vec![Error::new(
+            ErrorCode::InvalidArgument,
+            "requests",
+            format!(
+                "requests must be an array of requests, not {}",
+                other.map_or("nothing", type_name)
+            ),
+        )]),
+    }
+}
+
+/// `enqueue`/`enqueueMany` options: (now, notBefore, attempts).
+fn enqueue_settings(o: &Obj, now_ms: i64) -> Errors<(i64, Option<i64>, u32)> {
+    let now = one(opt_instant(o, "now"))?.unwrap_or(now_ms);
+    let not_before = one(opt_instant(o, "notBefore"))?;
+    let attempts = one(u32_opt(o, "attempts", u32::MAX))?.unwrap_or(0);
+    Ok((now, not_before, attempts))
+}
+
 const ENQUEUE_OPTION_KEYS: [&str; 6] = [
     "now",
     "profile",
@@ -1030,9 +1041,7 @@ fn enqueue_json(
     let ctx = one(context(&o))?;
     let request = request_of(req, "request", &ctx, true)?;
     check_max_range(&o, &request)?;
-    let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
-    let not_before = one(opt_instant(&o, "notBefore"))?;
-    let attempts = one(u32_opt(&o, "attempts", u32::MAX))?.unwrap_or(0);
+    let (now, not_before, attempts) = enqueue_settings(&o, now_ms)?;
     let (added, item) = q.enqueue(&request, now, not_before, attempts);
     Ok(json!({ "queue": queue_json(&q), "added": added, "item": item_json(&item) }))
 }
@@ -1052,22 +1061,8 @@ fn enqueue_many_json(
     let o = options_of(opts, &ENQUEUE_OPTION_KEYS)?;
     let mut q = one(queue_of(queue))?;
     let ctx = one(context(&o))?;
-    let list = match reqs {
-        Some(Value::Array(a)) => a,
-        other => {
-            return Err(vec![Error::new(
-                ErrorCode::InvalidArgument,
-                "requests",
-                format!(
-                    "requests must be an array of requests, not {}",
-                    other.map_or("nothing", type_name)
-                ),
-            )])
-        }
-    };
-    let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
-    let not_before = one(opt_instant(&o, "notBefore"))?;
-    let attempts = one(u32_opt(&o, "attempts", u32::MAX))?.unwrap_or(0);
+    let list = request_list(reqs)?;
+    let (now, not_before, attempts) = enqueue_settings(&o, now_ms)?;
     one(u32_opt(&o, "maxRangeDays", 3660))?; // a bad option fails the call, not each request
     let mut results = Vec::with_capacity(list.len());
     for (i, r) in list.iter().enumerate() {
