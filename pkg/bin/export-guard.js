@@ -62,9 +62,11 @@ Prints { action, delayMs, reason }. Exit 0 (read .action).
   --policy FILE        policy JSON`,
   enqueue: `Usage: export-guard enqueue --queue FILE --request FILE [--options FILE] [--write]
 
-Prints { queue, added, item }. A missing queue file is an empty queue.
+Prints { queue, added, item }, or for an array of requests { queue, results } (one
+{ added, item } or { added: false, errors } each, queued in one pass). A missing queue
+file is an empty queue.
   --queue FILE     the queue state JSON
-  --request FILE   the request JSON; '-' or omitted: stdin
+  --request FILE   the request JSON (or an array of them); '-' or omitted: stdin
   --options FILE   options JSON (notBefore, attempts, profile, ...)
   --write          write the new queue back to --queue`,
   drain: `Usage: export-guard drain --queue FILE --jobs FILE [--options FILE] [--write]
@@ -209,7 +211,9 @@ function run(command, opts, eg) {
     }
     case 'enqueue': {
       const queue = readQueue(opts.queue);
-      const r = eg.enqueue(queue, readRequest(opts), optional(opts.options, 'options'));
+      const request = readRequest(opts);
+      const options = optional(opts.options, 'options');
+      const r = Array.isArray(request) ? eg.enqueueMany(queue, request, options) : eg.enqueue(queue, request, options);
       if (opts.write) writeAtomic(opts.queue, r.queue);
       return { out: r, code: EXIT.OK };
     }

@@ -118,6 +118,17 @@ test('enqueue and drain persist the queue file', () => {
   assert.equal(JSON.parse(fs.readFileSync(q, 'utf8')).items.length, 0);
 });
 
+test('enqueue takes an array of requests in one pass', () => {
+  const q = path.join(tmp, 'queue-many.json');
+  const second = { ...request, channels: ['voice'] };
+  const bad = { ...request, channels: [] };
+  const r = cli(['enqueue', '--queue', q, '--write'], JSON.stringify([request, second, request, bad]));
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(r.json.results.map((x) => x.added), [true, true, false, false]);
+  assert.equal(r.json.results[3].errors[0].code, 'NO_CHANNELS');
+  assert.equal(JSON.parse(fs.readFileSync(q, 'utf8')).items.length, 2);
+});
+
 test('usage errors exit 2 and name the problem', () => {
   for (const [args, re] of [
     [['frobnicate'], /unknown command 'frobnicate'/],
