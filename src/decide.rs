@@ -5,9 +5,8 @@
 //! for a concurrency-limited profile, a request is queued while the limit is reached.
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::profile::{LockRule, PayloadOptions, Profile};
-use crate::time::{format_ms, Window, DAY_MS};
-use serde_json::Value;
+use crate::profile::{LockRule, Payload, PayloadOptions, Profile};
+use crate::time::{Window, DAY_MS};
 
 /// A validated export request: a window, canonical channels and a profile.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,7 +140,7 @@ pub struct Decision {
     /// Canonical `startZ/endZ` of the request (submit and queue).
     pub lock_key: Option<String>,
     /// Request bodies to send (submit only).
-    pub payloads: Vec<Value>,
+    pub payloads: Vec<Payload>,
     /// The active jobs that block the request (queue only).
     pub conflicts: Vec<Job>,
     /// Parts of the range that can be submitted now.
@@ -193,7 +192,7 @@ pub fn check_range_length(window: Window, max_range_days: u32, field: &str) -> R
 }
 
 /// Builds the request body (or one per channel).
-pub fn payloads(request: &Request, split_by_channel: bool, opts: &PayloadOptions) -> Vec<Value> {
+pub fn payloads(request: &Request, split_by_channel: bool, opts: &PayloadOptions) -> Vec<Payload> {
     if split_by_channel {
         request
             .channels
@@ -239,9 +238,11 @@ pub fn blocking_jobs(
 }
 
 /// Decides what to do with a validated request. Never fails: input errors are caught
-/// earlier and turned into [`Decision::reject`].
+/// earlier and turned into [`Decision::reject`]. A range that is too long rejects with
+/// an error whose field is empty: it concerns the request as a whole, and the contract
+/// layer puts the request's path in front.
 pub fn decide(request: &Request, jobs: &JobIndex, opts: &DecideOptions) -> Decision {
-    if let Err(e) = check_range_length(request.window, opts.max_range_days, "request") {
+    if let Err(e) = check_range_length(request.window, opts.max_range_days, "") {
         return Decision::reject(vec![e]);
     }
     let already_exported = jobs.already_exported(request).cloned();
@@ -287,11 +288,6 @@ pub fn decide(request: &Request, jobs: &JobIndex, opts: &DecideOptions) -> Decis
         already_exported,
         errors: Vec::new(),
     }
-}
-
-/// A short description of a window for messages.
-pub fn describe_window(w: Window) -> String {
-    format!("[{}, {})", format_ms(w.start), format_ms(w.end))
 }
 
 #[cfg(test)]

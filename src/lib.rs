@@ -16,7 +16,8 @@
 //! - [`plan`]: disjoint windows aligned to local hours/days/weeks, dealt to N workers;
 //! - [`queue`]: a serialisable FIFO queue with `enqueue` / `drain`;
 //! - [`backoff`]: retry schedules and response classification;
-//! - [`api`]: the JSON contract shared by every build;
+//! - [`api`]: the JSON contract shared by every build: one table of operations, each
+//!   read → core → write;
 //! - [`error`]: the error type with stable codes.
 
 // Unsafe code is denied everywhere but in the ES5 module, whose raw exports and
@@ -29,8 +30,6 @@ pub mod backoff;
 pub mod channel;
 pub mod decide;
 pub mod error;
-pub mod json;
-pub mod out;
 pub mod plan;
 pub mod profile;
 pub mod queue;

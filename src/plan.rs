@@ -132,11 +132,14 @@ fn next_boundary(t: i64, g: Granularity, zone: Zone) -> i64 {
 
 /// Splits `range` into aligned windows and deals them to workers round-robin
 /// (window *i* goes to worker *i mod N*), marking those that active jobs block.
+///
+/// Errors name fields relative to the options (`workers`) or are empty (the range as a
+/// whole); the contract layer puts the caller's path in front.
 pub fn plan(range: Window, jobs: &[Job], opts: &PlanOptions) -> Result<Vec<PlannedWindow>> {
     if opts.workers == 0 {
         return Err(Error::new(
             ErrorCode::InvalidArgument,
-            "options.workers",
+            "workers",
             "workers must be at least 1",
         ));
     }
@@ -146,7 +149,7 @@ pub fn plan(range: Window, jobs: &[Job], opts: &PlanOptions) -> Result<Vec<Plann
         if out.len() >= opts.max_windows {
             return Err(Error::new(
                 ErrorCode::RangeTooLong,
-                "request",
+                "",
                 format!(
                     "the plan would have more than {} windows; use a coarser granularity or a shorter range",
                     opts.max_windows

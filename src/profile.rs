@@ -10,7 +10,7 @@
 use crate::channel::{kind_of, ChannelKind};
 use crate::error::{Error, ErrorCode, Result};
 use crate::time::{format_ms, Window};
-use serde_json::{json, Value};
+use serde::Serialize;
 
 /// A Genesys job endpoint export-guard knows how to guard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -205,72 +205,139 @@ impl Profile {
     }
 
     /// Builds the request body for `window` and canonical `channels`.
-    pub fn payload(self, window: Window, channels: &[String], opts: &PayloadOptions) -> Value {
+    pub fn payload(self, window: Window, channels: &[String], opts: &PayloadOptions) -> Payload {
         match self {
-            Profile::EvaluationExports => json!({
-                "start_date": format_ms(window.start),
-                "end_date": format_ms(window.end),
-                "filter": { "channel": channels },
+            Profile::EvaluationExports => Payload::EvaluationExport(EvaluationExportBody {
+                end_date: format_ms(window.end),
+                filter: ChannelFilter {
+                    channel: channels.to_vec(),
+                },
+                start_date: format_ms(window.start),
             }),
-            Profile::ConversationDetailsJobs => conversation_query(window, channels),
-            Profile::RecordingJobs => {
-                let mut body = json!({
-                    "action": opts.recording_action.as_deref().unwrap_or("EXPORT"),
-                    "actionDate": format_ms(opts.action_date.unwrap_or(opts.now)),
-                    "conversationQuery": conversation_query(window, channels),
-                });
-                if let (Some(id), Some(obj)) = (&opts.integration_id, body.as_object_mut()) {
-                    obj.insert("integrationId".into(), Value::String(id.clone()));
-                }
-                body
+            Profile::ConversationDetailsJobs => {
+                Payload::ConversationQuery(conversation_query(window, channels))
             }
-        }
-    }
-
-    /// A JSON description for `profiles()`.
-    pub fn describe(self) -> Value {
-        let lock = match self.lock_rule(None) {
-            LockRule::RangeOverlap => json!({ "kind": "rangeOverlap" }),
-            LockRule::MaxActive(n) => json!({
-                "kind": "maxActive",
-                "maxActive": n,
-                "configurable": self == Profile::ConversationDetailsJobs,
+            Profile::RecordingJobs => Payload::RecordingJob(RecordingJobBody {
+                action: opts
+                    .recording_action
+                    .clone()
+                    .unwrap_or_else(|| "EXPORT".to_string()),
+                action_date: format_ms(opts.action_date.unwrap_or(opts.now)),
+                conversation_query: conversation_query(window, channels),
+                integration_id: opts.integration_id.clone(),
             }),
-        };
-        json!({
-            "name": self.name(),
-            "method": self.method(),
-            "path": self.path(),
-            "pollPath": self.poll_path(),
-            "activeStatuses": self.active_statuses(),
-            "terminalStatuses": self.terminal_statuses(),
-            "completedStatus": self.completed_status(),
-            "lockRule": lock,
-            "source": self.source().as_str(),
-            "default": self == Profile::EvaluationExports,
-        })
+        }
     }
 }
 
-/// The documented analytics query shape: an interval and an OR of `mediaType` /
-/// `messageType` dimension predicates in one segment filter.
-fn conversation_query(window: Window, channels: &[String]) -> Value {
-    let predicates: Vec<Value> = channels
+/// A request body, typed per profile. Fields are declared in alphabetical order so that
+/// the JSON text is the same as serde_json's sorted maps wrote it before (answers stay
+/// byte-identical across versions); JSON readers do not care about the order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Payload {
+    /// `evaluationExports` (community shape).
+    EvaluationExport(EvaluationExportBody),
+    /// `conversationDetailsJobs`: an `AsyncConversationQuery`.
+    ConversationQuery(ConversationQuery),
+    /// `recordingJobs`: a `RecordingJobsQuery`.
+    RecordingJob(RecordingJobBody),
+}
+
+/// The community-described evaluation-export body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EvaluationExportBody {
+    /// End of the range (exclusive), UTC ISO.
+    pub end_date: String,
+    /// The explicit channel filter.
+    pub filter: ChannelFilter,
+    /// Start of the range, UTC ISO.
+    pub start_date: String,
+}
+
+/// `{ "channel": [...] }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChannelFilter {
+    /// Canonical channel names.
+    pub channel: Vec<String>,
+}
+
+/// The documented analytics query shape (`AsyncConversationQuery`): an interval and an
+/// OR of `mediaType` / `messageType` dimension predicates in one segment filter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationQuery {
+    /// `start/end`, UTC ISO.
+    pub interval: String,
+    /// Always `asc`.
+    pub order: &'static str,
+    /// Always `conversationStart`.
+    pub order_by: &'static str,
+    /// One `or` filter of channel predicates.
+    pub segment_filters: Vec<SegmentFilter>,
+}
+
+/// A segment filter: `{ predicates, type }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SegmentFilter {
+    /// The predicates.
+    pub predicates: Vec<Predicate>,
+    /// `or`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+}
+
+/// A dimension predicate on `mediaType` or `messageType`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Predicate {
+    /// `mediaType` or `messageType`.
+    pub dimension: &'static str,
+    /// `matches`.
+    pub operator: &'static str,
+    /// `dimension`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The channel.
+    pub value: String,
+}
+
+/// The `RecordingJobsQuery` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordingJobBody {
+    /// EXPORT, ARCHIVE or DELETE.
+    pub action: String,
+    /// When the action applies, UTC ISO.
+    pub action_date: String,
+    /// Which conversations.
+    pub conversation_query: ConversationQuery,
+    /// The integration to export to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub integration_id: Option<String>,
+}
+
+fn conversation_query(window: Window, channels: &[String]) -> ConversationQuery {
+    let predicates = channels
         .iter()
-        .map(|c| {
-            let dimension = match kind_of(c) {
+        .map(|c| Predicate {
+            dimension: match kind_of(c) {
                 Some(ChannelKind::Message) => "messageType",
                 _ => "mediaType",
-            };
-            json!({ "type": "dimension", "dimension": dimension, "operator": "matches", "value": c })
+            },
+            operator: "matches",
+            kind: "dimension",
+            value: c.clone(),
         })
         .collect();
-    json!({
-        "interval": window.lock_key(),
-        "order": "asc",
-        "orderBy": "conversationStart",
-        "segmentFilters": [ { "type": "or", "predicates": predicates } ],
-    })
+    ConversationQuery {
+        interval: window.lock_key(),
+        order: "asc",
+        order_by: "conversationStart",
+        segment_filters: vec![SegmentFilter {
+            predicates,
+            kind: "or",
+        }],
+    }
 }
 
 #[cfg(test)]
@@ -309,6 +376,10 @@ mod tests {
         );
     }
 
+    fn json(p: Payload) -> serde_json::Value {
+        serde_json::to_value(p).unwrap()
+    }
+
     #[test]
     fn payload_shapes() {
         let w = Window {
@@ -320,10 +391,10 @@ mod tests {
             now: 0,
             ..Default::default()
         };
-        let e = Profile::EvaluationExports.payload(w, &ch, &o);
+        let e = json(Profile::EvaluationExports.payload(w, &ch, &o));
         assert_eq!(e["start_date"], "1970-01-01T00:00:00.000Z");
-        assert_eq!(e["filter"]["channel"], json!(["sms", "voice"]));
-        let c = Profile::ConversationDetailsJobs.payload(w, &ch, &o);
+        assert_eq!(e["filter"]["channel"], serde_json::json!(["sms", "voice"]));
+        let c = json(Profile::ConversationDetailsJobs.payload(w, &ch, &o));
         assert_eq!(
             c["interval"],
             "1970-01-01T00:00:00.000Z/1970-01-02T00:00:00.000Z"
@@ -336,7 +407,7 @@ mod tests {
             c["segmentFilters"][0]["predicates"][1]["dimension"],
             "mediaType"
         );
-        let r = Profile::RecordingJobs.payload(w, &ch, &o);
+        let r = json(Profile::RecordingJobs.payload(w, &ch, &o));
         assert_eq!(r["action"], "EXPORT");
         assert!(r.get("integrationId").is_none());
     }

@@ -1,11 +1,15 @@
-//! Runs the shared JSON vectors natively through `api::call`.
+//! Runs the shared JSON vectors natively through `api::call`, and checks the vector set
+//! against the operation table.
 
 mod common;
 
+use export_guard::api::OPERATIONS;
+use serde_json::Value;
+
 #[test]
 fn every_vector_passes_natively() {
-    let n = common::run_all(|op, args| export_guard::api::call(op, args, common::NOW_MS));
-    assert!(n >= 190, "only {n} vectors ran");
+    let answers = common::run_all(|op, args| export_guard::api::call(op, args, common::NOW_MS));
+    assert_eq!(answers.len(), common::cases().len(), "every case ran");
 }
 
 #[test]
@@ -28,19 +32,67 @@ fn the_embedded_list_matches_the_directory() {
     );
 }
 
+/// Every operation of the table is exercised by at least 3 shared vectors, and every
+/// vector names an operation of the table.
 #[test]
-fn the_bad_input_corpus_has_at_least_60_cases() {
-    let n: usize = common::FILES
-        .iter()
-        .filter(|(name, _)| name.starts_with("bad/"))
-        .map(|(_, text)| {
-            serde_json::from_str::<serde_json::Value>(text).unwrap()["cases"]
-                .as_array()
-                .unwrap()
-                .len()
-        })
-        .sum();
-    assert!(n >= 60, "{n} bad-input cases");
+fn every_operation_has_at_least_three_vectors() {
+    let cases = common::cases();
+    for op in &OPERATIONS {
+        let n = cases.iter().filter(|(_, c)| c["op"] == op.name).count();
+        assert!(n >= 3, "{} has {n} shared vectors; add at least 3", op.name);
+    }
+    for (file, c) in &cases {
+        let name = c["op"].as_str().unwrap_or("");
+        assert!(
+            OPERATIONS.iter().any(|o| o.name == name),
+            "{file} / {}: {name:?} is not in the table",
+            c["name"]
+        );
+    }
+}
+
+/// Bad input gives a typed error (or a reject decision) with a message a person can act
+/// on, and the instance answers the next call: run each bad case, then a good one.
+#[test]
+fn bad_input_gets_typed_errors_and_the_next_call_works() {
+    let good =
+        r#"[{"start":"2026-11-02T00:00:00Z","end":"2026-11-03T00:00:00Z","channels":["sms"]},[]]"#;
+    let want = export_guard::api::call("decide", good, common::NOW_MS);
+    let mut typed = 0;
+    for (file, c) in common::cases()
+        .into_iter()
+        .filter(|(f, _)| f.starts_with("bad/"))
+    {
+        let args = common::expand(&c["args"]).to_string();
+        let out: Value = serde_json::from_str(&export_guard::api::call(
+            c["op"].as_str().unwrap(),
+            &args,
+            common::NOW_MS,
+        ))
+        .unwrap();
+        let errors = out["errors"]
+            .as_array()
+            .or_else(|| out["ok"]["errors"].as_array());
+        for e in errors.into_iter().flatten() {
+            typed += 1;
+            let code = e["code"].as_str().unwrap();
+            assert!(
+                export_guard::ErrorCode::ALL
+                    .iter()
+                    .any(|k| k.as_str() == code),
+                "{file} / {}: {code}",
+                c["name"]
+            );
+            assert!(e["message"].as_str().unwrap().len() > 10, "{e}");
+        }
+        assert_eq!(
+            export_guard::api::call("decide", good, common::NOW_MS),
+            want,
+            "after {file} / {}",
+            c["name"]
+        );
+    }
+    assert!(typed > 0);
 }
 
 #[test]
@@ -55,17 +107,19 @@ fn every_error_code_is_covered_by_a_vector() {
 }
 
 /// Every runtime compares its answers with the Node build's, so a vector whose answer
-/// depends on the clock would fail elsewhere: catch it here, with two clocks.
+/// depends on the clock would fail elsewhere: run the whole sequence at two clocks, each
+/// in a fresh instance (a thread has its own registry of prepared lists).
 #[test]
 fn vector_answers_do_not_depend_on_the_clock() {
-    for (file, text) in common::FILES {
-        let doc: serde_json::Value = serde_json::from_str(text).unwrap();
-        for case in doc["cases"].as_array().unwrap() {
-            let args = common::expand(&case["args"]).to_string();
-            let op = case["op"].as_str().unwrap();
-            let a = export_guard::api::call(op, &args, common::NOW_MS);
-            let b = export_guard::api::call(op, &args, common::NOW_MS + 123_456_789);
-            assert_eq!(a, b, "{file} / {}: pass options.now", case["name"]);
-        }
+    let at = |now: i64| {
+        std::thread::spawn(move || {
+            common::run_all(move |op, args| export_guard::api::call(op, args, now))
+        })
+        .join()
+        .unwrap()
+    };
+    let (a, b) = (at(common::NOW_MS), at(common::NOW_MS + 123_456_789));
+    for (((file, c), x), y) in common::cases().iter().zip(&a).zip(&b) {
+        assert_eq!(x, y, "{file} / {}: pass options.now", c["name"]);
     }
 }

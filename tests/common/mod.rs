@@ -5,7 +5,7 @@ use serde_json::Value;
 
 /// Every vector file, embedded so the wasm tests (which cannot read files) see them too.
 /// `tests/vectors.rs` checks that this list matches the directory.
-pub const FILES: [(&str, &str); 12] = [
+pub const FILES: [(&str, &str); 13] = [
     ("backoff.json", include_str!("../vectors/backoff.json")),
     (
         "bad/channels.json",
@@ -19,6 +19,7 @@ pub const FILES: [(&str, &str); 12] = [
     ("bad/queue.json", include_str!("../vectors/bad/queue.json")),
     ("bad/sizes.json", include_str!("../vectors/bad/sizes.json")),
     ("bad/types.json", include_str!("../vectors/bad/types.json")),
+    ("contract.json", include_str!("../vectors/contract.json")),
     ("decide.json", include_str!("../vectors/decide.json")),
     ("errors.json", include_str!("../vectors/errors.json")),
     ("payload.json", include_str!("../vectors/payload.json")),
@@ -124,6 +125,21 @@ pub fn check(expect: &Value, envelope: &Value) -> Result<(), String> {
             Err(format!("expected errors {want}, got {errors:?}"))
         };
     }
+    if let Some(want) = expect.get("includes") {
+        let got = envelope
+            .get("ok")
+            .and_then(Value::as_array)
+            .ok_or_else(|| format!("expected an array, got {envelope}"))?;
+        return match want
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|w| !got.contains(w))
+        {
+            None => Ok(()),
+            Some(w) => Err(format!("{w} is missing from {envelope}")),
+        };
+    }
     if let Some(want) = expect.get("error") {
         let got = envelope
             .get("error")
@@ -137,35 +153,70 @@ pub fn check(expect: &Value, envelope: &Value) -> Result<(), String> {
     Err(format!("unknown expect form {expect}"))
 }
 
-/// Runs every case of every file through `call(op, argsJson) -> envelope`, in order.
-/// Returns the number of cases run; panics with every failure listed.
-pub fn run_all(call: impl Fn(&str, &str) -> String) -> usize {
-    let mut failures = Vec::new();
-    let mut n = 0;
+/// Replaces `{"$saved": name}` in a case's arguments by the answer an earlier case
+/// saved under that name (`"save": name`): how vectors pass a prepared list's handle.
+pub fn substitute(v: &Value, saved: &std::collections::BTreeMap<String, Value>) -> Value {
+    match v {
+        Value::Object(m) if m.contains_key("$saved") => m["$saved"]
+            .as_str()
+            .and_then(|k| saved.get(k))
+            .cloned()
+            .unwrap_or(Value::Null),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), substitute(v, saved)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(|v| substitute(v, saved)).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Every case of every file, in order: (file, case).
+pub fn cases() -> Vec<(&'static str, Value)> {
+    let mut out = Vec::new();
     for (file, text) in FILES {
         let doc: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{file}: {e}"));
         for case in doc["cases"]
             .as_array()
             .unwrap_or_else(|| panic!("{file}: no cases"))
         {
-            n += 1;
-            let name = case["name"].as_str().unwrap_or("?");
-            let op = case["op"]
-                .as_str()
-                .unwrap_or_else(|| panic!("{file}/{name}: no op"));
-            let answer = call(op, &expand(&case["args"]).to_string());
-            let envelope: Value = serde_json::from_str(&answer)
-                .unwrap_or_else(|e| panic!("{file}/{name}: answer is not JSON: {e}"));
-            if let Err(why) = check(&case["expect"], &envelope) {
-                failures.push(format!("{file} / {name}: {why}"));
-            }
+            out.push((file, case.clone()));
         }
+    }
+    out
+}
+
+/// Runs every case through `call(op, argsJson) -> envelope`, in order, in one instance.
+/// Returns the raw answers; panics with every failure listed.
+pub fn run_all(call: impl Fn(&str, &str) -> String) -> Vec<String> {
+    let mut failures = Vec::new();
+    let mut answers = Vec::new();
+    let mut saved = std::collections::BTreeMap::new();
+    let all = cases();
+    for (file, case) in &all {
+        let name = case["name"].as_str().unwrap_or("?");
+        let op = case["op"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{file}/{name}: no op"));
+        let args = substitute(&expand(&case["args"]), &saved);
+        let answer = call(op, &args.to_string());
+        let envelope: Value = serde_json::from_str(&answer)
+            .unwrap_or_else(|e| panic!("{file}/{name}: answer is not JSON: {e}"));
+        if let (Some(key), Some(ok)) = (case["save"].as_str(), envelope.get("ok")) {
+            saved.insert(key.to_string(), ok.clone());
+        }
+        if let Err(why) = check(&case["expect"], &envelope) {
+            failures.push(format!("{file} / {name}: {why}"));
+        }
+        answers.push(answer);
     }
     assert!(
         failures.is_empty(),
-        "{} of {n} vectors failed:\n{}",
+        "{} of {} vectors failed:\n{}",
         failures.len(),
+        all.len(),
         failures.join("\n")
     );
-    n
+    answers
 }

@@ -1,0 +1,534 @@
+//! One thin handler per operation: read the arguments, call the core, write the answer.
+//!
+//! Every handler is `#[inline(never)]` (and build.sh caps binaryen's single-caller
+//! inlining, which would undo that): inlined into the dispatch, they made one function
+//! hold the whole API, which V8 compiles in one piece on the first call of any operation
+//! (wasm compiles lazily, per function), and which became a 400 KB function in the ES5
+//! script.
+
+use super::handles;
+use super::read::{
+    self, check_max_range, context, decide_options, enqueue_settings, header_value, opt_instant,
+    options_of, payload_options, policy_of, request_list, request_of, u32_opt, Context,
+    DECIDE_OPTION_KEYS,
+};
+use super::read_jobs::{jobs_of, parse_list};
+use super::read_queue::queue_of;
+use super::write::{self, answer};
+use super::write_queue as wq;
+use super::{one, Answer, Args, OPERATIONS};
+use crate::backoff::{self, Response};
+use crate::channel;
+use crate::decide::{self, Decision, Request};
+use crate::error::{Error, ErrorCode};
+use crate::plan::{self, Granularity, PlanOptions};
+use crate::profile::Profile;
+use crate::queue::DrainOptions;
+use crate::zone::{self, Zone};
+use serde_json::Value;
+
+/// Puts `path` in front of the field of each error a core decision carries.
+fn decision_within(mut d: Decision, path: &str) -> Decision {
+    for e in &mut d.errors {
+        e.field = crate::error::join_path(path, &e.field);
+    }
+    d
+}
+
+/// `decide(request, activeJobs, options)`: every problem with the input is reported at
+/// once, as a `reject` decision.
+#[inline(never)]
+pub fn decide(a: Args<'_>, now_ms: i64) -> Answer {
+    let mut errors = Vec::new();
+    let parsed = (|| {
+        let o = one(super::obj::Obj::optional(
+            a.get(2),
+            "options",
+            ErrorCode::InvalidArgument,
+            "options",
+        ))?;
+        let options = o
+            .only(&DECIDE_OPTION_KEYS)
+            .and_then(|_| decide_options(&o, now_ms))
+            .map_err(|e| errors.push(e))
+            .ok();
+        let ctx = context(&o).map_err(|e| errors.push(e)).ok();
+        let ctx = ctx.unwrap_or(Context {
+            profile: Profile::EvaluationExports,
+            zone: None,
+            jobs_profile: None,
+        });
+        let request = request_of(a.get(0), "request", &ctx, true)
+            .map_err(|e| errors.extend(e))
+            .ok();
+        let jobs = jobs_of(a.get(1), "activeJobs", ctx.jobs_profile)
+            .map_err(|e| errors.extend(e))
+            .ok();
+        match (request, jobs, options) {
+            (Some(r), Some(j), Some(o)) if errors.is_empty() => Ok((r, j, o)),
+            _ => Err(std::mem::take(&mut errors)),
+        }
+    })();
+    let (decision, profile) = match parsed {
+        Ok((r, j, o)) => (
+            decision_within(decide::decide(&r, &j, &o), "request"),
+            Some(r.profile),
+        ),
+        Err(mut errors) => {
+            errors.truncate(super::MAX_ERRORS);
+            (Decision::reject(errors), None)
+        }
+    };
+    answer(&write::DecisionOut::new(&decision, profile))
+}
+
+/// `decideMany(requests, activeJobs, options)`: bad options or jobs fail the call; a bad
+/// request gives a reject decision in its place.
+#[inline(never)]
+pub fn decide_many(a: Args<'_>, now_ms: i64) -> Answer {
+    let o = options_of(a.get(2), &DECIDE_OPTION_KEYS)?;
+    let options = one(decide_options(&o, now_ms))?;
+    let ctx = one(context(&o))?;
+    let jobs = jobs_of(a.get(1), "activeJobs", ctx.jobs_profile)?;
+    let list = request_list(a.get(0))?;
+    let decided: Vec<(Decision, Option<Profile>)> = list
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let path = format!("requests[{i}]");
+            match request_of(Some(r), &path, &ctx, true) {
+                Ok(req) => (
+                    decision_within(decide::decide(&req, &jobs, &options), &path),
+                    Some(req.profile),
+                ),
+                Err(mut errors) => {
+                    errors.truncate(super::MAX_ERRORS);
+                    (Decision::reject(errors), None)
+                }
+            }
+        })
+        .collect();
+    let out: Vec<write::DecisionOut> = decided
+        .iter()
+        .map(|(d, p)| write::DecisionOut::new(d, *p))
+        .collect();
+    answer(&out)
+}
+
+/// `prepareJobs(activeJobs, options)`: parses a job list once and keeps it in the
+/// instance; answers `{ $index, count, profile }`.
+#[inline(never)]
+pub fn prepare_jobs(a: Args<'_>, _now_ms: i64) -> Answer {
+    let o = options_of(a.get(1), &["profile"])?;
+    let ctx = one(context(&o))?;
+    if let Some(Value::Object(m)) = a.get(0) {
+        if m.contains_key("$index") {
+            return Err(vec![Error::new(
+                ErrorCode::InvalidArgument,
+                "activeJobs",
+                "this job list is prepared already",
+            )]);
+        }
+    }
+    let list = jobs_of(a.get(0), "activeJobs", ctx.jobs_profile)?;
+    let count = list.count;
+    let handle = handles::insert(list).ok_or_else(|| {
+        vec![Error::new(
+            ErrorCode::InvalidArgument,
+            "",
+            format!(
+                "{} prepared job lists are alive: free() the ones you no longer need",
+                handles::MAX_PREPARED
+            ),
+        )]
+    })?;
+    answer(&write::PreparedOut {
+        index: handle,
+        count,
+        profile: ctx.jobs_profile.map(Profile::name),
+    })
+}
+
+/// `freeJobs(prepared)`: drops a prepared job list (its handle, or `{ $index }`).
+/// Answers whether it existed.
+#[inline(never)]
+pub fn free_jobs(a: Args<'_>, _now_ms: i64) -> Answer {
+    let h = a.get(0).and_then(handles::handle_of).ok_or_else(|| {
+        vec![Error::new(
+            ErrorCode::InvalidArgument,
+            "prepared",
+            "give the PreparedJobs (or the $index number) that prepareJobs returned",
+        )]
+    })?;
+    answer(&handles::remove(h))
+}
+
+/// `parseJobs(activeJobs, options)`: the jobs as the core reads them, every status
+/// included, so a page can draw them without re-parsing dates or statuses itself.
+#[inline(never)]
+pub fn parse_jobs(a: Args<'_>, _now_ms: i64) -> Answer {
+    let o = options_of(a.get(1), &["profile"])?;
+    let ctx = one(context(&o))?;
+    let mut origin = Vec::new();
+    let jobs = parse_list(a.get(0), "activeJobs", ctx.jobs_profile, Some(&mut origin))?;
+    let given = match a.get(0) {
+        Some(Value::Array(l)) => l.len(),
+        _ => 0,
+    };
+    answer(&write::ParsedJobsOut {
+        count: given,
+        jobs: jobs
+            .iter()
+            .zip(origin)
+            .map(|(j, i)| write::ParsedJobOut::new(j, i))
+            .collect(),
+    })
+}
+
+/// `buildPayload(request, options)`.
+#[inline(never)]
+pub fn build_payload(a: Args<'_>, now_ms: i64) -> Answer {
+    let o = options_of(
+        a.get(1),
+        &[
+            "now",
+            "profile",
+            "timeZone",
+            "maxRangeDays",
+            "splitByChannel",
+            "recordingAction",
+            "integrationId",
+            "actionDate",
+        ],
+    )?;
+    let ctx = one(context(&o))?;
+    let request = request_of(a.get(0), "request", &ctx, true)?;
+    check_max_range(&o, &request, "request")?;
+    let split = one(o.bool("splitByChannel"))?.unwrap_or(false);
+    let popts = one(payload_options(&o, now_ms))?;
+    let payloads = decide::payloads(&request, split, &popts);
+    if split {
+        answer(&payloads)
+    } else {
+        answer(&payloads.first())
+    }
+}
+
+/// `plan(request, options)`.
+#[inline(never)]
+pub fn plan(a: Args<'_>, _now_ms: i64) -> Answer {
+    let o = options_of(
+        a.get(1),
+        &[
+            "profile",
+            "timeZone",
+            "granularity",
+            "workers",
+            "weekStart",
+            "activeJobs",
+            "touchingConflicts",
+            "maxWindows",
+        ],
+    )?;
+    let ctx = one(context(&o))?;
+    let request = request_of(a.get(0), "request", &ctx, false)?;
+    let jobs = jobs_of(o.get("activeJobs"), "options.activeJobs", ctx.jobs_profile)?;
+    let week_start = match one(o.str("weekStart"))? {
+        Some(w) => one(plan::parse_weekday(w, &o.field("weekStart")))?,
+        None => chrono::Weekday::Mon,
+    };
+    let granularity = match one(o.str("granularity"))? {
+        Some(g) => one(Granularity::parse(g, week_start, &o.field("granularity")))?,
+        None => Granularity::Day,
+    };
+    // A request's own timeZone wins over options.timeZone; plans default to UTC.
+    let zone = match a
+        .get(0)
+        .and_then(|r| r.get("timeZone"))
+        .and_then(Value::as_str)
+    {
+        Some(z) => one(Zone::lookup(z, "request.timeZone"))?,
+        None => ctx.zone.unwrap_or(zone::UTC),
+    };
+    let popts = PlanOptions {
+        granularity,
+        workers: one(u32_opt(&o, "workers", read::limits::MAX_WORKERS))?.unwrap_or(1),
+        zone,
+        profile: request.profile,
+        touching_conflicts: one(o.bool("touchingConflicts"))?.unwrap_or(false),
+        max_windows: one(o.uint("maxWindows", read::limits::MAX_WINDOWS))?
+            .unwrap_or(read::limits::DEFAULT_WINDOWS) as usize,
+    };
+    let windows = plan::plan(request.window, &jobs.active, &popts).map_err(|e| {
+        // The core names the option (`workers`) or nothing (the range as a whole).
+        let path = if e.field.is_empty() {
+            "request"
+        } else {
+            "options"
+        };
+        vec![e.within(path)]
+    })?;
+    answer(&write::PlanOut {
+        granularity: granularity.as_str(),
+        profile: request.profile.name(),
+        time_zone: zone.name(),
+        windows: windows.iter().map(write::PlannedOut::from).collect(),
+        workers: popts.workers,
+    })
+}
+
+const ENQUEUE_OPTION_KEYS: [&str; 6] = [
+    "now",
+    "profile",
+    "timeZone",
+    "notBefore",
+    "attempts",
+    "maxRangeDays",
+];
+
+/// `enqueue(queue, request, options)`.
+#[inline(never)]
+pub fn enqueue(a: Args<'_>, now_ms: i64) -> Answer {
+    let o = options_of(a.get(2), &ENQUEUE_OPTION_KEYS)?;
+    let mut q = one(queue_of(a.get(0)))?;
+    let ctx = one(context(&o))?;
+    let request = request_of(a.get(1), "request", &ctx, true)?;
+    check_max_range(&o, &request, "request")?;
+    let (now, not_before, attempts) = enqueue_settings(&o, now_ms)?;
+    let (added, item) = q.enqueue(&request, now, not_before, attempts);
+    answer(&wq::EnqueueOut {
+        added,
+        item: wq::ItemOut::from(&item),
+        queue: wq::QueueOut::from(&q),
+    })
+}
+
+/// `enqueueMany(queue, requests, options)`: the queue is read and written once. A bad
+/// request is not queued and gets `{ added: false, errors }` in its place; a bad queue
+/// or bad options fail the whole call.
+#[inline(never)]
+pub fn enqueue_many(a: Args<'_>, now_ms: i64) -> Answer {
+    let o = options_of(a.get(2), &ENQUEUE_OPTION_KEYS)?;
+    let mut q = one(queue_of(a.get(0)))?;
+    let ctx = one(context(&o))?;
+    let list = request_list(a.get(1))?;
+    let (now, not_before, attempts) = enqueue_settings(&o, now_ms)?;
+    one(u32_opt(&o, "maxRangeDays", read::limits::MAX_RANGE_DAYS))?; // a bad option fails the call
+    let mut results = Vec::with_capacity(list.len());
+    for (i, r) in list.iter().enumerate() {
+        let path = format!("requests[{i}]");
+        let checked: Result<Request, Vec<Error>> = request_of(Some(r), &path, &ctx, true)
+            .and_then(|request| check_max_range(&o, &request, &path).map(|()| request));
+        results.push(match checked {
+            Ok(request) => Ok(q.enqueue(&request, now, not_before, attempts)),
+            Err(mut errors) => {
+                errors.truncate(super::MAX_ERRORS);
+                Err(errors)
+            }
+        });
+    }
+    answer(&wq::EnqueueManyOut {
+        queue: wq::QueueOut::from(&q),
+        results: results
+            .iter()
+            .map(|r| match r {
+                Ok((added, item)) => wq::EnqueueResult::Read {
+                    added: *added,
+                    item: wq::ItemOut::from(item),
+                },
+                Err(errors) => wq::EnqueueResult::Bad {
+                    added: false,
+                    errors: errors.iter().map(write::ErrorOut::from).collect(),
+                },
+            })
+            .collect(),
+    })
+}
+
+/// `drain(queue, activeJobs, options)`.
+#[inline(never)]
+pub fn drain(a: Args<'_>, now_ms: i64) -> Answer {
+    let o = options_of(
+        a.get(2),
+        &[
+            "now",
+            "profile",
+            "touchingConflicts",
+            "maxActiveJobs",
+            "splitByChannel",
+            "recordingAction",
+            "integrationId",
+            "actionDate",
+        ],
+    )?;
+    let q = one(queue_of(a.get(0)))?;
+    let ctx = one(context(&o))?;
+    let jobs = jobs_of(a.get(1), "activeJobs", ctx.jobs_profile)?;
+    let popts = one(payload_options(&o, now_ms))?;
+    let split = one(o.bool("splitByChannel"))?.unwrap_or(false);
+    let d = q.drain(
+        &jobs.active,
+        DrainOptions {
+            now: popts.now,
+            touching_conflicts: one(o.bool("touchingConflicts"))?.unwrap_or(false),
+            max_active_jobs: one(read::max_active_jobs(&o))?,
+        },
+    );
+    answer(&wq::DrainOut {
+        queue: wq::QueueOut::from(&d.queue),
+        submit: d
+            .submit
+            .iter()
+            .map(|i| {
+                let r = Request {
+                    window: i.window,
+                    channels: i.channels.clone(),
+                    profile: i.profile,
+                };
+                wq::ItemOut::submission(i, decide::payloads(&r, split, &popts))
+            })
+            .collect(),
+        waiting: d
+            .waiting
+            .iter()
+            .map(|(key, reason)| wq::WaitingOut::new(key, reason))
+            .collect(),
+    })
+}
+
+/// `schedule(policy)`.
+#[inline(never)]
+pub fn schedule(a: Args<'_>, _now_ms: i64) -> Answer {
+    let p = one(policy_of(a.get(0), "policy"))?;
+    let steps = backoff::schedule(&p);
+    answer(&write::ScheduleOut {
+        policy: write::PolicyOut::from(&p),
+        steps: steps.iter().map(write::StepOut::from).collect(),
+        total_ms: steps.last().map_or(0, |s| s.elapsed_ms),
+    })
+}
+
+/// `nextRetry(attempt, response, policy, options)`.
+#[inline(never)]
+pub fn next_retry(a: Args<'_>, now_ms: i64) -> Answer {
+    let attempt = match a.get(0) {
+        Some(v) => super::obj::whole_number(v, u64::MAX)
+            .filter(|a| *a >= 1)
+            .ok_or_else(|| {
+                vec![Error::new(
+                    ErrorCode::InvalidArgument,
+                    "attempt",
+                    format!(
+                    "attempt must be a whole number >= 1 (the attempt that just finished), not {}",
+                    super::obj::show(v)
+                ),
+                )]
+            })?,
+        None => {
+            return Err(vec![Error::new(
+                ErrorCode::InvalidArgument,
+                "attempt",
+                "attempt is missing",
+            )])
+        }
+    };
+    let response = response_of(a.get(1))?;
+    let p = one(policy_of(a.get(2), "policy"))?;
+    let o = options_of(a.get(3), &["now"])?;
+    let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
+    let v = backoff::next_retry(attempt, &response, &p, now);
+    answer(&write::RetryOut::new(attempt, &v))
+}
+
+/// Reads `nextRetry`'s response: `{ status, headers?, elapsedMs? }`.
+fn response_of(v: Option<&Value>) -> Result<Response, Vec<Error>> {
+    let r = one(super::obj::Obj::optional(
+        v,
+        "response",
+        ErrorCode::InvalidArgument,
+        "response",
+    ))?;
+    one(r.only(&["status", "headers", "elapsedMs"]))?;
+    let status = one(r.uint("status", 599))?.ok_or_else(|| {
+        vec![Error::new(
+            ErrorCode::InvalidArgument,
+            "response.status",
+            "response.status is missing (use 0 for a network error)",
+        )]
+    })?;
+    if (1..100).contains(&status) {
+        return Err(vec![Error::new(
+            ErrorCode::InvalidArgument,
+            "response.status",
+            "status must be 0 (no response) or an HTTP status 100-599",
+        )]);
+    }
+    let mut retry_after = None;
+    let mut date = None;
+    if let Some(h) = r.get("headers") {
+        let Value::Object(map) = h else {
+            return Err(vec![Error::new(
+                ErrorCode::InvalidArgument,
+                "response.headers",
+                format!(
+                    "headers must be an object, not {}",
+                    super::obj::type_name(h)
+                ),
+            )]);
+        };
+        for (k, v) in map {
+            if k.eq_ignore_ascii_case("retry-after") {
+                retry_after = header_value(v);
+            } else if k.eq_ignore_ascii_case("date") {
+                date = header_value(v);
+            }
+        }
+    }
+    Ok(Response {
+        status: status as u16,
+        retry_after,
+        date,
+        elapsed_ms: one(r.uint("elapsedMs", u64::MAX >> 11))?,
+    })
+}
+
+/// `profiles()`.
+#[inline(never)]
+pub fn profiles(_a: Args<'_>, _now_ms: i64) -> Answer {
+    let list: Vec<write::ProfileOut> = Profile::ALL.into_iter().map(Into::into).collect();
+    answer(&list)
+}
+
+/// `timeZones()`.
+#[inline(never)]
+pub fn time_zones(_a: Args<'_>, _now_ms: i64) -> Answer {
+    answer(&zone::supported())
+}
+
+/// `channels()`.
+#[inline(never)]
+pub fn channels(_a: Args<'_>, _now_ms: i64) -> Answer {
+    answer(&write::ChannelsOut {
+        media_types: &channel::MEDIA_TYPES,
+        message_types: &channel::MESSAGE_TYPES,
+    })
+}
+
+/// `limits()`.
+#[inline(never)]
+pub fn limits(_a: Args<'_>, _now_ms: i64) -> Answer {
+    answer(&write::LimitsOut::default())
+}
+
+/// `operations()`: the table itself.
+#[inline(never)]
+pub fn operations(_a: Args<'_>, _now_ms: i64) -> Answer {
+    let list: Vec<write::OpOut> = OPERATIONS.iter().map(Into::into).collect();
+    answer(&list)
+}
+
+/// `version()`.
+#[inline(never)]
+pub fn version(_a: Args<'_>, _now_ms: i64) -> Answer {
+    answer(&env!("CARGO_PKG_VERSION"))
+}

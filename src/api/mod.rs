@@ -1,0 +1,154 @@
+//! The JSON contract shared by every build (Node, web, ServiceNow ES5).
+//!
+//! [`call`] takes an operation name and its arguments as a JSON array, and answers a JSON
+//! envelope: `{"ok": result}` or `{"error": {code, field, message}, "errors": [...]}`.
+//! The wasm binding and the ES5 build only move strings; the JS shim turns envelopes
+//! into return values or `ExportGuardError`s. Keys are camelCase; instants are UTC
+//! ISO strings with milliseconds.
+//!
+//! The layer is split by direction, so that each operation is read → core → write:
+//! - [`ops`]: **the one table** of operations (name, parameters, JS shape, handler). The JS
+//!   shim, the generated entry points, the fuzz target and the ES5 banner all derive from
+//!   it (through the `operations` operation);
+//! - [`obj`], [`read`], [`read_jobs`] and [`read_queue`]: readers that turn JSON into core
+//!   types, with field paths;
+//! - `handlers`: one thin function per operation;
+//! - [`write`] and [`write_queue`]: typed output structs, serialised with
+//!   `#[derive(Serialize)]`;
+//! - `handles`: the registry of prepared job lists.
+
+mod handlers;
+mod handles;
+pub mod obj;
+pub mod ops;
+pub mod read;
+pub mod read_jobs;
+pub mod read_queue;
+pub mod write;
+pub mod write_queue;
+
+use crate::error::{Error, ErrorCode};
+use obj::type_name;
+pub use ops::{Op, OPERATIONS};
+use serde_json::Value;
+
+/// Most errors reported for one call (a 100,000-job array of junk gives 50, not 100,000).
+pub const MAX_ERRORS: usize = 50;
+
+/// What a handler answers: the `ok` body as JSON text, or the errors.
+pub type Answer = core::result::Result<String, Vec<Error>>;
+
+/// The arguments of one call, by position. `null` reads as absent, so JS callers may
+/// pass `undefined` for an argument they skip.
+#[derive(Debug, Clone, Copy)]
+pub struct Args<'a>(&'a [Value]);
+
+impl<'a> Args<'a> {
+    /// The argument at `i`, or `None` when it is absent or `null`.
+    pub fn get(&self, i: usize) -> Option<&'a Value> {
+        self.0.get(i).filter(|v| !v.is_null())
+    }
+}
+
+/// Runs operation `op` on `args_json` (a JSON array of arguments). `now_ms` is the
+/// caller's clock, used where an `options.now` is not given. Never panics on input.
+pub fn call(op: &str, args_json: &str, now_ms: i64) -> String {
+    let result = serde_json::from_str::<Value>(args_json)
+        .map_err(|e| {
+            vec![Error::new(
+                ErrorCode::InvalidArgument,
+                "",
+                format!("arguments are not valid JSON: {e}"),
+            )]
+        })
+        .and_then(|args| match args {
+            Value::Array(a) => dispatch(op, &a, now_ms),
+            other => Err(vec![Error::new(
+                ErrorCode::InvalidArgument,
+                "",
+                format!("arguments must be a JSON array, not {}", type_name(&other)),
+            )]),
+        });
+    envelope(result)
+}
+
+/// Finds `op` in the table, checks the argument count, and runs its handler.
+fn dispatch(op: &str, args: &[Value], now_ms: i64) -> Answer {
+    let Some(entry) = ops::find(op) else {
+        let names: Vec<&str> = OPERATIONS.iter().map(|o| o.name).collect();
+        return Err(vec![Error::new(
+            ErrorCode::InvalidArgument,
+            "",
+            format!(
+                "unknown operation {:?}; expected one of: {}",
+                op.chars().take(40).collect::<String>(),
+                names.join(", ")
+            ),
+        )]);
+    };
+    let result = if args.len() > entry.params.len() {
+        Err(vec![Error::new(
+            ErrorCode::InvalidArgument,
+            "",
+            format!(
+                "{op} takes at most {} arguments ({}), got {}",
+                entry.params.len(),
+                entry.params.join(", "),
+                args.len()
+            ),
+        )])
+    } else {
+        (entry.handler)(Args(args), now_ms)
+    };
+    match (result, entry.shape) {
+        // A decision never fails: its errors are a `reject` decision, in every runtime.
+        (Err(mut errors), ops::Shape::Decision) => {
+            errors.truncate(MAX_ERRORS);
+            write::answer(&write::DecisionOut::new(
+                &crate::decide::Decision::reject(errors),
+                None,
+            ))
+        }
+        (result, _) => result,
+    }
+}
+
+/// Wraps a result in the `{"ok": ...}` / `{"error": ..., "errors": [...]}` envelope.
+pub fn envelope(result: Answer) -> String {
+    match result {
+        Ok(body) => {
+            let mut out = String::with_capacity(body.len() + 7);
+            out.push_str("{\"ok\":");
+            out.push_str(&body);
+            out.push('}');
+            out
+        }
+        Err(mut errors) => {
+            if errors.is_empty() {
+                errors.push(Error::new(ErrorCode::InvalidArgument, "", "unknown error"));
+            }
+            errors.truncate(MAX_ERRORS);
+            write::to_json(&write::Failure {
+                error: write::ErrorOut::from(&errors[0]),
+                errors: errors.iter().map(write::ErrorOut::from).collect(),
+            })
+            .unwrap_or_else(|_| String::from("{\"error\":null}"))
+        }
+    }
+}
+
+/// Wraps one error as a list (the handlers' error type).
+pub(crate) fn one<T>(r: crate::Result<T>) -> core::result::Result<T, Vec<Error>> {
+    r.map_err(|e| vec![e])
+}
+
+/// The first error of a list (for callers that report one).
+pub(crate) fn first(errors: Vec<Error>) -> Error {
+    errors
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| Error::new(ErrorCode::InvalidArgument, "", "invalid input"))
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;

@@ -1,0 +1,436 @@
+//! Readers: JSON arguments into core types, with the field path of every error.
+//!
+//! Requests, options, policies and instants are read here; job lists in
+//! [`super::read_jobs`](self) and queue states in `read_queue`. Every reader collects
+//! or returns typed errors whose `field` is the caller's path (`request.start`,
+//! `options.maxRangeDays`); the core itself never knows those paths.
+
+use super::obj::{show, type_name, whole_number, Obj};
+use super::one;
+use crate::backoff::{self, Jitter, Policy};
+use crate::channel;
+use crate::decide::{self, DecideOptions, Request};
+use crate::error::{Error, ErrorCode, Result};
+use crate::profile::{PayloadOptions, Profile, RECORDING_ACTIONS};
+use crate::time::{parse_instant, Window, MAX_MS, MIN_MS};
+use crate::zone::{self, Zone};
+use serde_json::Value;
+
+/// Errors of a reader that reports several at once.
+pub type Errors<T> = core::result::Result<T, Vec<Error>>;
+
+/// Numeric limits of the inputs, published by the `limits` operation.
+pub mod limits {
+    /// Most workers a plan deals windows to.
+    pub const MAX_WORKERS: u32 = 10_000;
+    /// Largest `maxRangeDays` (ten years).
+    pub const MAX_RANGE_DAYS: u32 = 3_660;
+    /// Default `maxRangeDays`.
+    pub const DEFAULT_RANGE_DAYS: u32 = 31;
+    /// Largest `maxActiveJobs`.
+    pub const MAX_ACTIVE_JOBS: u32 = 10_000;
+    /// Largest `maxWindows` of a plan.
+    pub const MAX_WINDOWS: u64 = 1_000_000;
+    /// Default `maxWindows` of a plan.
+    pub const DEFAULT_WINDOWS: u64 = 10_000;
+}
+
+/// Defaults a request may inherit from options.
+pub struct Context {
+    /// `options.profile`, default `evaluationExports`: the profile of requests that name none.
+    pub profile: Profile,
+    /// `options.timeZone`: the zone of local dates in requests that name none.
+    pub zone: Option<Zone>,
+    /// `options.profile` as given: the profile of jobs that name none (`None`: every
+    /// profile that knows the job's status; see `read_jobs`).
+    pub jobs_profile: Option<Profile>,
+}
+
+/// Reads `options.profile` and `options.timeZone`.
+pub fn context(opts: &Obj) -> Result<Context> {
+    let jobs_profile = match opts.str("profile")? {
+        Some(p) => Some(Profile::parse(p, &opts.field("profile"))?),
+        None => None,
+    };
+    let zone = match opts.str("timeZone")? {
+        Some(z) => Some(Zone::lookup(z, &opts.field("timeZone"))?),
+        None => None,
+    };
+    Ok(Context {
+        profile: jobs_profile.unwrap_or(Profile::EvaluationExports),
+        zone,
+        jobs_profile,
+    })
+}
+
+/// Reads an instant given as epoch milliseconds (number) or an ISO instant string.
+pub fn instant_value(v: &Value, field: &str) -> Result<i64> {
+    match v {
+        Value::String(s) => parse_instant(s, field),
+        Value::Number(n) => n
+            .as_f64()
+            .filter(|f| {
+                f.is_finite() && f.fract() == 0.0 && (MIN_MS as f64..=MAX_MS as f64).contains(f)
+            })
+            .map(|f| f as i64)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::InvalidDate,
+                    field,
+                    format!("{} is not a valid epoch-millisecond instant", show(v)),
+                )
+            }),
+        other => Err(Error::new(
+            ErrorCode::InvalidDate,
+            field,
+            format!(
+                "expected an ISO instant string or epoch milliseconds, not {}",
+                type_name(other)
+            ),
+        )),
+    }
+}
+
+/// An optional instant at `key` (ISO string or epoch milliseconds).
+pub fn opt_instant(o: &Obj, key: &str) -> Result<Option<i64>> {
+    o.get(key)
+        .map(|v| instant_value(v, &o.field(key)))
+        .transpose()
+}
+
+/// A date/time string field resolved in `zone`.
+fn date_field(o: &Obj, key: &str, zone: Option<Zone>) -> Result<i64> {
+    match o.str_as(key, ErrorCode::InvalidDate)? {
+        Some(s) => zone::parse_in(s, zone, &o.field(key)),
+        None => Err(Error::new(
+            ErrorCode::InvalidDate,
+            o.field(key),
+            format!("{key} is missing"),
+        )),
+    }
+}
+
+/// Parses `a/b` into a window.
+pub fn interval(text: &str, zone: Option<Zone>, field: &str) -> Result<Window> {
+    let mut parts = text.splitn(3, '/');
+    let (Some(a), Some(b), None) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(Error::new(ErrorCode::InvalidDate, field, "an interval must be \"start/end\", e.g. \"2026-11-01T00:00:00.000Z/2026-11-02T00:00:00.000Z\""));
+    };
+    let s = zone::parse_in(a, zone, field)?;
+    let e = zone::parse_in(b, zone, field)?;
+    Window::new(s, e, field)
+}
+
+/// Reads a window from `start`+`end` or `interval` (jobs may also say `start_date`/`end_date`
+/// or `startDate`/`endDate`). Reports a bad start and a bad end together.
+pub fn window_of(
+    o: &Obj,
+    zone: Option<Zone>,
+    alt_keys: bool,
+    missing_code: ErrorCode,
+) -> Errors<Window> {
+    let pairs: &[(&str, &str)] = if alt_keys {
+        &[
+            ("start", "end"),
+            ("startDate", "endDate"),
+            ("start_date", "end_date"),
+        ]
+    } else {
+        &[("start", "end")]
+    };
+    let found = pairs.iter().find(|(s, e)| o.has(s) || o.has(e));
+    match (one(o.str_as("interval", ErrorCode::InvalidDate))?, found) {
+        (Some(_), Some((s, _))) => Err(vec![Error::new(
+            ErrorCode::InvalidArgument,
+            o.field(s),
+            "give either interval or start/end, not both",
+        )]),
+        (Some(text), None) => one(interval(text, zone, &o.field("interval"))),
+        (None, Some((s, e))) => match (date_field(o, s, zone), date_field(o, e, zone)) {
+            (Ok(start), Ok(end)) => one(Window::new(start, end, &o.field(e))),
+            (a, b) => Err(a.err().into_iter().chain(b.err()).collect()),
+        },
+        (None, None) => Err(vec![Error::new(
+            missing_code,
+            o.path.clone(),
+            "a range is required: give start and end (or interval \"start/end\")",
+        )]),
+    }
+}
+
+/// Reads a channel list at `key`; `None` when absent.
+pub fn channels_of(o: &Obj, key: &str) -> Result<Option<Vec<String>>> {
+    let Some(list) = o.array(key)? else {
+        return Ok(None);
+    };
+    let field = o.field(key);
+    let mut names = Vec::with_capacity(list.len());
+    for (i, v) in list.iter().enumerate() {
+        match v {
+            Value::String(s) => names.push(s.as_str()),
+            other => {
+                return Err(Error::new(
+                    ErrorCode::UnknownChannel,
+                    format!("{field}[{i}]"),
+                    format!("a channel must be a string, not {}", type_name(other)),
+                ))
+            }
+        }
+    }
+    channel::canonicalize(&names, &field).map(Some)
+}
+
+/// The fields a request may have.
+pub const REQUEST_KEYS: [&str; 6] = [
+    "start", "end", "interval", "timeZone", "channels", "profile",
+];
+
+/// Parses a request, collecting every error. With `need_channels` false (plan), the
+/// channels may be omitted.
+pub fn request_of(
+    v: Option<&Value>,
+    path: &str,
+    ctx: &Context,
+    need_channels: bool,
+) -> Errors<Request> {
+    let v = v.ok_or_else(|| {
+        vec![Error::new(
+            ErrorCode::InvalidArgument,
+            path,
+            "request is missing",
+        )]
+    })?;
+    let o = one(Obj::new(v, path, ErrorCode::InvalidArgument, "request"))?;
+    let mut errors = Vec::new();
+    if let Err(e) = o.only(&REQUEST_KEYS) {
+        errors.push(e);
+    }
+    let profile = match o.str("profile").and_then(|p| {
+        p.map(|p| Profile::parse(p, &o.field("profile")))
+            .transpose()
+    }) {
+        Ok(p) => p.unwrap_or(ctx.profile),
+        Err(e) => {
+            errors.push(e);
+            ctx.profile
+        }
+    };
+    let zone = match o
+        .str("timeZone")
+        .and_then(|z| z.map(|z| Zone::lookup(z, &o.field("timeZone"))).transpose())
+    {
+        Ok(z) => z.or(ctx.zone),
+        Err(e) => {
+            errors.push(e);
+            return Err(errors);
+        }
+    };
+    let window = window_of(&o, zone, false, ErrorCode::InvalidDate)
+        .map_err(|e| errors.extend(e))
+        .ok();
+    let channels = match channels_of(&o, "channels") {
+        Ok(Some(c)) => Some(c),
+        Ok(None) if need_channels => {
+            errors.push(Error::new(ErrorCode::NoChannels, o.field("channels"), "channels is missing: name them explicitly (e.g. [\"sms\", \"whatsapp\"]); an export never defaults to all channels"));
+            None
+        }
+        Ok(None) => Some(Vec::new()),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    match (window, channels) {
+        (Some(window), Some(channels)) if errors.is_empty() => Ok(Request {
+            window,
+            channels,
+            profile,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// An optional whole number in `0..=max`.
+pub fn u32_opt(o: &Obj, key: &str, max: u32) -> Result<Option<u32>> {
+    Ok(o.uint(key, u64::from(max))?.map(|x| x as u32))
+}
+
+/// `recordingAction`, `integrationId`, `actionDate` and `now`.
+pub fn payload_options(o: &Obj, now_ms: i64) -> Result<PayloadOptions> {
+    let recording_action = match o.str("recordingAction")? {
+        Some(a) => {
+            let up = a.to_ascii_uppercase();
+            if !RECORDING_ACTIONS.contains(&up.as_str()) {
+                return Err(Error::new(
+                    ErrorCode::InvalidArgument,
+                    o.field("recordingAction"),
+                    format!(
+                        "recordingAction must be one of {}",
+                        RECORDING_ACTIONS.join(", ")
+                    ),
+                ));
+            }
+            Some(up)
+        }
+        None => None,
+    };
+    Ok(PayloadOptions {
+        recording_action,
+        integration_id: o.str("integrationId")?.map(str::to_string),
+        action_date: opt_instant(o, "actionDate")?,
+        now: opt_instant(o, "now")?.unwrap_or(now_ms),
+    })
+}
+
+/// The options `decide` and `decideMany` accept.
+pub const DECIDE_OPTION_KEYS: [&str; 11] = [
+    "now",
+    "profile",
+    "timeZone",
+    "maxRangeDays",
+    "touchingConflicts",
+    "maxActiveJobs",
+    "recheckAfterMs",
+    "splitByChannel",
+    "recordingAction",
+    "integrationId",
+    "actionDate",
+];
+
+/// Reads the options of `decide`.
+pub fn decide_options(o: &Obj, now_ms: i64) -> Result<DecideOptions> {
+    let d = DecideOptions::default();
+    Ok(DecideOptions {
+        max_range_days: u32_opt(o, "maxRangeDays", limits::MAX_RANGE_DAYS)?
+            .unwrap_or(d.max_range_days),
+        touching_conflicts: o.bool("touchingConflicts")?.unwrap_or(false),
+        max_active_jobs: max_active_jobs(o)?,
+        recheck_after_ms: o
+            .uint("recheckAfterMs", backoff::MAX_DELAY_LIMIT_MS)?
+            .unwrap_or(d.recheck_after_ms),
+        split_by_channel: o.bool("splitByChannel")?.unwrap_or(false),
+        payload: payload_options(o, now_ms)?,
+    })
+}
+
+/// Reads the options argument (`null` → empty), rejecting keys outside `allowed`.
+pub fn options_of<'a>(opts: Option<&'a Value>, allowed: &[&str]) -> Errors<Obj<'a>> {
+    let o = one(Obj::optional(
+        opts,
+        "options",
+        ErrorCode::InvalidArgument,
+        "options",
+    ))?;
+    one(o.only(allowed))?;
+    Ok(o)
+}
+
+/// `options.maxActiveJobs`: 1 to [`limits::MAX_ACTIVE_JOBS`]. Zero is refused, not read
+/// as "the default": a limit of no jobs at all would queue every request for ever.
+pub fn max_active_jobs(o: &Obj) -> Result<Option<u32>> {
+    match u32_opt(o, "maxActiveJobs", limits::MAX_ACTIVE_JOBS)? {
+        Some(0) => Err(Error::new(
+            ErrorCode::InvalidArgument,
+            o.field("maxActiveJobs"),
+            format!(
+                "maxActiveJobs must be a whole number from 1 to {} (leave it out for the profile's default)",
+                limits::MAX_ACTIVE_JOBS
+            ),
+        )),
+        n => Ok(n),
+    }
+}
+
+/// Checks a request (at `path`) against `options.maxRangeDays` (default 31).
+pub fn check_max_range(o: &Obj, request: &Request, path: &str) -> Errors<()> {
+    let max_days = one(u32_opt(o, "maxRangeDays", limits::MAX_RANGE_DAYS))?
+        .unwrap_or(limits::DEFAULT_RANGE_DAYS);
+    one(decide::check_range_length(request.window, max_days, path))
+}
+
+/// The `requests` argument of the batch operations: an array, or an error.
+pub fn request_list(reqs: Option<&Value>) -> Errors<&Vec<Value>> {
+    match reqs {
+        Some(Value::Array(a)) => Ok(a),
+        other => Err(vec![Error::new(
+            ErrorCode::InvalidArgument,
+            "requests",
+            format!(
+                "requests must be an array of requests, not {}",
+                other.map_or("nothing", type_name)
+            ),
+        )]),
+    }
+}
+
+/// `enqueue`/`enqueueMany` options: (now, notBefore, attempts).
+pub fn enqueue_settings(o: &Obj, now_ms: i64) -> Errors<(i64, Option<i64>, u32)> {
+    let now = one(opt_instant(o, "now"))?.unwrap_or(now_ms);
+    let not_before = one(opt_instant(o, "notBefore"))?;
+    let attempts = one(u32_opt(o, "attempts", u32::MAX))?.unwrap_or(0);
+    Ok((now, not_before, attempts))
+}
+
+/// The fields of a backoff policy.
+pub const POLICY_KEYS: [&str; 7] = [
+    "initialMs",
+    "factor",
+    "maxMs",
+    "maxAttempts",
+    "maxElapsedMs",
+    "jitter",
+    "seed",
+];
+
+/// Reads a policy (`null` → defaults).
+pub fn policy_of(v: Option<&Value>, path: &str) -> Result<Policy> {
+    let o = Obj::optional(v, path, ErrorCode::InvalidPolicy, "the policy")?;
+    o.only(&POLICY_KEYS)?;
+    let d = Policy::default();
+    let limit = backoff::MAX_DELAY_LIMIT_MS;
+    let seed = match o.get("seed") {
+        None => None,
+        Some(Value::String(s)) => Some(s.parse::<u64>().map_err(|_| {
+            Error::new(
+                ErrorCode::InvalidPolicy,
+                o.field("seed"),
+                "seed must be a whole number from 0 to 2^64-1",
+            )
+        })?),
+        Some(v) => Some(whole_number(v, u64::MAX).ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidPolicy,
+                o.field("seed"),
+                format!(
+                    "seed must be a whole number (or a string of digits), not {}",
+                    show(v)
+                ),
+            )
+        })?),
+    };
+    let p = Policy {
+        initial_ms: o.uint("initialMs", limit)?.unwrap_or(d.initial_ms),
+        factor: o.number("factor")?.unwrap_or(d.factor),
+        max_ms: o.uint("maxMs", limit)?.unwrap_or(d.max_ms),
+        max_attempts: u32_opt(&o, "maxAttempts", backoff::MAX_ATTEMPTS_LIMIT)?
+            .unwrap_or(d.max_attempts),
+        max_elapsed_ms: o.uint("maxElapsedMs", u64::MAX >> 11)?,
+        jitter: match o.str("jitter")? {
+            Some(j) => Jitter::parse(j, &o.field("jitter"))?,
+            None => d.jitter,
+        },
+        seed,
+    };
+    p.validate(path)?;
+    Ok(p)
+}
+
+/// Reads a header value: a string, a number, or an array (first element).
+pub fn header_value(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Array(a) => a.first().and_then(header_value),
+        _ => None,
+    }
+}

@@ -1,0 +1,260 @@
+//! Reading job lists: the jobs a caller got from the API, or a prepared list's handle.
+//!
+//! **A job that names no profile.** It belongs to `options.profile` when the call gives
+//! one. Otherwise it concerns every profile whose status vocabulary knows its status, and
+//! is read in that vocabulary: checked against a `conversationDetailsJobs` request, a
+//! `QUEUED` job counts as a details job; against an `evaluationExports` request, as an
+//! evaluation export. A status that no profile knows is an `UNKNOWN_STATUS` error.
+//!
+//! The rule is the same at every entry point (`decide`, `decideMany`, `drain`, `plan`'s
+//! `options.activeJobs`, `prepareJobs`, `parseJobs`), so a job list means the same thing
+//! passed as an array or prepared once. It never guesses a job away: read this way, a
+//! job blocks at least what it would block under any one profile it could belong to.
+
+use super::handles;
+use super::obj::{type_name, Obj};
+use super::read::{channels_of, interval, window_of, Errors};
+use super::{first, MAX_ERRORS};
+use crate::channel;
+use crate::decide::{Job, JobIndex};
+use crate::error::{Error, ErrorCode, Result};
+use crate::profile::Profile;
+use crate::time::Window;
+use crate::zone;
+use serde_json::Value;
+use std::rc::Rc;
+
+/// The profiles a job is read as: the one it (or `options.profile`) names, else all.
+fn profiles_for(named: Option<Profile>) -> &'static [Profile] {
+    match named {
+        Some(Profile::EvaluationExports) => &[Profile::EvaluationExports],
+        Some(Profile::ConversationDetailsJobs) => &[Profile::ConversationDetailsJobs],
+        Some(Profile::RecordingJobs) => &[Profile::RecordingJobs],
+        None => &Profile::ALL,
+    }
+}
+
+/// Parses one job and appends it to `out`: once, or (with no profile named anywhere)
+/// once per profile whose vocabulary knows its status. On error, `out` is unchanged.
+pub fn job_of(v: &Value, path: &str, default: Option<Profile>, out: &mut Vec<Job>) -> Result<()> {
+    let o = Obj::new(v, path, ErrorCode::InvalidJob, "a job")?;
+    let id = match o.get("id") {
+        Some(Value::String(s)) if !s.is_empty() => s.clone(),
+        Some(Value::String(_)) | None => {
+            return Err(Error::new(
+                ErrorCode::InvalidJob,
+                o.field("id"),
+                "a job needs a non-empty string id",
+            ))
+        }
+        Some(other) => {
+            return Err(Error::new(
+                ErrorCode::InvalidJob,
+                o.field("id"),
+                format!("id must be a string, not {}", type_name(other)),
+            ))
+        }
+    };
+    let named = match o.str("profile")? {
+        Some(p) => Some(Profile::parse(p, &o.field("profile"))?),
+        None => default,
+    };
+    let window = window_of(&o, None, true, ErrorCode::InvalidJob).map_err(first)?;
+    let status_text = o.str("status")?.ok_or_else(|| {
+        Error::new(
+            ErrorCode::InvalidJob,
+            o.field("status"),
+            "a job needs a status (e.g. \"IN_PROGRESS\")",
+        )
+    })?;
+    let channels = match o.array("channels")? {
+        Some(a) if a.is_empty() => None,
+        _ => channels_of(&o, "channels")?,
+    };
+    let field = o.field("status");
+    let before = out.len();
+    let mut last_error = None;
+    for &profile in profiles_for(named) {
+        match profile.classify_status(status_text, &field) {
+            Ok((status, active)) => out.push(Job {
+                id: id.clone(),
+                window,
+                status,
+                active,
+                channels: channels.clone(),
+                profile,
+            }),
+            Err(e) => last_error = Some(e),
+        }
+    }
+    match last_error {
+        Some(e) if named.is_some() => Err(e),
+        _ if out.len() > before => Ok(()),
+        _ => {
+            let shown: String = status_text.chars().take(40).collect();
+            let known: Vec<String> = Profile::ALL
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{} ({}, {})",
+                        p.name(),
+                        p.active_statuses().join(", "),
+                        p.terminal_statuses().join(", ")
+                    )
+                })
+                .collect();
+            Err(Error::new(
+                ErrorCode::UnknownStatus,
+                field,
+                format!(
+                    "unknown status {shown:?}: no profile knows it; the statuses are {}. \
+                     (This job names no profile and options.profile is not set, so every \
+                     profile was tried.)",
+                    known.join("; ")
+                ),
+            ))
+        }
+    }
+}
+
+/// Parses a well-formed job without building field paths (the common case, and the
+/// cost that dominates large job lists), appending what [`job_of`] would. `false` means
+/// "not well-formed" and appends nothing: the caller then runs [`job_of`], which finds
+/// the exact error. For every input, `job_fast` either agrees with `job_of` or returns
+/// `false` (tested in `fast_and_slow_job_parsing_agree`).
+pub fn job_fast(v: &Value, default: Option<Profile>, out: &mut Vec<Job>) -> bool {
+    let before = out.len();
+    let ok = job_fast_inner(v, default, before, out).is_some();
+    if !ok {
+        out.truncate(before);
+    }
+    ok
+}
+
+fn job_fast_inner(
+    v: &Value,
+    default: Option<Profile>,
+    before: usize,
+    out: &mut Vec<Job>,
+) -> Option<()> {
+    let m = v.as_object()?;
+    let get = |k: &str| m.get(k).filter(|v| !v.is_null());
+    let id = get("id")?.as_str().filter(|s| !s.is_empty())?;
+    let named = match get("profile") {
+        None => default,
+        Some(p) => Some(Profile::parse(p.as_str()?, "").ok()?),
+    };
+    let pairs = [
+        ("start", "end"),
+        ("startDate", "endDate"),
+        ("start_date", "end_date"),
+    ];
+    let found = pairs
+        .iter()
+        .find(|(s, e)| get(s).is_some() || get(e).is_some());
+    let window = match (get("interval"), found) {
+        (Some(iv), None) => interval(iv.as_str()?, None, "").ok()?,
+        (None, Some((s, e))) => {
+            let start = zone::parse_in(get(s)?.as_str()?, None, "").ok()?;
+            let end = zone::parse_in(get(e)?.as_str()?, None, "").ok()?;
+            Window::new(start, end, "").ok()?
+        }
+        _ => return None,
+    };
+    let status_text = get("status")?.as_str()?;
+    let channels = match get("channels") {
+        None => None,
+        Some(Value::Array(a)) if a.is_empty() => None,
+        Some(Value::Array(a)) => {
+            let names: Option<Vec<&str>> = a.iter().map(Value::as_str).collect();
+            Some(channel::canonicalize(&names?, "").ok()?)
+        }
+        Some(_) => return None,
+    };
+    for &profile in profiles_for(named) {
+        match profile.classify_status(status_text, "") {
+            Ok((status, active)) => out.push(Job {
+                id: id.to_string(),
+                window,
+                status,
+                active,
+                channels: channels.clone(),
+                profile,
+            }),
+            Err(_) if named.is_none() => {}
+            Err(_) => {
+                out.truncate(before);
+                return None;
+            }
+        }
+    }
+    if out.len() == before {
+        return None;
+    }
+    Some(())
+}
+
+/// Parses a job list (`null` → empty), every status kept, collecting up to
+/// [`MAX_ERRORS`] errors. A prepared list is refused here: it holds only the jobs that
+/// matter to decisions.
+pub fn parse_list(
+    v: Option<&Value>,
+    path: &str,
+    default: Option<Profile>,
+    mut origin: Option<&mut Vec<usize>>,
+) -> Errors<Vec<Job>> {
+    let list = match v {
+        None => return Ok(Vec::new()),
+        Some(Value::Array(a)) => a,
+        Some(other) => {
+            return Err(vec![Error::new(
+                ErrorCode::InvalidArgument,
+                path,
+                format!("{path} must be an array of jobs, not {}", type_name(other)),
+            )])
+        }
+    };
+    let mut jobs = Vec::with_capacity(list.len());
+    let mut errors = Vec::new();
+    for (i, v) in list.iter().enumerate() {
+        let before = jobs.len();
+        if !job_fast(v, default, &mut jobs) {
+            match job_of(v, &format!("{path}[{i}]"), default, &mut jobs) {
+                Ok(()) => {}
+                Err(e) if errors.len() < MAX_ERRORS => errors.push(e),
+                Err(_) => {}
+            }
+        }
+        if let Some(o) = origin.as_deref_mut() {
+            o.extend(std::iter::repeat(i).take(jobs.len() - before));
+        }
+    }
+    if errors.is_empty() {
+        Ok(jobs)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Reads `activeJobs` for a decision: an array (parsed and indexed) or a prepared
+/// list's handle (`{"$index": n}`, taken as it is).
+pub fn jobs_of(v: Option<&Value>, path: &str, default: Option<Profile>) -> Errors<Rc<JobIndex>> {
+    match v {
+        Some(h @ Value::Object(m)) if m.contains_key("$index") => handles::get(h).ok_or_else(|| {
+            vec![Error::new(
+                ErrorCode::InvalidArgument,
+                path,
+                "this prepared job list does not exist (it was freed, or comes from another instance)",
+            )]
+        }),
+        _ => {
+            let given = match v {
+                Some(Value::Array(a)) => a.len(),
+                _ => 0,
+            };
+            let mut index = JobIndex::new(parse_list(v, path, default, None)?);
+            index.count = given;
+            Ok(Rc::new(index))
+        }
+    }
+}
