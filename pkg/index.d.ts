@@ -107,7 +107,7 @@ export interface PayloadOptions {
 export interface DecideOptions extends PayloadOptions {
   /** Treat windows that only touch as conflicting (default false). */
   touchingConflicts?: boolean;
-  /** conversationDetailsJobs: the concurrency limit (default 5). */
+  /** conversationDetailsJobs: the concurrency limit, 1 to 10,000 (default 5; 0 is refused). */
   maxActiveJobs?: number;
   /** Suggested delay before deciding again when queued (default 5000). */
   recheckAfterMs?: number;
@@ -276,7 +276,8 @@ export interface ProfileInfo {
 export class PreparedJobs {
   readonly index: number;
   readonly count: number;
-  readonly profile: ProfileName;
+  /** options.profile as given: the profile of jobs that name none (null: every profile that knows the job's status). */
+  readonly profile: ProfileName | null;
   /** Releases it inside the core; returns false if it was already freed. */
   free(): boolean;
   toJSON(): { $index: number };
@@ -301,3 +302,49 @@ export function profiles(): ProfileInfo[];
 export function timeZones(): string[];
 export function channels(): { mediaTypes: MediaType[]; messageTypes: MessageType[] };
 export function version(): string;
+
+/** A job as the core reads it (parseJobs). */
+export interface ParsedJob {
+  id: string;
+  /** Position in the input list; a job that names no profile is listed once per profile that knows its status. */
+  index: number;
+  profile: ProfileName;
+  start: string;
+  end: string;
+  lockKey: string;
+  /** Canonical (upper-case) status. */
+  status: string;
+  /** Whether the status holds a lock or counts against a concurrency limit. */
+  active: boolean;
+  channels?: Channel[];
+}
+/** The job list as the core reads it: normalised dates, statuses and channels. */
+export function parseJobs(activeJobs: Job[] | null, options?: { profile?: ProfileName }): { count: number; jobs: ParsedJob[] };
+/** Drops a prepared job list (prepared.free() does the same); answers whether it existed. */
+export function freeJobs(prepared: PreparedJobs | number | { $index: number }): boolean;
+
+/** The numeric limits of the inputs, from the core. */
+export interface Limits {
+  defaultMaxRangeDays: number;
+  defaultMaxWindows: number;
+  maxActiveJobs: number;
+  maxAttempts: number;
+  maxDelayMs: number;
+  maxErrors: number;
+  maxPreparedJobLists: number;
+  maxRangeDays: number;
+  maxWindows: number;
+  maxWorkers: number;
+}
+export function limits(): Limits;
+
+/** One operation of the core's table. */
+export interface OperationInfo {
+  name: string;
+  params: string[];
+  /** How the shim presents the answer: as it is, as a decision (never throws), or as PreparedJobs. */
+  returns: 'value' | 'decision' | 'preparedJobs';
+  summary: string;
+}
+/** The core's table of operations: every function of this module but the two classes. */
+export function operations(): OperationInfo[];

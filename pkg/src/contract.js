@@ -5,7 +5,9 @@
  * (CommonJS) entry, the browser (ES module) entry and the ServiceNow (ES5 script)
  * build: `pkg/src/entries.js` wraps it for each. It holds no domain logic: it turns
  * arguments into a JSON string, hands them to the Rust core (`rawCall`), and turns the
- * answer's envelope into a value or an ExportGuardError.
+ * answer's envelope into a value or an ExportGuardError. The list of operations is the
+ * core's (`operations()`, from the table in src/api/ops.rs): adding an operation there
+ * adds its function here, in every build, with no edit to this file.
  */
 
 /**
@@ -80,79 +82,42 @@ function createExportGuard(rawCall, clock) {
   PreparedJobs.prototype.free = function () {
     return invoke('freeJobs', [this.index]);
   };
-
-  return {
-    ExportGuardError: ExportGuardError,
-    PreparedJobs: PreparedJobs,
-
-    /** Parses activeJobs once for many decide/decideMany/drain/plan calls: a PreparedJobs. */
-    prepareJobs: function (activeJobs, options) {
-      return new PreparedJobs(invoke('prepareJobs', [activeJobs, options]));
-    },
-
-    /** Decides submit / queue / reject for one request. Never throws for bad data. */
-    decide: function (request, activeJobs, options) {
-      try {
-        return invoke('decide', [request, activeJobs, options]);
-      } catch (err) {
-        if (!(err instanceof ExportGuardError)) throw err;
-        return { action: 'reject', conflicts: [], freeWindows: [], errors: err.errors };
-      }
-    },
-    /**
-     * Decides many requests against one job list, parsed once (batch triage). Throws for
-     * bad jobs or options; a bad request gives a reject decision in its place.
-     */
-    decideMany: function (requests, activeJobs, options) {
-      return invoke('decideMany', [requests, activeJobs, options]);
-    },
-    /** The request body (or one per channel with options.splitByChannel). */
-    buildPayload: function (request, options) {
-      return invoke('buildPayload', [request, options]);
-    },
-    /** Disjoint windows aligned to local hours/days/weeks, dealt to workers. */
-    plan: function (request, options) {
-      return invoke('plan', [request, options]);
-    },
-    /** Adds a request to a queue state (null = empty): { queue, added, item }. */
-    enqueue: function (queue, request, options) {
-      return invoke('enqueue', [queue, request, options]);
-    },
-    /**
-     * Adds many requests in one call (the queue is read and written once):
-     * { queue, results }, one { added, item } or { added: false, errors } per request.
-     * Throws for a bad queue or bad options.
-     */
-    enqueueMany: function (queue, requests, options) {
-      return invoke('enqueueMany', [queue, requests, options]);
-    },
-    /** What can be submitted now: { submit, queue, waiting }. */
-    drain: function (queue, activeJobs, options) {
-      return invoke('drain', [queue, activeJobs, options]);
-    },
-    /** Previews the delays of a backoff policy. */
-    schedule: function (policy) {
-      return invoke('schedule', [policy]);
-    },
-    /** What to do after a response: retry / recheck / give-up / done, with delayMs. */
-    nextRetry: function (attempt, response, policy, options) {
-      return invoke('nextRetry', [attempt, response, policy, options]);
-    },
-    /** The endpoint profiles. */
-    profiles: function () {
-      return invoke('profiles', []);
-    },
-    /** IANA zones carried by this build. */
-    timeZones: function () {
-      return invoke('timeZones', []);
-    },
-    /** Valid channel names: { mediaTypes, messageTypes }. */
-    channels: function () {
-      return invoke('channels', []);
-    },
-    /** The core's version. */
-    version: function () {
-      return invoke('version', []);
-    }
+  PreparedJobs.prototype.toString = function () {
+    return '[PreparedJobs #' + this.index + ': ' + this.count + ' jobs]';
   };
+
+  // The operations come from the core's own table (src/api/ops.rs), so this file never
+  // lists them: each becomes a function taking the table's parameters, in order.
+  var api = { ExportGuardError: ExportGuardError, PreparedJobs: PreparedJobs };
+  var table = invoke('operations', []);
+  for (var i = 0; i < table.length; i++) api[table[i].name] = operation(table[i]);
+
+  function operation(op) {
+    var name = op.name;
+    // Every argument goes to the core, which refuses more than the table declares (a
+    // misplaced argument is a bug to report, not to drop); trailing undefineds are absent.
+    function args(list) {
+      return Array.prototype.slice.call(list);
+    }
+    if (op.returns === 'decision') {
+      // A decision never throws for bad data: errors come back as a reject decision.
+      return function () {
+        try {
+          return invoke(name, args(arguments));
+        } catch (err) {
+          if (!(err instanceof ExportGuardError)) throw err;
+          return { action: 'reject', conflicts: [], freeWindows: [], errors: err.errors };
+        }
+      };
+    }
+    if (op.returns === 'preparedJobs') {
+      return function () {
+        return new PreparedJobs(invoke(name, args(arguments)));
+      };
+    }
+    return function () {
+      return invoke(name, args(arguments));
+    };
+  }
+  return api;
 }

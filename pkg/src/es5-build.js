@@ -125,6 +125,52 @@ for (const fn of ast.body) {
 if (!segments.length) throw new Error('no data segments found in initActiveSegments');
 const image = memoryImage(segments);
 
+// 1c. Helpers first (wasm2js declares them inside asmFunc), so that what their old
+// bodies constructed is never seen below. Each must be replaced exactly once; the memory
+// helpers must be there at all (without them, wasm2js's own bodies, with typed arrays
+// and copyWithin, would be left).
+const replaced = {};
+(function replaceHelpers(node) {
+  if (!node || typeof node.type !== 'string') return;
+  if (node.type === 'FunctionDeclaration' && HELPERS[node.id.name]) {
+    const [params, body] = HELPERS[node.id.name];
+    replaced[node.id.name] = (replaced[node.id.name] || 0) + 1;
+    node.params = params ? params.split(',').map((p) => ({ type: 'Identifier', name: p.trim() })) : [];
+    node.body = parseBody(params, body);
+    return;
+  }
+  for (const k of Object.keys(node)) {
+    const v = node[k];
+    if (Array.isArray(v)) v.forEach(replaceHelpers); else if (v && typeof v.type === 'string') replaceHelpers(v);
+  }
+})(ast);
+for (const [name, n] of Object.entries(replaced)) {
+  if (n !== 1) throw new Error(`es5-build: the helper ${name} was replaced ${n} times (expected once)`);
+  count('helper ' + name);
+}
+for (const name of ['__wasm_memory_grow', '__wasm_memory_size', 'wasm2js_memory_copy', 'wasm2js_memory_fill']) {
+  if (!replaced[name]) throw new Error(`es5-build: the helper ${name} was not found in the wasm2js output`);
+}
+
+// The typed-array constructions wasm2js writes, and what becomes of them. Anything else
+// stops the build: an unknown one would leave a typed array in the ServiceNow script,
+// or a view of memory that the runtime's word array does not back.
+const VIEWS_OF = new Set(['buffer', 'scratchBuffer']);
+function typedConstruction(n) {
+  const [arg] = n.arguments;
+  const name = n.callee.name;
+  if (name === 'ArrayBuffer' && n.arguments.length === 1 && arg.type === 'Literal' && typeof arg.value === 'number') {
+    return arg.value > 64 ? call('$memInit', n.arguments) : { type: 'ArrayExpression', elements: [] };
+  }
+  if (name !== 'ArrayBuffer' && n.arguments.length === 1 && arg.type === 'Identifier' && VIEWS_OF.has(arg.name)) {
+    return { type: 'ArrayExpression', elements: [] }; // a view: its accesses become runtime calls
+  }
+  if (name === 'Uint8Array' && n.arguments.length === 1 && arg.type === 'Literal') {
+    return { type: 'ArrayExpression', elements: [] }; // the base64 decoder's lookup table
+  }
+  throw new Error(`es5-build: an unrecognised typed-array construction: ${astring.generate(n)}`);
+}
+
 rewrite(ast, (n) => {
   // 2. Heap reads (stores are handled in rewrite itself).
   if (isHeap(n)) {
@@ -134,22 +180,12 @@ rewrite(ast, (n) => {
   // 3. Typed-array construction: memory goes to the runtime, views disappear.
   if (n.type === 'NewExpression' && n.callee.type === 'Identifier' && TYPED.has(n.callee.name)) {
     count('new ' + n.callee.name);
-    if (n.callee.name === 'ArrayBuffer' && n.arguments.length === 1 && n.arguments[0].type === 'Literal' && n.arguments[0].value > 64) {
-      return call('$memInit', n.arguments);
-    }
-    return { type: 'ArrayExpression', elements: [] };
+    return typedConstruction(n);
   }
   // 4. Math.imul & co.
   if (n.type === 'MemberExpression' && !n.computed && n.object.type === 'Identifier' && n.object.name === 'Math' && MATH[n.property.name]) {
     count('Math.' + n.property.name);
     return { type: 'Identifier', name: MATH[n.property.name] };
-  }
-  // 5. Helpers.
-  if (n.type === 'FunctionDeclaration' && HELPERS[n.id.name]) {
-    const [params, body] = HELPERS[n.id.name];
-    count('helper ' + n.id.name);
-    n.params = params ? params.split(',').map((p) => ({ type: 'Identifier', name: p.trim() })) : [];
-    n.body = parseBody(params, body);
   }
   return undefined;
 });
@@ -231,33 +267,30 @@ function mentions(root, name) {
 const core = astring.generate(ast);
 const runtime = fs.readFileSync(path.join(here, 'es5-runtime.js'), 'utf8');
 const contract = fs.readFileSync(path.join(here, 'contract.js'), 'utf8');
-const glue = `
-/** Moves one call across the boundary: UTF-8 in, UTF-8 out, through the core's raw exports. */
-function rawCall(op, argsJson, nowMs) {
-  var text = op + argsJson, total, ptr;
-  if (!$NON_ASCII.test(text)) {
-    // Nearly every call: JSON from JSON.stringify of ASCII data. (op is always ASCII.)
-    total = text.length;
-    ptr = eg_input(total) >>> 0;
-    $writeAscii(ptr, text);
-  } else {
-    var bytes = $utf8Encode(text);
-    total = bytes.length;
-    ptr = eg_input(total) >>> 0;
-    $writeBytes(ptr, bytes, total);
-  }
-  var opLength = op.length;
-  var out = eg_call(opLength, total, +nowMs) >>> 0;
-  return $utf8Decode(out, eg_output_len() >>> 0);
-}
-return createExportGuard(rawCall, function () { return new Date().getTime(); });
-`;
+// rawCall lives in es5-runtime.js; the core's exports (eg_input, eg_call, ...) are
+// plain functions of this same scope once the module syntax is unwrapped.
+const glue = 'return createExportGuard(rawCall, function () { return new Date().getTime(); });\n';
 
+// The operation names come from the core's table, through the Node build that
+// ./build.sh wrote just before this step.
+const { call: nodeCall } = require(path.join(here, '..', 'node', 'export_guard.js'));
+const table = JSON.parse(nodeCall('operations', '[]', Date.now())).ok;
+if (!Array.isArray(table) || !table.length) throw new Error('es5-build: the core listed no operations');
+const names = table.map((op) => op.name).concat(['ExportGuardError', 'PreparedJobs']);
+function wrapNames(list) {
+  const lines = [''];
+  for (const n of list) {
+    const last = lines.length - 1;
+    if (lines[last] && (lines[last] + ', ' + n).length > 80) lines.push(n);
+    else lines[last] = lines[last] ? lines[last] + ', ' + n : n;
+  }
+  return lines.join(',\n *   ');
+}
 const banner = `/*
  * ExportGuard for ServiceNow: the export-guard Rust core compiled to ES5 (wasm2js and a
  * typed-array-free transform). GENERATED by ./build.sh from the export-guard sources: do
- * not edit. Defines one global, ExportGuard, with decide, decideMany, buildPayload, plan, enqueue,
- * drain, schedule, nextRetry, profiles, timeZones, channels, version and ExportGuardError.
+ * not edit. Defines one global, ExportGuard, with:
+ *   ${wrapNames(names)}
  * Time zones in this build: ${process.env.EXPORT_GUARD_ES5_ZONES_TEXT || 'see ExportGuard.timeZones()'}.
  */
 `;
@@ -271,6 +304,12 @@ code = banner + code;
 
 // Checks: ES5 syntax, no forbidden globals, one global defined.
 const checked = acorn.parse(code, { ecmaVersion: 5, sourceType: 'script' });
+const top = checked.body;
+if (top.length !== 1 || top[0].type !== 'VariableDeclaration' || top[0].declarations.length !== 1 ||
+    top[0].declarations[0].id.name !== 'ExportGuard') {
+  throw new Error('es5-build: the script must define exactly one global, ExportGuard, and nothing else at its top level; found ' +
+    top.map((n) => n.type + (n.declarations ? ' ' + n.declarations.map((d) => d.id.name).join(',') : '')).join('; '));
+}
 const used = new Set();
 rewrite(checked, (n) => {
   if (n.type === 'Identifier' && FORBIDDEN.has(n.name)) used.add(n.name);

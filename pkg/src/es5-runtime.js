@@ -290,3 +290,25 @@ function $utf8Decode(ptr, len) {
 
 /** The host side of the core's imports. */
 var env = { eg_random: function () { return Math.random(); } };
+
+/**
+ * Moves one call across the boundary: UTF-8 in, UTF-8 out, through the core's raw
+ * exports (eg_input, eg_call, eg_output_len: functions of the same scope once
+ * es5-build.js has unwrapped the wasm2js module).
+ */
+function rawCall(op, argsJson, nowMs) {
+  var text = op + argsJson, total, ptr;
+  if (!$NON_ASCII.test(text)) {
+    // Nearly every call: JSON from JSON.stringify of ASCII data. (op is always ASCII.)
+    total = text.length;
+    ptr = eg_input(total) >>> 0;
+    $writeAscii(ptr, text);
+  } else {
+    var bytes = $utf8Encode(text);
+    total = bytes.length;
+    ptr = eg_input(total) >>> 0;
+    $writeBytes(ptr, bytes, total);
+  }
+  var out = eg_call(op.length, total, +nowMs) >>> 0;
+  return $utf8Decode(out, eg_output_len() >>> 0);
+}

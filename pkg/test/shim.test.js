@@ -6,10 +6,18 @@ const eg = require('..');
 
 const day = { start: '2026-11-02T00:00:00Z', end: '2026-11-03T00:00:00Z', channels: ['sms'] };
 
-test('exports the whole contract', () => {
-  for (const name of ['prepareJobs', 'decide', 'decideMany', 'buildPayload', 'plan', 'enqueue', 'enqueueMany', 'drain', 'schedule', 'nextRetry', 'profiles', 'timeZones', 'channels', 'version']) {
-    assert.equal(typeof eg[name], 'function', name);
+test('exports every operation of the core\'s table, with its declared parameters', () => {
+  const table = eg.operations();
+  assert.ok(table.length >= 18);
+  for (const op of table) {
+    assert.equal(typeof eg[op.name], 'function', op.name);
+    assert.ok(['value', 'decision', 'preparedJobs'].includes(op.returns), op.name);
   }
+  // More arguments than the table declares are refused (trailing undefineds are absent).
+  assert.deepEqual(eg.decide(day, [], {}, 'extra').errors.map((e) => e.code), ['INVALID_ARGUMENT']);
+  assert.throws(() => eg.schedule({}, 'extra'), { code: 'INVALID_ARGUMENT', message: /at most 1 arguments \(policy\)/ });
+  assert.equal(eg.decide(day, [], undefined, undefined).action, 'submit');
+  assert.equal(eg.limits().maxWorkers, 10000);
   assert.match(eg.version(), /^\d+\.\d+\.\d+$/);
   assert.ok(eg.timeZones().includes('Europe/London'));
   assert.ok(eg.timeZones().includes('UTC'));
@@ -28,7 +36,9 @@ test('ExportGuardError is a real Error with code, field and errors', () => {
   assert.equal(caught.code, 'UNKNOWN_CHANNEL');
   assert.equal(caught.field, 'request.channels[1]');
   assert.match(caught.message, /whatsapp/);
-  assert.match(caught.stack, /ExportGuardError|Error/);
+  // The stack starts with the error's own header and points into the caller (this file).
+  assert.ok(caught.stack.startsWith('ExportGuardError: ' + caught.message), caught.stack.split('\n')[0]);
+  assert.match(caught.stack, /shim\.test\.js/);
   assert.deepEqual(caught.errors.map((e) => e.code), ['UNKNOWN_CHANNEL']);
   assert.deepEqual(JSON.parse(JSON.stringify(caught)).code, 'UNKNOWN_CHANNEL');
 });
@@ -122,4 +132,31 @@ test('prepared job lists: parsed once, used anywhere activeJobs go, freed explic
   assert.equal(prepared.free(), false);
   assert.equal(eg.decide(day, prepared).errors[0].code, 'INVALID_ARGUMENT');
   assert.throws(() => eg.prepareJobs([{ id: 1 }]), { code: 'INVALID_JOB', field: 'activeJobs[0].id' });
+});
+
+test('index.d.ts declares every operation of the table, and no operation that is not in it', () => {
+  const dts = require('fs').readFileSync(require('path').join(__dirname, '..', 'index.d.ts'), 'utf8');
+  const declared = [...dts.matchAll(/^export function (\w+)\(/gm)].map((m) => m[1]).sort();
+  const table = eg.operations().map((op) => op.name).sort();
+  assert.deepEqual(declared, table);
+});
+
+test('the default profile of a job that names none is the same for arrays and prepared lists', () => {
+  const jobs = [1, 2, 3, 4, 5].map((d) => ({ id: 'd' + d, start: `2026-11-0${d}T00:00:00Z`, end: `2026-11-0${d}T06:00:00Z`, status: 'QUEUED' }));
+  const req = { ...day, profile: 'conversationDetailsJobs' };
+  const prepared = eg.prepareJobs(jobs);
+  assert.equal(eg.decide(req, jobs).action, 'queue');
+  assert.deepEqual(eg.decide(req, prepared), eg.decide(req, jobs));
+  assert.equal(eg.decide(req, jobs, { profile: 'evaluationExports' }).action, 'submit');
+  assert.equal(prepared.free(), true);
+});
+
+test('freeJobs takes a PreparedJobs, its $index or the number', () => {
+  const a = eg.prepareJobs([]);
+  const b = eg.prepareJobs([]);
+  const c = eg.prepareJobs([]);
+  assert.equal(eg.freeJobs(a), true);
+  assert.equal(eg.freeJobs({ $index: b.index }), true);
+  assert.equal(eg.freeJobs(c.index), true);
+  assert.equal(eg.freeJobs(c), false);
 });

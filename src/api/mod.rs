@@ -86,7 +86,9 @@ fn dispatch(op: &str, args: &[Value], now_ms: i64) -> Answer {
             ),
         )]);
     };
-    let result = if args.len() > entry.params.len() {
+    // Trailing nulls are absent arguments (JS `undefined` becomes null in JSON).
+    let given = args.iter().rposition(|v| !v.is_null()).map_or(0, |i| i + 1);
+    let result = if given > entry.params.len() {
         Err(vec![Error::new(
             ErrorCode::InvalidArgument,
             "",
@@ -94,7 +96,7 @@ fn dispatch(op: &str, args: &[Value], now_ms: i64) -> Answer {
                 "{op} takes at most {} arguments ({}), got {}",
                 entry.params.len(),
                 entry.params.join(", "),
-                args.len()
+                given
             ),
         )])
     } else {
