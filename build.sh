@@ -182,9 +182,12 @@ run_tests() {
   build
   say "cargo fmt --check"
   cargo fmt --all -- --check || die "code is not formatted: run cargo fmt"
-  say "cargo clippy -D warnings (native and wasm32)"
+  say "cargo clippy -D warnings (native, wasm32, and the es5 feature)"
   cargo clippy --all-targets -- -D warnings
   cargo clippy --target "$TARGET" --lib -- -D warnings
+  # The ES5 feature build holds the only unsafe code (src/es5.rs).
+  RUSTFLAGS='--cfg getrandom_backend="custom"' \
+    cargo clippy --target "$TARGET" --lib --no-default-features --features es5 --target-dir target/es5 -- -D warnings
   say "Native tests (unit, property, JSON vectors)"
   cargo test
   say "wasm-bindgen-test under Node (JSON vectors through the wasm binding)"
@@ -216,7 +219,8 @@ run_bench() {
 # cargo-fuzz needs nightly features; RUSTC_BOOTSTRAP=1 enables them on the stable
 # toolchain this machine has. Seeds come from the shared vectors.
 run_fuzz() {
-  ensure_rust
+  prerequisites
+  [ -f pkg/node/export_guard.js ] || build
   command -v cargo-fuzz >/dev/null 2>&1 || { say "Installing cargo-fuzz"; cargo install cargo-fuzz || die "could not install cargo-fuzz"; }
   local secs="${FUZZ_SECONDS:-300}"
   say "Seeding fuzz/corpus from tests/vectors"

@@ -5,14 +5,16 @@
 const fs = require('fs');
 const path = require('path');
 const root = path.join(__dirname, '..');
-const OPS = ['decide', 'buildPayload', 'plan', 'enqueue', 'drain', 'schedule', 'nextRetry', 'profiles', 'timeZones', 'channels', 'version'];
+// The operation byte indexes the core's table (src/api/ops.rs), read from the Node build.
+const { call } = require(path.join(root, 'pkg', 'node', 'export_guard.js'));
+const OPS = JSON.parse(call('operations', '[]', 0)).ok.map((op) => op.name);
 for (const d of ['api', 'dates']) fs.mkdirSync(path.join(__dirname, 'corpus', d), { recursive: true });
 let n = 0;
 for (const dir of ['tests/vectors', 'tests/vectors/bad']) {
   for (const f of fs.readdirSync(path.join(root, dir)).filter((x) => x.endsWith('.json'))) {
     for (const c of JSON.parse(fs.readFileSync(path.join(root, dir, f), 'utf8')).cases) {
       const i = OPS.indexOf(c.op);
-      const args = JSON.stringify(c.args);
+      const args = JSON.stringify(c.args).replace(/\{"\$saved":"[^"]*"\}/g, '{"$index":1}');
       if (i < 0 || args.length > 4000) continue;
       fs.writeFileSync(path.join(__dirname, 'corpus', 'api', `vector-${n++}`), Buffer.concat([Buffer.from([i]), Buffer.alloc(8), Buffer.from(args)]));
     }

@@ -1,4 +1,5 @@
 'use strict';
+const { parseOptions } = require('./args');
 /**
  * The guarded client: export-guard decides before every HTTP call.
  *
@@ -228,25 +229,17 @@ exits 0 when every request was exported, 1 otherwise.`;
 
 async function main(argv) {
   const o = { queueFile: 'out/sim/guarded-queue.json', workers: 32, clientId: 'guarded' };
-  let scale = null;
-  let file = null;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const val = () => {
-      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
-      return argv[++i];
-    };
-    if (a === '--url') o.baseUrl = val().replace(/\/$/, '');
-    else if (a === '--requests') file = val();
-    else if (a === '--queue') o.queueFile = val();
-    else if (a === '--workers') o.workers = Number(val());
-    else if (a === '--scale') scale = Number(val());
-    else if (a === '--client') o.clientId = val();
-    else if (a === '--help' || a === '-h') {
-      console.log(HELP);
-      return 0;
-    } else throw new Error(`unknown option ${a} (see --help)`);
+  const a = parseOptions(argv, { url: 'string', requests: 'string', queue: 'string', workers: 'count', scale: 'number', client: 'string' });
+  if (a.help) {
+    console.log(HELP);
+    return 0;
   }
+  if (a.url !== undefined) o.baseUrl = a.url.replace(/\/$/, '');
+  if (a.queue !== undefined) o.queueFile = a.queue;
+  if (a.workers !== undefined) o.workers = a.workers;
+  if (a.client !== undefined) o.clientId = a.client;
+  let scale = a.scale === undefined ? null : a.scale;
+  const file = a.requests || null;
   if (!o.baseUrl || !file) throw new Error('--url and --requests are required (see --help)');
   o.requests = JSON.parse(fs.readFileSync(file, 'utf8'));
   if (!Array.isArray(o.requests) || o.requests.some((r) => !r || typeof r.id !== 'string')) {

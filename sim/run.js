@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 'use strict';
+const { parseOptions } = require('./args');
 /**
  * The load run: the same workload against a fresh simulator, first with the guarded
  * client, then with the naive one, under the same faults; then an audit of each run
@@ -193,26 +194,23 @@ writes report.json, the simulators' JSON logs and the guarded client's queue fil
 
 async function main(argv) {
   const o = { count: 500, workers: 32, scale: 200, seed: 7, outDir: 'out/sim', faults: FAULTS, cases: true, only: null, deadlineMs: 6 * 3600000 };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const num = () => {
-      const n = Number(argv[++i]);
-      if (!(Number.isInteger(n) && n > 0)) throw new Error(`${a} needs a positive whole number`);
-      return n;
-    };
-    if (a === '--requests') o.count = num();
-    else if (a === '--workers') o.workers = num();
-    else if (a === '--scale') o.scale = num();
-    else if (a === '--seed') o.seed = num();
-    else if (a === '--out') o.outDir = argv[++i];
-    else if (a === '--no-faults') o.faults = NO_FAULTS;
-    else if (a === '--no-cases') o.cases = false;
-    else if (a === '--only') o.only = argv[++i];
-    else if (a === '--help' || a === '-h') {
-      console.log(HELP);
-      return;
-    } else throw new Error(`unknown option ${a} (see --help)`);
+  const a = parseOptions(argv, {
+    requests: 'count', workers: 'count', scale: 'count', seed: 'count', out: 'string',
+    'no-faults': 'boolean', 'no-cases': 'boolean', only: 'string',
+  });
+  if (a.help) {
+    console.log(HELP);
+    return;
   }
+  if (a.requests !== undefined) o.count = a.requests;
+  if (a.workers !== undefined) o.workers = a.workers;
+  if (a.scale !== undefined) o.scale = a.scale;
+  if (a.seed !== undefined) o.seed = a.seed;
+  if (a.out !== undefined) o.outDir = a.out;
+  if (a['no-faults']) o.faults = NO_FAULTS;
+  if (a['no-cases']) o.cases = false;
+  if (a.only !== undefined) o.only = a.only;
+
   if (o.only && !['guarded', 'naive'].includes(o.only)) throw new Error('--only takes guarded or naive');
   fs.mkdirSync(o.outDir, { recursive: true });
   o.requests = workload({ count: o.count, seed: o.seed });
@@ -244,8 +242,8 @@ async function main(argv) {
 
 if (require.main === module) {
   main(process.argv.slice(2)).catch((e) => {
-    console.error(`sim/run.js: ${e.stack || e.message}`);
-    process.exit(1);
+    console.error(`sim/run.js: ${e.usage ? e.message : e.stack || e.message}`);
+    process.exit(e.usage ? 2 : 1);
   });
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 'use strict';
+const { parseOptions } = require('./args');
 /**
  * A Genesys-like stand-in on loopback, for load runs and for testing integrations offline.
  *
@@ -387,34 +388,26 @@ Admin: GET /sim/health, GET /sim/audit, GET /sim/log, POST /sim/restart.
 Clients name themselves with an X-Client-Id header (rate limits are per client).`;
 
 async function main(argv) {
+  const a = parseOptions(argv, {
+    port: 'number', scale: 'number', 'fail-rate': 'number', 'transient-503': 'number',
+    'retry-after': 'number', seed: 'number', log: 'string', rate: 'string',
+  });
+  if (a.help) {
+    console.log(HELP);
+    return;
+  }
   const opts = {};
-  let port = 8787;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const val = () => {
-      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
-      return argv[++i];
-    };
-    const num = (v) => {
-      const n = Number(v);
-      if (!Number.isFinite(n)) throw new Error(`${a} needs a number, got ${v}`);
-      return n;
-    };
-    if (a === '--help' || a === '-h') {
-      console.log(HELP);
-      return;
-    } else if (a === '--port') port = num(val());
-    else if (a === '--scale') opts.scale = num(val());
-    else if (a === '--fail-rate') opts.failRate = num(val());
-    else if (a === '--transient-503') opts.transient503Rate = num(val());
-    else if (a === '--retry-after') opts.retryAfterSeconds = num(val());
-    else if (a === '--seed') opts.seed = num(val());
-    else if (a === '--log') opts.logFile = val();
-    else if (a === '--rate') {
-      const m = /^(\d+)\/(\d+)$/.exec(val());
-      if (!m) throw new Error('--rate needs N/S, e.g. 300/60');
-      opts.rateLimit = { requests: Number(m[1]), windowMs: Number(m[2]) * 1000 };
-    } else throw new Error(`unknown option ${a} (see --help)`);
+  const port = a.port === undefined ? 8787 : a.port;
+  if (a.scale !== undefined) opts.scale = a.scale;
+  if (a['fail-rate'] !== undefined) opts.failRate = a['fail-rate'];
+  if (a['transient-503'] !== undefined) opts.transient503Rate = a['transient-503'];
+  if (a['retry-after'] !== undefined) opts.retryAfterSeconds = a['retry-after'];
+  if (a.seed !== undefined) opts.seed = a.seed;
+  if (a.log !== undefined) opts.logFile = a.log;
+  if (a.rate !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(a.rate);
+    if (!m) throw new Error('--rate needs N/S, e.g. 300/60');
+    opts.rateLimit = { requests: Number(m[1]), windowMs: Number(m[2]) * 1000 };
   }
   opts.keepLog = false; // a long-running server keeps its log in the file only
   const sim = createSimulator(opts);

@@ -5,8 +5,10 @@ import * as eg from '/pkg/web/index.js';
 const $ = (id) => document.getElementById(id);
 const SVG = 'http://www.w3.org/2000/svg';
 const HOUR = 3600000;
-const ACTIVE = new Set(['QUEUED', 'IN_PROGRESS', 'PENDING', 'PROCESSING']);
-const DONE = new Set(['COMPLETED', 'FULFILLED']);
+// Status sets and limits come from the core, never from copies here.
+const PROFILES = eg.profiles();
+const DONE = new Set(PROFILES.map((p) => p.completedStatus));
+const LIMITS = eg.limits();
 const DEFAULT_CHANNELS = ['sms', 'whatsapp'];
 
 function el(tag, attrs, parent, text) {
@@ -23,11 +25,12 @@ function html(tag, text, cls) {
   return n;
 }
 const iso = (ms) => new Date(ms).toISOString();
-const statusClass = (s) => (ACTIVE.has(s) ? 's-active' : DONE.has(s) ? 's-done' : 's-other');
+const statusClass = (j) => (j.active ? 's-active' : DONE.has(j.status) ? 's-done' : 's-other');
 
 // ------------------------------------------------------------------ set-up
 
 function setup() {
+  $('workers').max = String(LIMITS.maxWorkers);
   const zones = eg.timeZones();
   let guess = 'UTC';
   try { guess = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'; } catch (_) { /* keep UTC */ }
@@ -136,9 +139,8 @@ function update() {
     : eg.decide(inp.request, inp.jobs, inp.options);
   let plan = null;
   const errors = decision.errors.slice();
-  if (!(inp.workers >= 1 && inp.workers <= 64 && Number.isInteger(inp.workers))) {
-    errors.push({ code: 'INVALID_ARGUMENT', field: 'options.workers', message: 'workers must be a whole number from 1 to 64' });
-  } else if (decision.action !== 'reject') {
+  // The core checks workers (1 to LIMITS.maxWorkers) when it plans.
+  if (decision.action !== 'reject') {
     try {
       plan = eg.plan(inp.request, { ...inp.options, workers: inp.workers, granularity: inp.granularity, activeJobs: inp.jobs, maxWindows: 2000 });
     } catch (err) {
@@ -215,9 +217,15 @@ function renderTimeline(d, inp, plan) {
     return;
   }
   const [rs, re] = d.lockKey.split('/').map(Date.parse);
-  const jobs = (Array.isArray(inp.jobs) ? inp.jobs : [])
-    .map((j) => ({ ...j, s: Date.parse(j.start || j.start_date || (j.interval || '').split('/')[0]), e: Date.parse(j.end || j.end_date || (j.interval || '').split('/')[1]), st: String(j.status || '').toUpperCase().replace(/[- ]/g, '_') }))
-    .filter((j) => Number.isFinite(j.s) && Number.isFinite(j.e) && j.e > j.s);
+  // The jobs as the core reads them (every accepted date form, canonical statuses),
+  // with the page's profile for jobs that name none, as decide() read them.
+  let parsed = [];
+  try {
+    parsed = eg.parseJobs(Array.isArray(inp.jobs) ? inp.jobs : [], { profile: inp.options.profile }).jobs;
+  } catch (err) {
+    if (!(err instanceof eg.ExportGuardError)) throw err; // the decision shows the errors
+  }
+  const jobs = parsed.map((j) => ({ ...j, s: Date.parse(j.start), e: Date.parse(j.end), st: j.status }));
   const pad = Math.max(12 * HOUR, (re - rs) * 0.15);
   const near = jobs.filter((j) => j.e > rs - pad && j.s < re + pad);
   const t0 = Math.min(rs - pad, ...near.map((j) => Math.max(j.s, rs - 4 * pad)));
@@ -271,7 +279,7 @@ function renderTimeline(d, inp, plan) {
   near.sort((a, b) => a.s - b.s).forEach((j, i) => {
     const r = i + 1;
     el('text', { x: 4, y: y(r) + 15 }, svg, String(j.id).slice(0, 16));
-    const cls = `bar job ${statusClass(j.st)}${conflicts.has(j.id) ? ' conflict' : ''}`;
+    const cls = `bar job ${statusClass(j)}${conflicts.has(j.id) ? ' conflict' : ''}`;
     const a = Math.max(j.s, t0), b = Math.min(j.e, t1);
     bar(svg, { class: cls, x: x(a), y: y(r) + 4, w: x(b) - x(a), h: 16, id: j.id }, `${j.id}: ${j.st} ${iso(j.s)} → ${iso(j.e)}${j.channels ? ' [' + j.channels.join(', ') + ']' : ''}${conflicts.has(j.id) ? ' — blocks the request' : ''}`);
     if (conflicts.has(j.id)) {

@@ -7,6 +7,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const util = require('util');
 
 const EXIT = { OK: 0, INTERNAL: 1, USAGE: 2, QUEUE: 3, REJECT: 4 };
 
@@ -91,34 +92,39 @@ const SPEC = {
 
 class UsageError extends Error {}
 
+/**
+ * Reads a command's options with Node's util.parseArgs (strict: unknown options and
+ * stray positionals are usage errors), keeping this CLI's messages and exit code 2.
+ */
 function parseArgs(command, argv) {
   const spec = SPEC[command];
-  const opts = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--help' || arg === '-h') return { help: true };
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}'`);
-    let name = arg.slice(2);
-    let value;
-    const eq = name.indexOf('=');
-    if (eq >= 0) {
-      value = name.slice(eq + 1);
-      name = name.slice(0, eq);
-    }
-    if (spec.flags.includes(name)) {
-      if (value !== undefined) throw new UsageError(`--${name} takes no value`);
-      opts[name] = true;
-    } else if (spec.values.includes(name)) {
-      if (value === undefined) {
-        value = argv[++i];
-        if (value === undefined) throw new UsageError(`--${name} needs a value`);
-      }
-      opts[name] = value;
-    } else {
-      throw new UsageError(`unknown option --${name} for '${command}'`);
-    }
+  const options = { help: { type: 'boolean', short: 'h' } };
+  for (const name of spec.values) options[name] = { type: 'string' };
+  for (const name of spec.flags) options[name] = { type: 'boolean' };
+  let parsed;
+  try {
+    parsed = util.parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+  } catch (err) {
+    throw new UsageError(usageMessage(err, command));
   }
-  return opts;
+  if (parsed.values.help) return { help: true };
+  return parsed.values;
+}
+
+/** util.parseArgs' errors, in this CLI's words. */
+function usageMessage(err, command) {
+  const option = (/'(-[-\w]+)/.exec(err.message) || [])[1];
+  switch (err.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${option || ''} for '${command}'`.replace('  ', ' ');
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument '${(/'([^']*)'/.exec(err.message) || [])[1]}'`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return /takes no|does not take/.test(err.message) && option ? `${option} takes no value`
+        : option ? `${option} needs a value` : err.message;
+    default:
+      return err.message;
+  }
 }
 
 let stdinText;
