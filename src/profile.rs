@@ -174,21 +174,36 @@ impl Profile {
         }
     }
 
-    /// Canonicalises a status (case-insensitive; `-` and spaces read as `_`) and says
-    /// whether it is active. Unknown statuses are an error: guessing could unlock a range.
-    pub fn classify_status(self, status: &str, field: &str) -> Result<(String, bool)> {
-        let canon: String = status
+    /// The canonical form of a status: trimmed, upper-case, `-` and spaces read as `_`.
+    pub fn canonical_status(status: &str) -> String {
+        status
             .trim()
             .chars()
             .map(|c| match c {
                 '-' | ' ' => '_',
                 c => c.to_ascii_uppercase(),
             })
-            .collect();
-        if self.active_statuses().contains(&canon.as_str()) {
-            Ok((canon, true))
-        } else if self.terminal_statuses().contains(&canon.as_str()) {
-            Ok((canon, false))
+            .collect()
+    }
+
+    /// Whether a canonical status is active (`Some(true)`), terminal (`Some(false)`) or
+    /// not in this profile's vocabulary (`None`). Cheap: no allocation.
+    pub fn status_class(self, canonical: &str) -> Option<bool> {
+        if self.active_statuses().contains(&canonical) {
+            Some(true)
+        } else if self.terminal_statuses().contains(&canonical) {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
+    /// Canonicalises a status (see [`Profile::canonical_status`]) and says whether it is
+    /// active. Unknown statuses are an error: guessing could unlock a range.
+    pub fn classify_status(self, status: &str, field: &str) -> Result<(String, bool)> {
+        let canon = Profile::canonical_status(status);
+        if let Some(active) = self.status_class(&canon) {
+            Ok((canon, active))
         } else {
             let shown: String = status.chars().take(40).collect();
             Err(Error::new(

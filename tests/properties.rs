@@ -166,6 +166,14 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
+    /// The hand-written decision writer escapes any text exactly as serde_json does.
+    #[test]
+    fn strings_are_written_as_serde_json_writes_them(s in "\\PC*|[\\x00-\\x7f]{0,40}") {
+        let mut out = String::new();
+        export_guard::api::write_decision::string(&mut out, &s);
+        prop_assert_eq!(out, serde_json::to_string(&s).unwrap());
+    }
+
     /// Instants format as serde-style ISO strings that parse back to the same instant.
     #[test]
     fn instants_format_and_parse_back(ms in -62_135_596_800_000i64..253_402_300_799_999i64) {

@@ -15,6 +15,7 @@ use super::read::{
 use super::read_jobs::{jobs_of, parse_list};
 use super::read_queue::queue_of;
 use super::write::{self, answer};
+use super::write_decision;
 use super::write_queue as wq;
 use super::{one, Answer, Args, OPERATIONS};
 use crate::backoff::{self, Response};
@@ -79,7 +80,9 @@ pub fn decide(a: Args<'_>, now_ms: i64) -> Answer {
             (Decision::reject(errors), None)
         }
     };
-    answer(&write::DecisionOut::new(&decision, profile))
+    let mut text = String::with_capacity(512);
+    write_decision::decision(&mut text, &decision, profile);
+    Ok(text)
 }
 
 /// `decideMany(requests, activeJobs, options)`: bad options or jobs fail the call; a bad
@@ -91,28 +94,28 @@ pub fn decide_many(a: Args<'_>, now_ms: i64) -> Answer {
     let ctx = one(context(&o))?;
     let jobs = jobs_of(a.get(1), "activeJobs", ctx.jobs_profile)?;
     let list = request_list(a.get(0))?;
-    let decided: Vec<(Decision, Option<Profile>)> = list
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let path = format!("requests[{i}]");
-            match request_of(Some(r), &path, &ctx, true) {
-                Ok(req) => (
-                    decision_within(decide::decide(&req, &jobs, &options), &path),
-                    Some(req.profile),
-                ),
-                Err(mut errors) => {
-                    errors.truncate(super::MAX_ERRORS);
-                    (Decision::reject(errors), None)
-                }
+    // Each decision is made, written and dropped in turn (see `write_decision`).
+    let mut text = String::with_capacity(list.len() * 1024 + 2);
+    text.push('[');
+    for (i, r) in list.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        let path = format!("requests[{i}]");
+        match request_of(Some(r), &path, &ctx, true) {
+            Ok(req) => write_decision::decision(
+                &mut text,
+                &decision_within(decide::decide(&req, &jobs, &options), &path),
+                Some(req.profile),
+            ),
+            Err(mut errors) => {
+                errors.truncate(super::MAX_ERRORS);
+                write_decision::decision(&mut text, &Decision::reject(errors), None)
             }
-        })
-        .collect();
-    let out: Vec<write::DecisionOut> = decided
-        .iter()
-        .map(|(d, p)| write::DecisionOut::new(d, *p))
-        .collect();
-    answer(&out)
+        }
+    }
+    text.push(']');
+    Ok(text)
 }
 
 /// `prepareJobs(activeJobs, options)`: parses a job list once and keeps it in the

@@ -24,6 +24,12 @@ use crate::zone;
 use serde_json::Value;
 use std::rc::Rc;
 
+/// Whether a job matters to decisions: it holds a lock (active) or shows what was
+/// exported (completed). Failed, cancelled or expired jobs matter to neither.
+fn matters(profile: Profile, status: &str, active: bool) -> bool {
+    active || status == profile.completed_status()
+}
+
 /// The profiles a job is read as: the one it (or `options.profile`) names, else all.
 fn profiles_for(named: Option<Profile>) -> &'static [Profile] {
     match named {
@@ -36,7 +42,13 @@ fn profiles_for(named: Option<Profile>) -> &'static [Profile] {
 
 /// Parses one job and appends it to `out`: once, or (with no profile named anywhere)
 /// once per profile whose vocabulary knows its status. On error, `out` is unchanged.
-pub fn job_of(v: &Value, path: &str, default: Option<Profile>, out: &mut Vec<Job>) -> Result<()> {
+pub fn job_of(
+    v: &Value,
+    path: &str,
+    default: Option<Profile>,
+    all: bool,
+    out: &mut Vec<Job>,
+) -> Result<()> {
     let o = Obj::new(v, path, ErrorCode::InvalidJob, "a job")?;
     let id = match o.get("id") {
         Some(Value::String(s)) if !s.is_empty() => s.clone(),
@@ -72,24 +84,29 @@ pub fn job_of(v: &Value, path: &str, default: Option<Profile>, out: &mut Vec<Job
         _ => channels_of(&o, "channels")?,
     };
     let field = o.field("status");
-    let before = out.len();
+    let mut known = false;
     let mut last_error = None;
     for &profile in profiles_for(named) {
         match profile.classify_status(status_text, &field) {
-            Ok((status, active)) => out.push(Job {
-                id: id.clone(),
-                window,
-                status,
-                active,
-                channels: channels.clone(),
-                profile,
-            }),
+            Ok((status, active)) => {
+                known = true;
+                if all || matters(profile, &status, active) {
+                    out.push(Job {
+                        id: id.clone(),
+                        window,
+                        status,
+                        active,
+                        channels: channels.clone(),
+                        profile,
+                    });
+                }
+            }
             Err(e) => last_error = Some(e),
         }
     }
     match last_error {
         Some(e) if named.is_some() => Err(e),
-        _ if out.len() > before => Ok(()),
+        _ if known => Ok(()),
         _ => {
             let shown: String = status_text.chars().take(40).collect();
             let known: Vec<String> = Profile::ALL
@@ -122,9 +139,9 @@ pub fn job_of(v: &Value, path: &str, default: Option<Profile>, out: &mut Vec<Job
 /// "not well-formed" and appends nothing: the caller then runs [`job_of`], which finds
 /// the exact error. For every input, `job_fast` either agrees with `job_of` or returns
 /// `false` (tested in `fast_and_slow_job_parsing_agree`).
-pub fn job_fast(v: &Value, default: Option<Profile>, out: &mut Vec<Job>) -> bool {
+pub fn job_fast(v: &Value, default: Option<Profile>, all: bool, out: &mut Vec<Job>) -> bool {
     let before = out.len();
-    let ok = job_fast_inner(v, default, before, out).is_some();
+    let ok = job_fast_inner(v, default, all, out).is_some();
     if !ok {
         out.truncate(before);
     }
@@ -134,7 +151,7 @@ pub fn job_fast(v: &Value, default: Option<Profile>, out: &mut Vec<Job>) -> bool
 fn job_fast_inner(
     v: &Value,
     default: Option<Profile>,
-    before: usize,
+    all: bool,
     out: &mut Vec<Job>,
 ) -> Option<()> {
     let m = v.as_object()?;
@@ -171,32 +188,33 @@ fn job_fast_inner(
         }
         Some(_) => return None,
     };
+    let canonical = Profile::canonical_status(status_text);
+    let mut known = false;
     for &profile in profiles_for(named) {
-        match profile.classify_status(status_text, "") {
-            Ok((status, active)) => out.push(Job {
-                id: id.to_string(),
-                window,
-                status,
-                active,
-                channels: channels.clone(),
-                profile,
-            }),
-            Err(_) if named.is_none() => {}
-            Err(_) => {
-                out.truncate(before);
-                return None;
+        match profile.status_class(&canonical) {
+            Some(active) => {
+                known = true;
+                if all || matters(profile, &canonical, active) {
+                    out.push(Job {
+                        id: id.to_string(),
+                        window,
+                        status: canonical.clone(),
+                        active,
+                        channels: channels.clone(),
+                        profile,
+                    });
+                }
             }
+            None if named.is_none() => {}
+            None => return None,
         }
     }
-    if out.len() == before {
-        return None;
-    }
-    Some(())
+    known.then_some(())
 }
 
-/// Parses a job list (`null` → empty), every status kept, collecting up to
-/// [`MAX_ERRORS`] errors. A prepared list is refused here: it holds only the jobs that
-/// matter to decisions.
+/// Parses a job list (`null` → empty), collecting up to [`MAX_ERRORS`] errors. With
+/// `origin`, every job is kept and its input position recorded there (`parseJobs`);
+/// without, only the jobs that matter to decisions (active or completed) are kept.
 pub fn parse_list(
     v: Option<&Value>,
     path: &str,
@@ -218,13 +236,15 @@ pub fn parse_list(
     let mut errors = Vec::new();
     for (i, v) in list.iter().enumerate() {
         let before = jobs.len();
-        if !job_fast(v, default, &mut jobs) {
-            match job_of(v, &format!("{path}[{i}]"), default, &mut jobs) {
+        let all = origin.is_some();
+        if !job_fast(v, default, all, &mut jobs) {
+            match job_of(v, &format!("{path}[{i}]"), default, all, &mut jobs) {
                 Ok(()) => {}
                 Err(e) if errors.len() < MAX_ERRORS => errors.push(e),
                 Err(_) => {}
             }
         }
+        // For decisions (no `origin`), jobs that matter to none were not even built.
         if let Some(o) = origin.as_deref_mut() {
             o.extend(std::iter::repeat(i).take(jobs.len() - before));
         }

@@ -6,22 +6,29 @@
 //! byte-identical to earlier versions (and across runtimes, which the Rhino run checks).
 //! Optional fields are left out when absent unless the contract has always sent `null`.
 //!
-//! derive against the hand-written decision writer this replaced, `decideMany` of 1,000
-//! requests against 10,000 prepared jobs (`./build.sh bench`): see `bench/RESULTS.md`.
+//! Decisions are the one exception: `write_decision` writes them by hand, for speed
+//! (measured there).
 
 use super::ops::Op;
 use super::read::limits;
 use super::Answer;
 use crate::backoff::{self, Policy, Step, Verdict};
-use crate::decide::{Action, Decision, Job};
+use crate::decide::Job;
 use crate::error::{Error, ErrorCode};
 use crate::plan::PlannedWindow;
-use crate::profile::{LockRule, Payload, Profile};
+use crate::profile::{LockRule, Profile};
 use crate::time::{format_ms, Window};
 use serde::{Serialize, Serializer};
 
 /// Serialises `v` as JSON text.
 pub fn to_json<T: Serialize>(v: &T) -> serde_json::Result<String> {
+    to_json_sized(v, 256)
+}
+
+/// Serialises `v` into a buffer of `capacity` bytes to start with (a batch answer of a
+/// megabyte would otherwise grow through a dozen copies).
+pub fn to_json_sized<T: Serialize>(v: &T, capacity: usize) -> serde_json::Result<String> {
+    let _ = capacity;
     serde_json::to_string(v)
 }
 
@@ -29,7 +36,12 @@ pub fn to_json<T: Serialize>(v: &T) -> serde_json::Result<String> {
 /// with non-string keys, no failing `Serialize` impls); should it, the caller still
 /// gets a typed error instead of a trap.
 pub fn answer<T: Serialize>(v: &T) -> Answer {
-    to_json(v).map_err(|e| {
+    answer_sized(v, 256)
+}
+
+/// [`answer`] with a first buffer of `capacity` bytes.
+pub fn answer_sized<T: Serialize>(v: &T, capacity: usize) -> Answer {
+    to_json_sized(v, capacity).map_err(|e| {
         vec![Error::new(
             ErrorCode::InvalidArgument,
             "",
@@ -75,47 +87,32 @@ pub struct Failure<'a> {
     pub errors: Vec<ErrorOut<'a>>,
 }
 
-/// A window: `{end, lockKey, start}`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
+/// A window: `{end, lockKey, start}`. Both instants are formatted once, into the lock
+/// key, and the other two fields are its halves: windows are the most frequent output of
+/// a batch, so this one type serialises by hand (still through serde).
+#[derive(Debug)]
 pub struct WindowOut {
-    end: Iso,
     lock_key: String,
-    start: Iso,
+    cut: usize,
 }
 
 impl From<&Window> for WindowOut {
     fn from(w: &Window) -> Self {
-        WindowOut {
-            end: Iso(w.end),
-            lock_key: w.lock_key(),
-            start: Iso(w.start),
-        }
+        let lock_key = w.lock_key();
+        let cut = lock_key.find('/').unwrap_or(0);
+        WindowOut { lock_key, cut }
     }
 }
 
-/// A job as the core read it.
-#[derive(Debug, Serialize)]
-pub struct JobOut<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    channels: Option<&'a [String]>,
-    end: Iso,
-    id: &'a str,
-    profile: &'static str,
-    start: Iso,
-    status: &'a str,
-}
-
-impl<'a> From<&'a Job> for JobOut<'a> {
-    fn from(j: &'a Job) -> Self {
-        JobOut {
-            channels: j.channels.as_deref(),
-            end: Iso(j.window.end),
-            id: &j.id,
-            profile: j.profile.name(),
-            start: Iso(j.window.start),
-            status: &j.status,
-        }
+impl Serialize for WindowOut {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let (start, end) = self.lock_key.split_at(self.cut);
+        let mut st = s.serialize_struct("Window", 3)?;
+        st.serialize_field("end", end.get(1..).unwrap_or(""))?;
+        st.serialize_field("lockKey", &self.lock_key)?;
+        st.serialize_field("start", start)?;
+        st.end()
     }
 }
 
@@ -169,47 +166,6 @@ impl From<Profile> for Endpoint {
             method: p.method(),
             path: p.path(),
             poll_path: p.poll_path(),
-        }
-    }
-}
-
-/// A decision: `endpoint` and `profile` unless it is a rejection, `payloads` on submit.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DecisionOut<'a> {
-    action: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    already_exported: Option<JobOut<'a>>,
-    conflicts: Vec<JobOut<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    endpoint: Option<Endpoint>,
-    errors: Vec<ErrorOut<'a>>,
-    free_windows: Vec<WindowOut>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    lock_key: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    payloads: Option<&'a [Payload]>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    profile: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    recheck_after_ms: Option<u64>,
-}
-
-impl<'a> DecisionOut<'a> {
-    /// Writes `d`, decided for a request of `profile` (`None` for a rejection).
-    pub fn new(d: &'a Decision, profile: Option<Profile>) -> Self {
-        let profile = profile.filter(|_| d.action != Action::Reject);
-        DecisionOut {
-            action: d.action.as_str(),
-            already_exported: d.already_exported.as_ref().map(JobOut::from),
-            conflicts: d.conflicts.iter().map(JobOut::from).collect(),
-            endpoint: profile.map(Endpoint::from),
-            errors: d.errors.iter().map(ErrorOut::from).collect(),
-            free_windows: d.free_windows.iter().map(WindowOut::from).collect(),
-            lock_key: d.lock_key.as_deref(),
-            payloads: (d.action == Action::Submit).then_some(d.payloads.as_slice()),
-            profile: profile.map(Profile::name),
-            recheck_after_ms: d.recheck_after_ms,
         }
     }
 }
