@@ -42,7 +42,21 @@ for (let i = 0; i < 1000; i++) {
 const NOW = Date.UTC(2026, 10, 28);
 const jobsJson = JSON.stringify([jobs]);
 
+const req = JSON.stringify(requests[0]);
+const repeat = (n, f) => () => { let out = ''; for (let i = 0; i < n; i++) out = f(); return out; };
 const scenarios = [
+  ['decide, 1,000 jobs as an array (x20)', (b) => {
+    const args = `[${req},${JSON.stringify(jobs.slice(0, 1000))}]`;
+    return { run: repeat(20, () => b.call('decide', args, NOW)), done: () => {} };
+  }],
+  ['decide, 100 jobs as an array (x200)', (b) => {
+    const args = `[${req},${JSON.stringify(jobs.slice(0, 100))}]`;
+    return { run: repeat(200, () => b.call('decide', args, NOW)), done: () => {} };
+  }],
+  ['nextRetry, 7 attempts (x200)', (b) => ({
+    run: repeat(200, () => { let o = ''; for (let a = 1; a < 8; a++) o = b.call('nextRetry', `[${a},{"status":503}]`, NOW); return o; }),
+    done: () => {},
+  })],
   ['decideMany, 1,000 requests × 10,000 prepared jobs', (b) => {
     const h = JSON.parse(b.call('prepareJobs', jobsJson, NOW)).ok;
     const args = JSON.stringify([requests, { $index: h.$index }]);
