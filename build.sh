@@ -89,7 +89,7 @@ ensure_node() {
 }
 
 ensure_npm_deps() {
-  if [ ! -x node_modules/.bin/wasm-opt ] || [ package.json -nt node_modules/.package-lock.json ]; then
+  if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/tsc ] || [ package.json -nt node_modules/.package-lock.json ]; then
     say "Installing npm dev dependencies (binaryen for wasm-opt)"
     if [ -f package-lock.json ]; then
       npm ci --no-audit --no-fund || die "npm ci failed"
@@ -192,6 +192,8 @@ run_tests() {
   cargo test
   say "wasm-bindgen-test under Node (JSON vectors through the wasm binding)"
   cargo test --target "$TARGET" --test wasm
+  say "tsc --strict: pkg/index.d.ts as a caller uses it (pkg/test/types)"
+  node_modules/.bin/tsc -p pkg/test/types
   say "node:test (shim, CLI, JSON vectors through the Node package)"
   node --test pkg/test/
   say "node:test: the Genesys simulator's rules, and a small load run (guarded: 0 lost, 0 duplicates)"

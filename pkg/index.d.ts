@@ -6,7 +6,8 @@
 export type ErrorCode =
   | 'INVALID_DATE' | 'INVALID_RANGE' | 'RANGE_TOO_LONG' | 'MISSING_TIME_ZONE' | 'UNKNOWN_TIME_ZONE'
   | 'NONEXISTENT_LOCAL_TIME' | 'UNKNOWN_CHANNEL' | 'NO_CHANNELS' | 'UNKNOWN_PROFILE' | 'INVALID_JOB'
-  | 'UNKNOWN_STATUS' | 'INVALID_POLICY' | 'INVALID_QUEUE' | 'INVALID_ARGUMENT';
+  | 'UNKNOWN_STATUS' | 'INVALID_POLICY' | 'INVALID_QUEUE' | 'MISSING_INTEGRATION_ID' | 'INVALID_RESPONSE'
+  | 'INVALID_ARGUMENT';
 
 /** One problem: a stable code, the field path it concerns (e.g. "activeJobs[3].end"), a message. */
 export interface ErrorDetail {
@@ -26,9 +27,12 @@ export class ExportGuardError extends Error {
 export type ProfileName = 'evaluationExports' | 'conversationDetailsJobs' | 'recordingJobs';
 
 export type MediaType = 'voice' | 'callback' | 'chat' | 'email' | 'message' | 'cobrowse' | 'video' | 'screenshare';
-export type MessageType = 'sms' | 'whatsapp' | 'facebook' | 'twitter' | 'instagram' | 'line' | 'telegram' | 'kakao' | 'webmessaging' | 'open' | 'apple';
+/** Analytics messageType values. */
+export type MessageType = 'sms' | 'whatsapp' | 'facebook' | 'twitter' | 'instagram' | 'line' | 'webmessaging' | 'open' | 'apple';
+/** Conversation message types analytics does not know: accepted by evaluationExports only. */
+export type ConversationOnlyMessageType = 'telegram' | 'kakao' | 'viber' | 'wechat';
 /** A channel name; input is case-insensitive, output canonical lowercase. */
-export type Channel = MediaType | MessageType;
+export type Channel = MediaType | MessageType | ConversationOnlyMessageType;
 
 /** An instant: ISO string with Z/offset, or (where allowed) epoch milliseconds or a Date. */
 export type Instant = string | number | Date;
@@ -98,8 +102,10 @@ export interface PayloadOptions {
   maxRangeDays?: number;
   /** recordingJobs: EXPORT (default), ARCHIVE or DELETE. */
   recordingAction?: 'EXPORT' | 'ARCHIVE' | 'DELETE';
-  /** recordingJobs: the integration to export to. */
+  /** recordingJobs: the S3 integration to export to; required for EXPORT (MISSING_INTEGRATION_ID otherwise), never sent for ARCHIVE/DELETE. */
   integrationId?: string;
+  /** recordingJobs: include screen recordings (the API's default: true). */
+  includeScreenRecordings?: boolean;
   /** recordingJobs: when the action runs (default: now). */
   actionDate?: Instant;
 }
@@ -232,6 +238,8 @@ export interface BackoffPolicy {
   jitter?: 'none' | 'full' | 'equal' | 'decorrelated';
   /** Deterministic jitter; a number or a string of digits (for the full u64 range). */
   seed?: number | string;
+  /** The longest Retry-After honoured (default 86,400,000 = 24 h; at most 7 days); longer gives up. */
+  maxRetryAfterMs?: number;
 }
 
 export interface Schedule {
@@ -240,13 +248,24 @@ export interface Schedule {
   policy: Required<Omit<BackoffPolicy, 'maxElapsedMs' | 'seed'>> & { maxElapsedMs: number | null; seed: number | null };
 }
 
+/**
+ * An HTTP answer, in whatever shape the client has it: { status, headers?, body? }, the
+ * official Genesys SDK's rejection ({ status, code, message, ... }) or extended response
+ * ({ status, statusText, headers, body, text, error }), or a fetch Response / an object
+ * whose headers is a Headers. Unknown fields are ignored.
+ */
 export interface HttpResponseLike {
   /** HTTP status; 0 for a network error or timeout. */
   status: number;
   /** Header names are case-insensitive; Retry-After and Date are read. */
-  headers?: Record<string, string | number | string[]>;
+  headers?: Record<string, string | number | string[]> | { forEach(cb: (value: string, key: string) => void): void };
+  /** The parsed body (readJob reads the job from it). */
+  body?: unknown;
+  /** The Genesys error code (the SDK's rejection carries it at the top). */
+  code?: string;
   /** Time spent since the first attempt, for maxElapsedMs. */
   elapsedMs?: number;
+  [extra: string]: unknown;
 }
 
 export interface RetryVerdict {
@@ -258,18 +277,52 @@ export interface RetryVerdict {
   retryAfterMs?: number;
 }
 
+/** Where a fact comes from: Genesys's docs and official SDK models, a community description, or export-guard's own default. */
+export type Source = 'genesys-docs' | 'community' | 'export-guard';
+export interface Sourced<T> { value: T; source: Source }
+export interface ApiCall { method: string; path: string; body?: { state: string }; when?: string }
+
 export interface ProfileInfo {
   name: ProfileName;
   method: 'POST';
   path: string;
   pollPath: string;
+  /** States that hold a lock or count against the limit. */
   activeStatuses: string[];
-  terminalStatuses: string[];
+  /** States that wait for the creator to execute the job (recording jobs: READY). Not final. */
+  readyStatuses: string[];
   completedStatus: string;
+  failedStatuses: string[];
+  /** completed + failed. */
+  terminalStatuses: string[];
   lockRule: { kind: 'rangeOverlap' } | { kind: 'maxActive'; maxActive: number; configurable: boolean };
-  /** "genesys-docs" or "community". */
+  /** Where the endpoint itself is described. */
   source: 'genesys-docs' | 'community';
   default: boolean;
+  /** Every rule, each with its own source. */
+  rules: {
+    create: Sourced<ApiCall>;
+    jobIdField: Sourced<string>;
+    stateFields: Sourced<string[]>;
+    poll: Sourced<ApiCall>;
+    execute: Sourced<ApiCall | null>;
+    listing: Sourced<{ method: string; path: string; query: Record<string, string>; stateParam: string; entitiesField: string } | null>;
+    states: Sourced<{ active: string[]; ready: string[]; completed: string[]; failed: string[] }>;
+    limit: Sourced<ProfileInfo['lockRule']>;
+    conflict409: Sourced<string>;
+  };
+}
+
+/** What a successful answer says of a job (readJob). */
+export interface JobReading {
+  /** null when the answer carries none (a details job's GET). */
+  jobId: string | null;
+  /** Canonical state; null when the answer carries none (a details job's POST: just queued). */
+  state: string | null;
+  phase: 'active' | 'ready' | 'completed' | 'failed';
+  /** The job's errorMessage, if any. */
+  message: string | null;
+  profile: ProfileName;
 }
 
 /** A job list parsed once and kept in the core; pass it wherever activeJobs go. */
@@ -297,10 +350,18 @@ export function enqueue(queue: QueueState | null, request: ExportRequest, option
 export function enqueueMany(queue: QueueState | null, requests: ExportRequest[], options?: EnqueueOptions): EnqueuedMany;
 export function drain(queue: QueueState | null, activeJobs: ActiveJobs, options?: DrainOptions): Drained;
 export function schedule(policy?: BackoffPolicy): Schedule;
-export function nextRetry(attempt: number, response: HttpResponseLike, policy?: BackoffPolicy, options?: { now?: Instant }): RetryVerdict;
+/** options.profile: the endpoint that answered (what a 409 means depends on it). */
+export function nextRetry(attempt: number, response: HttpResponseLike, policy?: BackoffPolicy | null, options?: { now?: Instant; profile?: ProfileName }): RetryVerdict;
+/**
+ * Reads a successful (2xx) answer as the profile's model says it: the job id (jobId for
+ * details jobs, id otherwise), the state (state; status too for evaluation exports) and
+ * its phase. A missing or wrong-typed field is an INVALID_RESPONSE error naming it.
+ * `response` may also be the body itself (the official SDK's resolved value).
+ */
+export function readJob(profile: ProfileName, response: HttpResponseLike | Record<string, unknown>, options?: { call?: 'submit' | 'poll' | 'execute' }): JobReading;
 export function profiles(): ProfileInfo[];
 export function timeZones(): string[];
-export function channels(): { mediaTypes: MediaType[]; messageTypes: MessageType[] };
+export function channels(): { mediaTypes: MediaType[]; messageTypes: MessageType[]; conversationOnlyMessageTypes: ConversationOnlyMessageType[] };
 export function version(): string;
 
 /** A job as the core reads it (parseJobs). */

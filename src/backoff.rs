@@ -6,6 +6,7 @@
 //! Arithmetic saturates; nothing here overflows or panics.
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::profile::Profile;
 
 /// How delays are randomised.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,7 +70,17 @@ pub struct Policy {
     pub jitter: Jitter,
     /// Seed for deterministic jitter; without it, randomness comes from getrandom.
     pub seed: Option<u64>,
+    /// The longest `Retry-After` honoured (default 24 h); a longer one gives up.
+    pub max_retry_after_ms: u64,
 }
+
+/// Default [`Policy::max_retry_after_ms`]: 24 hours. Genesys answers some daily limits
+/// with a 429 whose `Retry-After` is minutes to hours (the official Java and .NET SDKs
+/// stop retrying above 180 s because they sleep in the caller's thread). A queue
+/// schedules the retry instead of sleeping on it, so it can wait until a daily limit
+/// resets, at most a day; anything longer is a misconfiguration or a broken header, and
+/// gives up with a reason rather than waiting for years.
+pub const DEFAULT_MAX_RETRY_AFTER_MS: u64 = 24 * 3_600_000;
 
 impl Default for Policy {
     fn default() -> Self {
@@ -81,6 +92,7 @@ impl Default for Policy {
             max_elapsed_ms: None,
             jitter: Jitter::None,
             seed: None,
+            max_retry_after_ms: DEFAULT_MAX_RETRY_AFTER_MS,
         }
     }
 }
@@ -112,6 +124,12 @@ impl Policy {
         }
         if !self.factor.is_finite() || !(1.0..=100.0).contains(&self.factor) {
             return bad("factor", "factor must be a number from 1 to 100".into());
+        }
+        if self.max_retry_after_ms > MAX_DELAY_LIMIT_MS {
+            return bad(
+                "maxRetryAfterMs",
+                format!("maxRetryAfterMs must be at most {MAX_DELAY_LIMIT_MS} (7 days)"),
+            );
         }
         if !(1..=MAX_ATTEMPTS_LIMIT).contains(&self.max_attempts) {
             return bad(
@@ -312,47 +330,15 @@ pub struct Response {
     pub date: Option<String>,
     /// Time spent since the first attempt, if the caller tracks it.
     pub elapsed_ms: Option<u64>,
+    /// The Genesys error body's `code`, e.g. `too.many.requests.retry.after` (all the
+    /// official JS SDK leaves of a 429 without extended responses).
+    pub code: Option<String>,
+    /// The endpoint that answered: what a 409 means depends on it (`None`: the default
+    /// profile, `evaluationExports`).
+    pub profile: Option<Profile>,
 }
 
-/// Parses `Retry-After`: delta-seconds, or an IMF-fixdate HTTP-date relative to
-/// `reference_ms` (the response's `Date`, else now). `None` when it is malformed.
-pub fn parse_retry_after(value: &str, reference_ms: i64) -> Option<u64> {
-    let v = value.trim();
-    if !v.is_empty() && v.len() <= 12 && v.bytes().all(|b| b.is_ascii_digit()) {
-        let secs: u64 = v.parse().ok()?;
-        return Some(secs.saturating_mul(1000));
-    }
-    let at = parse_http_date(v)?;
-    Some(at.saturating_sub(reference_ms).max(0) as u64)
-}
-
-/// Parses an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) to epoch milliseconds.
-pub fn parse_http_date(text: &str) -> Option<i64> {
-    let parts: Vec<&str> = text.split_ascii_whitespace().collect();
-    let [wd, day, mon, year, hms, gmt] = parts.as_slice() else {
-        return None;
-    };
-    if !wd.ends_with(',') || *gmt != "GMT" {
-        return None;
-    }
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let m = MONTHS.iter().position(|x| x == mon)? as u32 + 1;
-    let d: u32 = day.parse().ok()?;
-    let y: i32 = year.parse().ok()?;
-    let t: Vec<&str> = hms.split(':').collect();
-    let [h, mi, s] = t.as_slice() else {
-        return None;
-    };
-    let date = chrono::NaiveDate::from_ymd_opt(y, m, d)?;
-    let time = chrono::NaiveTime::from_hms_opt(h.parse().ok()?, mi.parse().ok()?, s.parse().ok()?)?;
-    Some(
-        chrono::NaiveDateTime::new(date, time)
-            .and_utc()
-            .timestamp_millis(),
-    )
-}
+pub use crate::httpdate::{parse_http_date, parse_retry_after};
 
 /// Classifies a response after failed-or-not attempt number `attempt` (1-based) and says
 /// what to do next. `now_ms` is the reference for an HTTP-date `Retry-After` when the
@@ -393,7 +379,7 @@ pub fn next_retry(attempt: u64, response: &Response, policy: &Policy, now_ms: i6
     let reference = response
         .date
         .as_deref()
-        .and_then(parse_http_date)
+        .and_then(|d| parse_http_date(d, now_ms))
         .unwrap_or(now_ms);
     let retry_after_ms = response
         .retry_after
@@ -401,12 +387,31 @@ pub fn next_retry(attempt: u64, response: &Response, policy: &Policy, now_ms: i6
         .and_then(|v| parse_retry_after(v, reference));
     let mut reason = match status {
         0 => "network error: transient".to_string(),
-        409 => "409: the date range is locked by an active job; decide again before resubmitting"
-            .to_string(),
+        409 => {
+            let p = response.profile.unwrap_or(Profile::EvaluationExports);
+            format!(
+                "409 from {}: {}; decide again before resubmitting",
+                p.name(),
+                p.conflict_meaning().value
+            )
+        }
         429 => "429: rate limited".to_string(),
         s => format!("{s}: transient server error"),
     };
     let delay = match retry_after_ms {
+        Some(ra) if ra > policy.max_retry_after_ms => {
+            return give_up(format!(
+                "{status}: Retry-After asks for {} s, more than maxRetryAfterMs ({} s){}; retry \
+                 later by hand or raise maxRetryAfterMs",
+                ra / 1000,
+                policy.max_retry_after_ms / 1000,
+                if status == 429 {
+                    " (Genesys answers daily limits with such 429s)"
+                } else {
+                    ""
+                }
+            ));
+        }
         Some(ra) => {
             reason.push_str(&format!("; honouring Retry-After ({ra} ms)"));
             if ra > policy.max_ms {
@@ -417,6 +422,14 @@ pub fn next_retry(attempt: u64, response: &Response, policy: &Policy, now_ms: i6
         None => {
             if response.retry_after.is_some() {
                 reason.push_str("; Retry-After was malformed, using backoff");
+            } else if status == 429
+                && response.code.as_deref() == Some("too.many.requests.retry.after")
+            {
+                reason.push_str(
+                    "; the body's code too.many.requests.retry.after asks for a wait that no \
+                     Retry-After header carried (the official JS SDK drops headers unless \
+                     extended responses are on), using backoff",
+                );
             }
             policy.delay(n)
         }

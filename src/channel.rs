@@ -3,6 +3,14 @@
 //! An export must name its channels explicitly: an empty list is an error, never an
 //! implicit "all". Input is case-insensitive; output is canonical lowercase, with
 //! duplicates removed, sorted.
+//!
+//! Analytics knows the `mediaType` values and the `messageType` values listed in
+//! [`MESSAGE_TYPES`] (attested in the official SDK models). telegram, kakao, viber and
+//! wechat appear only in the conversation-side message enums, not in analytics: a
+//! `messageType` filter on them may match nothing. So the profiles that filter on
+//! analytics (`conversationDetailsJobs`, `recordingJobs`) refuse them with
+//! `UNKNOWN_CHANNEL` ([`check_analytics`]); `evaluationExports`, whose filter vocabulary
+//! only the community describes, accepts them.
 
 use crate::error::{Error, ErrorCode, Result};
 
@@ -18,20 +26,21 @@ pub const MEDIA_TYPES: [&str; 8] = [
     "screenshare",
 ];
 
-/// Genesys message sub-types (`messageType`) accepted as channels.
-pub const MESSAGE_TYPES: [&str; 11] = [
+/// Analytics `messageType` values (sub-types of the `message` media type).
+pub const MESSAGE_TYPES: [&str; 9] = [
     "sms",
     "whatsapp",
     "facebook",
     "twitter",
     "instagram",
     "line",
-    "telegram",
-    "kakao",
     "webmessaging",
     "open",
     "apple",
 ];
+
+/// Message types of the conversation-side enums that analytics does not know.
+pub const CONVERSATION_ONLY_MESSAGE_TYPES: [&str; 4] = ["telegram", "kakao", "viber", "wechat"];
 
 /// Which Genesys dimension a channel filters on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +49,8 @@ pub enum ChannelKind {
     Media,
     /// A `messageType` of the `message` media type (sms, whatsapp, ...).
     Message,
+    /// A message type analytics does not know (telegram, kakao, viber, wechat).
+    ConversationOnly,
 }
 
 /// The kind of a canonical channel name, or `None` if it is not a channel.
@@ -48,6 +59,8 @@ pub fn kind_of(name: &str) -> Option<ChannelKind> {
         Some(ChannelKind::Media)
     } else if MESSAGE_TYPES.contains(&name) {
         Some(ChannelKind::Message)
+    } else if CONVERSATION_ONLY_MESSAGE_TYPES.contains(&name) {
+        Some(ChannelKind::ConversationOnly)
     } else {
         None
     }
@@ -73,9 +86,11 @@ pub fn canonicalize<S: AsRef<str>>(names: &[S], field: &str) -> Result<Vec<Strin
                 ErrorCode::UnknownChannel,
                 format!("{field}[{i}]"),
                 format!(
-                    "unknown channel {shown:?}; valid media types: {}; valid message types: {}",
+                    "unknown channel {shown:?}; valid media types: {}; valid message types: {} \
+                     (and, for evaluationExports only, {})",
                     MEDIA_TYPES.join(", "),
-                    MESSAGE_TYPES.join(", ")
+                    MESSAGE_TYPES.join(", "),
+                    CONVERSATION_ONLY_MESSAGE_TYPES.join(", ")
                 ),
             ));
         }
@@ -86,9 +101,37 @@ pub fn canonicalize<S: AsRef<str>>(names: &[S], field: &str) -> Result<Vec<Strin
     Ok(out)
 }
 
+/// Refuses the channels analytics does not know, for a profile that filters on the
+/// analytics `messageType` dimension. `field` is the list's path, as for [`canonicalize`].
+pub fn check_analytics<S: AsRef<str>>(names: &[S], field: &str) -> Result<()> {
+    for (i, n) in names.iter().enumerate() {
+        let c = n.as_ref().trim().to_ascii_lowercase();
+        if kind_of(&c) == Some(ChannelKind::ConversationOnly) {
+            return Err(Error::new(
+                ErrorCode::UnknownChannel,
+                format!("{field}[{i}]"),
+                format!(
+                    "{c:?} is a conversation message type that analytics does not know: a \
+                     messageType filter on it may match nothing. Analytics message types: {}",
+                    MESSAGE_TYPES.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn analytics_profiles_refuse_conversation_only_types() {
+        assert!(check_analytics(&["sms", "voice"], "c").is_ok());
+        let e = check_analytics(&["sms", " Telegram"], "request.channels").unwrap_err();
+        assert_eq!(e.field, "request.channels[1]");
+        assert!(canonicalize(&["telegram"], "c").is_ok());
+    }
 
     #[test]
     fn canonical_sorted_deduplicated() {

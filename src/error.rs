@@ -36,13 +36,18 @@ pub enum ErrorCode {
     InvalidPolicy,
     /// The queue state is malformed (not produced by `enqueue`, or edited badly).
     InvalidQueue,
+    /// A recording EXPORT job without `integrationId` (Genesys requires it for EXPORT).
+    MissingIntegrationId,
+    /// An API answer given to `readJob` lacks a field its profile's model has, or has
+    /// one of the wrong type or an unknown state.
+    InvalidResponse,
     /// Any other argument of the wrong type or value (unknown option, bad JSON, ...).
     InvalidArgument,
 }
 
 impl ErrorCode {
     /// Every code, for documentation and exhaustive tests.
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::InvalidDate,
         ErrorCode::InvalidRange,
         ErrorCode::RangeTooLong,
@@ -56,6 +61,8 @@ impl ErrorCode {
         ErrorCode::UnknownStatus,
         ErrorCode::InvalidPolicy,
         ErrorCode::InvalidQueue,
+        ErrorCode::MissingIntegrationId,
+        ErrorCode::InvalidResponse,
         ErrorCode::InvalidArgument,
     ];
 
@@ -75,6 +82,8 @@ impl ErrorCode {
             ErrorCode::UnknownStatus => "UNKNOWN_STATUS",
             ErrorCode::InvalidPolicy => "INVALID_POLICY",
             ErrorCode::InvalidQueue => "INVALID_QUEUE",
+            ErrorCode::MissingIntegrationId => "MISSING_INTEGRATION_ID",
+            ErrorCode::InvalidResponse => "INVALID_RESPONSE",
             ErrorCode::InvalidArgument => "INVALID_ARGUMENT",
         }
     }

@@ -16,6 +16,7 @@
 //! - [`plan`]: disjoint windows aligned to local hours/days/weeks, dealt to N workers;
 //! - [`queue`]: a serialisable FIFO queue with `enqueue` / `drain`;
 //! - [`backoff`]: retry schedules and response classification;
+//! - [`httpdate`]: `Retry-After` values, in all three HTTP-date forms;
 //! - [`api`]: the JSON contract shared by every build: one table of operations, each
 //!   read → core → write;
 //! - [`error`]: the error type with stable codes.
@@ -30,6 +31,7 @@ pub mod backoff;
 pub mod channel;
 pub mod decide;
 pub mod error;
+pub mod httpdate;
 pub mod plan;
 pub mod profile;
 pub mod queue;

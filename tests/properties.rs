@@ -296,13 +296,20 @@ proptest! {
         prop_assert_eq!(s, schedule(&p));
     }
 
-    /// Retry-After is honoured exactly; status classes map to the documented actions.
+    /// Retry-After is honoured exactly up to maxRetryAfterMs, and gives up beyond it;
+    /// status classes map to the documented actions.
     #[test]
-    fn next_retry_honours_retry_after(attempt in 1u64..8, secs in 0u64..100_000, status in prop::sample::select(vec![0u16, 409, 429, 500, 502, 503, 504])) {
+    fn next_retry_honours_retry_after(attempt in 1u64..8, secs in 0u64..200_000, max_secs in 1u64..100_000, status in prop::sample::select(vec![0u16, 409, 429, 500, 502, 503, 504])) {
         let r = Response { status, retry_after: Some(secs.to_string()), ..Default::default() };
-        let v = next_retry(attempt, &r, &Policy::default(), 0);
-        prop_assert_eq!(v.delay_ms, Some(secs * 1000));
-        prop_assert_eq!(v.action, if status == 409 { RetryAction::Recheck } else { RetryAction::Retry });
+        let p = Policy { max_retry_after_ms: max_secs * 1000, ..Policy::default() };
+        let v = next_retry(attempt, &r, &p, 0);
+        if secs <= max_secs {
+            prop_assert_eq!(v.delay_ms, Some(secs * 1000));
+            prop_assert_eq!(v.action, if status == 409 { RetryAction::Recheck } else { RetryAction::Retry });
+        } else {
+            prop_assert_eq!(v.action, RetryAction::GiveUp);
+            prop_assert!(v.reason.contains("maxRetryAfterMs"), "{}", v.reason);
+        }
     }
 
     /// Any status and attempt gives an answer, never a panic; non-retryable 4xx give up.

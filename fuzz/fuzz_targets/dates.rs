@@ -14,6 +14,6 @@ fuzz_target!(|data: &[u8]| {
         let _ = zone::parse_in(&text, Some(z), "x");
     }
     let _ = backoff::parse_retry_after(&text, 0);
-    let _ = backoff::parse_http_date(&text);
+    let _ = backoff::parse_http_date(&text, 0);
     let _ = export_guard::api::call("decide", &format!("[{{\"interval\":{:?},\"channels\":[\"sms\"]}},[]]", text), 0);
 });

@@ -92,12 +92,37 @@ function createExportGuard(rawCall, clock) {
   var table = invoke('operations', []);
   for (var i = 0; i < table.length; i++) api[table[i].name] = operation(table[i]);
 
+  /**
+   * An HTTP answer as the core reads it. A fetch Response keeps status and headers in
+   * getters (JSON.stringify sees none of them) and a Headers object serialises as {}:
+   * both become plain objects here. Plain objects (the SDK's error body, its extended
+   * response, export-guard's own { status, headers, body }) pass as they are.
+   */
+  function plainResponse(r) {
+    if (r === null || typeof r !== 'object') return r;
+    var headers = r.headers;
+    var hasHeaderObject = headers && typeof headers.forEach === 'function' && !(headers instanceof Array);
+    var ownStatus = Object.prototype.hasOwnProperty.call(r, 'status');
+    if (!hasHeaderObject && (ownStatus || typeof r.status !== 'number')) return r;
+    var out = {};
+    for (var k in r) if (Object.prototype.hasOwnProperty.call(r, k)) out[k] = r[k];
+    if (!ownStatus) out.status = r.status;
+    if (hasHeaderObject) {
+      out.headers = {};
+      headers.forEach(function (value, key) { out.headers[key] = value; });
+    }
+    return out;
+  }
+
   function operation(op) {
     var name = op.name;
+    var responseAt = op.params.indexOf('response');
     // Every argument goes to the core, which refuses more than the table declares (a
     // misplaced argument is a bug to report, not to drop); trailing undefineds are absent.
     function args(list) {
-      return Array.prototype.slice.call(list);
+      var a = Array.prototype.slice.call(list);
+      if (responseAt >= 0 && responseAt < a.length) a[responseAt] = plainResponse(a[responseAt]);
+      return a;
     }
     if (op.returns === 'decision') {
       // A decision never throws for bad data: errors come back as a reject decision.

@@ -60,9 +60,14 @@ test('a request on stdin replaces --request (omitted or -)', () => {
 });
 
 test('decide with --options', () => {
-  const r = cli(['decide', '--request', reqFile, '--jobs', noneFile, '--options', file('o.json', { profile: 'recordingJobs' })]);
+  const r = cli(['decide', '--request', reqFile, '--jobs', noneFile, '--options', file('o.json', { profile: 'recordingJobs', integrationId: 's3-1' })]);
   assert.equal(r.code, 0, r.err);
   assert.equal(r.json.profile, 'recordingJobs');
+  assert.equal(r.json.payloads[0].integrationId, 's3-1');
+  // An EXPORT recording job without integrationId is refused before any HTTP call.
+  const bad = cli(['decide', '--request', reqFile, '--jobs', noneFile, '--options', file('o2.json', { profile: 'recordingJobs' })]);
+  assert.equal(bad.code, 4);
+  assert.match(bad.err, /MISSING_INTEGRATION_ID at options\.integrationId/);
 });
 
 test('plan splits into local days for N workers', () => {

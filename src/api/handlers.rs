@@ -8,9 +8,8 @@
 
 use super::handles;
 use super::read::{
-    self, check_max_range, context, decide_options, enqueue_settings, header_value, opt_instant,
-    options_of, payload_options, policy_of, request_list, request_of, u32_opt, Context,
-    DECIDE_OPTION_KEYS,
+    self, check_max_range, context, decide_options, enqueue_settings, options_of, payload_options,
+    policy_of, request_list, request_of, u32_opt, Context, DECIDE_OPTION_KEYS,
 };
 use super::read_jobs::{jobs_of, parse_list};
 use super::read_queue::queue_of;
@@ -18,7 +17,7 @@ use super::write::{self, answer};
 use super::write_decision;
 use super::write_queue as wq;
 use super::{one, Answer, Args, OPERATIONS};
-use crate::backoff::{self, Response};
+use crate::backoff;
 use crate::channel;
 use crate::decide::{self, Decision, Request};
 use crate::error::{Error, ErrorCode};
@@ -71,6 +70,13 @@ pub fn decide(a: Args<'_>, now_ms: i64) -> Answer {
         }
     })();
     let (decision, profile) = match parsed {
+        Ok((r, _, o)) if o.payload.check(r.profile).is_err() => {
+            let e = o.payload.check(r.profile).err().into_iter();
+            (
+                Decision::reject(e.map(|e| e.within("options")).collect()),
+                None,
+            )
+        }
         Ok((r, j, o)) => (
             decision_within(decide::decide(&r, &j, &o), "request"),
             Some(r.profile),
@@ -103,6 +109,11 @@ pub fn decide_many(a: Args<'_>, now_ms: i64) -> Answer {
         }
         let path = format!("requests[{i}]");
         match request_of(Some(r), &path, &ctx, true) {
+            Ok(req) if options.payload.check(req.profile).is_err() => {
+                let e = options.payload.check(req.profile).err().into_iter();
+                let errors = e.map(|e| e.within("options")).collect();
+                write_decision::decision(&mut text, &Decision::reject(errors), None)
+            }
             Ok(req) => write_decision::decision(
                 &mut text,
                 &decision_within(decide::decide(&req, &jobs, &options), &path),
@@ -201,6 +212,7 @@ pub fn build_payload(a: Args<'_>, now_ms: i64) -> Answer {
             "splitByChannel",
             "recordingAction",
             "integrationId",
+            "includeScreenRecordings",
             "actionDate",
         ],
     )?;
@@ -209,6 +221,9 @@ pub fn build_payload(a: Args<'_>, now_ms: i64) -> Answer {
     check_max_range(&o, &request, "request")?;
     let split = one(o.bool("splitByChannel"))?.unwrap_or(false);
     let popts = one(payload_options(&o, now_ms))?;
+    one(popts
+        .check(request.profile)
+        .map_err(|e| e.within("options")))?;
     let payloads = decide::payloads(&request, split, &popts);
     if split {
         answer(&payloads)
@@ -361,6 +376,7 @@ pub fn drain(a: Args<'_>, now_ms: i64) -> Answer {
             "splitByChannel",
             "recordingAction",
             "integrationId",
+            "includeScreenRecordings",
             "actionDate",
         ],
     )?;
@@ -377,6 +393,12 @@ pub fn drain(a: Args<'_>, now_ms: i64) -> Answer {
             max_active_jobs: one(read::max_active_jobs(&o))?,
         },
     );
+    // A released recording EXPORT needs integrationId: refuse the call before any POST.
+    if let Some(i) = d.submit.first() {
+        for i in std::iter::once(i).chain(&d.submit) {
+            one(popts.check(i.profile).map_err(|e| e.within("options")))?;
+        }
+    }
     answer(&wq::DrainOut {
         queue: wq::QueueOut::from(&d.queue),
         submit: d
@@ -411,94 +433,11 @@ pub fn schedule(a: Args<'_>, _now_ms: i64) -> Answer {
     })
 }
 
-/// `nextRetry(attempt, response, policy, options)`.
-#[inline(never)]
-pub fn next_retry(a: Args<'_>, now_ms: i64) -> Answer {
-    let attempt = match a.get(0) {
-        Some(v) => super::obj::whole_number(v, u64::MAX)
-            .filter(|a| *a >= 1)
-            .ok_or_else(|| {
-                vec![Error::new(
-                    ErrorCode::InvalidArgument,
-                    "attempt",
-                    format!(
-                    "attempt must be a whole number >= 1 (the attempt that just finished), not {}",
-                    super::obj::show(v)
-                ),
-                )]
-            })?,
-        None => {
-            return Err(vec![Error::new(
-                ErrorCode::InvalidArgument,
-                "attempt",
-                "attempt is missing",
-            )])
-        }
-    };
-    let response = response_of(a.get(1))?;
-    let p = one(policy_of(a.get(2), "policy"))?;
-    let o = options_of(a.get(3), &["now"])?;
-    let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
-    let v = backoff::next_retry(attempt, &response, &p, now);
-    answer(&write::RetryOut::new(attempt, &v))
-}
-
-/// Reads `nextRetry`'s response: `{ status, headers?, elapsedMs? }`.
-fn response_of(v: Option<&Value>) -> Result<Response, Vec<Error>> {
-    let r = one(super::obj::Obj::optional(
-        v,
-        "response",
-        ErrorCode::InvalidArgument,
-        "response",
-    ))?;
-    one(r.only(&["status", "headers", "elapsedMs"]))?;
-    let status = one(r.uint("status", 599))?.ok_or_else(|| {
-        vec![Error::new(
-            ErrorCode::InvalidArgument,
-            "response.status",
-            "response.status is missing (use 0 for a network error)",
-        )]
-    })?;
-    if (1..100).contains(&status) {
-        return Err(vec![Error::new(
-            ErrorCode::InvalidArgument,
-            "response.status",
-            "status must be 0 (no response) or an HTTP status 100-599",
-        )]);
-    }
-    let mut retry_after = None;
-    let mut date = None;
-    if let Some(h) = r.get("headers") {
-        let Value::Object(map) = h else {
-            return Err(vec![Error::new(
-                ErrorCode::InvalidArgument,
-                "response.headers",
-                format!(
-                    "headers must be an object, not {}",
-                    super::obj::type_name(h)
-                ),
-            )]);
-        };
-        for (k, v) in map {
-            if k.eq_ignore_ascii_case("retry-after") {
-                retry_after = header_value(v);
-            } else if k.eq_ignore_ascii_case("date") {
-                date = header_value(v);
-            }
-        }
-    }
-    Ok(Response {
-        status: status as u16,
-        retry_after,
-        date,
-        elapsed_ms: one(r.uint("elapsedMs", u64::MAX >> 11))?,
-    })
-}
-
 /// `profiles()`.
 #[inline(never)]
 pub fn profiles(_a: Args<'_>, _now_ms: i64) -> Answer {
-    let list: Vec<write::ProfileOut> = Profile::ALL.into_iter().map(Into::into).collect();
+    let list: Vec<super::write_profile::ProfileOut> =
+        Profile::ALL.into_iter().map(Into::into).collect();
     answer(&list)
 }
 
@@ -512,6 +451,7 @@ pub fn time_zones(_a: Args<'_>, _now_ms: i64) -> Answer {
 #[inline(never)]
 pub fn channels(_a: Args<'_>, _now_ms: i64) -> Answer {
     answer(&write::ChannelsOut {
+        conversation_only_message_types: &channel::CONVERSATION_ONLY_MESSAGE_TYPES,
         media_types: &channel::MEDIA_TYPES,
         message_types: &channel::MESSAGE_TYPES,
     })

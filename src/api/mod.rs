@@ -12,11 +12,13 @@
 //!   it (through the `operations` operation);
 //! - [`obj`], [`read`], [`read_jobs`] and [`read_queue`]: readers that turn JSON into core
 //!   types, with field paths;
-//! - `handlers`: one thin function per operation;
+//! - `handlers` and `answers`: one thin function per operation (`answers` reads the
+//!   API's answers: `nextRetry`, `readJob`);
 //! - [`write`] and [`write_queue`]: typed output structs, serialised with
 //!   `#[derive(Serialize)]`; [`write_decision`]: decisions, by hand (measured faster);
 //! - `handles`: the registry of prepared job lists.
 
+mod answers;
 mod handlers;
 mod handles;
 pub mod obj;
@@ -26,6 +28,7 @@ pub mod read_jobs;
 pub mod read_queue;
 pub mod write;
 pub mod write_decision;
+pub mod write_profile;
 pub mod write_queue;
 
 use crate::error::{Error, ErrorCode};

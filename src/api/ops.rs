@@ -8,7 +8,7 @@
 //! Adding an operation: one entry here, plus its reader (in `read`), its handler (in
 //! `handlers`) and its output type (in `write`). See the README, "Adding an operation".
 
-use super::{handlers as h, Answer, Args};
+use super::{answers, handlers as h, Answer, Args};
 
 /// How the JS shim presents an operation's answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,7 +66,7 @@ const fn op(
 use Shape::{Decision, PreparedJobs, Value};
 
 /// Every operation, in the order the docs list them.
-pub static OPERATIONS: [Op; 18] = [
+pub static OPERATIONS: [Op; 19] = [
     op(
         "decide",
         &["request", "activeJobs", "options"],
@@ -149,7 +149,14 @@ pub static OPERATIONS: [Op; 18] = [
         &["attempt", "response", "policy", "options"],
         Value,
         "what to do after an HTTP answer: retry, recheck, give-up or done",
-        h::next_retry,
+        answers::next_retry,
+    ),
+    op(
+        "readJob",
+        &["profile", "response", "options"],
+        Value,
+        "what a successful API answer says of a job: id, state, phase, message",
+        answers::read_job,
     ),
     op(
         "profiles",

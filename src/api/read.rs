@@ -160,6 +160,12 @@ pub fn window_of(
 
 /// Reads a channel list at `key`; `None` when absent.
 pub fn channels_of(o: &Obj, key: &str) -> Result<Option<Vec<String>>> {
+    channels_for(o, key, false)
+}
+
+/// [`channels_of`], refusing the message types analytics does not know when `analytics`
+/// (the profile filters on analytics `messageType`).
+pub fn channels_for(o: &Obj, key: &str, analytics: bool) -> Result<Option<Vec<String>>> {
     let Some(list) = o.array(key)? else {
         return Ok(None);
     };
@@ -177,7 +183,11 @@ pub fn channels_of(o: &Obj, key: &str) -> Result<Option<Vec<String>>> {
             }
         }
     }
-    channel::canonicalize(&names, &field).map(Some)
+    let canonical = channel::canonicalize(&names, &field)?;
+    if analytics {
+        channel::check_analytics(&names, &field)?;
+    }
+    Ok(Some(canonical))
 }
 
 /// The fields a request may have.
@@ -228,7 +238,7 @@ pub fn request_of(
     let window = window_of(&o, zone, false, ErrorCode::InvalidDate)
         .map_err(|e| errors.extend(e))
         .ok();
-    let channels = match channels_of(&o, "channels") {
+    let channels = match channels_for(&o, "channels", profile.filters_analytics()) {
         Ok(Some(c)) => Some(c),
         Ok(None) if need_channels => {
             errors.push(Error::new(ErrorCode::NoChannels, o.field("channels"), "channels is missing: name them explicitly (e.g. [\"sms\", \"whatsapp\"]); an export never defaults to all channels"));
@@ -277,13 +287,14 @@ pub fn payload_options(o: &Obj, now_ms: i64) -> Result<PayloadOptions> {
     Ok(PayloadOptions {
         recording_action,
         integration_id: o.str("integrationId")?.map(str::to_string),
+        include_screen_recordings: o.bool("includeScreenRecordings")?,
         action_date: opt_instant(o, "actionDate")?,
         now: opt_instant(o, "now")?.unwrap_or(now_ms),
     })
 }
 
 /// The options `decide` and `decideMany` accept.
-pub const DECIDE_OPTION_KEYS: [&str; 11] = [
+pub const DECIDE_OPTION_KEYS: [&str; 12] = [
     "now",
     "profile",
     "timeZone",
@@ -294,6 +305,7 @@ pub const DECIDE_OPTION_KEYS: [&str; 11] = [
     "splitByChannel",
     "recordingAction",
     "integrationId",
+    "includeScreenRecordings",
     "actionDate",
 ];
 
@@ -372,7 +384,7 @@ pub fn enqueue_settings(o: &Obj, now_ms: i64) -> Errors<(i64, Option<i64>, u32)>
 }
 
 /// The fields of a backoff policy.
-pub const POLICY_KEYS: [&str; 7] = [
+pub const POLICY_KEYS: [&str; 8] = [
     "initialMs",
     "factor",
     "maxMs",
@@ -380,6 +392,7 @@ pub const POLICY_KEYS: [&str; 7] = [
     "maxElapsedMs",
     "jitter",
     "seed",
+    "maxRetryAfterMs",
 ];
 
 /// Reads a policy (`null` → defaults).
@@ -420,6 +433,9 @@ pub fn policy_of(v: Option<&Value>, path: &str) -> Result<Policy> {
             None => d.jitter,
         },
         seed,
+        max_retry_after_ms: o
+            .uint("maxRetryAfterMs", limit)?
+            .unwrap_or(d.max_retry_after_ms),
     };
     p.validate(path)?;
     Ok(p)

@@ -16,7 +16,7 @@ use crate::backoff::{self, Policy, Step, Verdict};
 use crate::decide::Job;
 use crate::error::{Error, ErrorCode};
 use crate::plan::PlannedWindow;
-use crate::profile::{LockRule, Profile};
+use crate::profile::Profile;
 use crate::time::{format_ms, Window};
 use serde::{Serialize, Serializer};
 
@@ -219,6 +219,7 @@ pub struct PolicyOut {
     max_attempts: u32,
     max_elapsed_ms: Option<u64>,
     max_ms: u64,
+    max_retry_after_ms: u64,
     seed: Option<u64>,
 }
 
@@ -231,6 +232,7 @@ impl From<&Policy> for PolicyOut {
             max_attempts: p.max_attempts,
             max_elapsed_ms: p.max_elapsed_ms,
             max_ms: p.max_ms,
+            max_retry_after_ms: p.max_retry_after_ms,
             seed: p.seed,
         }
     }
@@ -304,62 +306,6 @@ impl<'a> RetryOut<'a> {
     }
 }
 
-/// A profile's lock rule.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LockRuleOut {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    configurable: Option<bool>,
-    kind: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    max_active: Option<u32>,
-}
-
-/// A profile, as `profiles()` describes it.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ProfileOut {
-    active_statuses: &'static [&'static str],
-    completed_status: &'static str,
-    default: bool,
-    lock_rule: LockRuleOut,
-    method: &'static str,
-    name: &'static str,
-    path: &'static str,
-    poll_path: String,
-    source: &'static str,
-    terminal_statuses: &'static [&'static str],
-}
-
-impl From<Profile> for ProfileOut {
-    fn from(p: Profile) -> Self {
-        let lock_rule = match p.lock_rule(None) {
-            LockRule::RangeOverlap => LockRuleOut {
-                configurable: None,
-                kind: "rangeOverlap",
-                max_active: None,
-            },
-            LockRule::MaxActive(n) => LockRuleOut {
-                configurable: Some(p == Profile::ConversationDetailsJobs),
-                kind: "maxActive",
-                max_active: Some(n),
-            },
-        };
-        ProfileOut {
-            active_statuses: p.active_statuses(),
-            completed_status: p.completed_status(),
-            default: p == Profile::EvaluationExports,
-            lock_rule,
-            method: p.method(),
-            name: p.name(),
-            path: p.path(),
-            poll_path: p.poll_path(),
-            source: p.source().as_str(),
-            terminal_statuses: p.terminal_statuses(),
-        }
-    }
-}
-
 /// `limits()`: every numeric limit of the inputs, so callers need not copy them.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -420,6 +366,8 @@ pub struct ParsedJobsOut<'a> {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChannelsOut {
+    /// Message types analytics does not know (accepted by `evaluationExports` only).
+    pub conversation_only_message_types: &'static [&'static str],
     /// Analytics `mediaType` values.
     pub media_types: &'static [&'static str],
     /// Analytics `messageType` values.

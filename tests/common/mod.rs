@@ -5,7 +5,7 @@ use serde_json::Value;
 
 /// Every vector file, embedded so the wasm tests (which cannot read files) see them too.
 /// `tests/vectors.rs` checks that this list matches the directory.
-pub const FILES: [(&str, &str); 13] = [
+pub const FILES: [(&str, &str); 14] = [
     ("backoff.json", include_str!("../vectors/backoff.json")),
     (
         "bad/channels.json",
@@ -22,6 +22,7 @@ pub const FILES: [(&str, &str); 13] = [
     ("contract.json", include_str!("../vectors/contract.json")),
     ("decide.json", include_str!("../vectors/decide.json")),
     ("errors.json", include_str!("../vectors/errors.json")),
+    ("genesys.json", include_str!("../vectors/genesys.json")),
     ("payload.json", include_str!("../vectors/payload.json")),
     ("plan.json", include_str!("../vectors/plan.json")),
     ("queue.json", include_str!("../vectors/queue.json")),

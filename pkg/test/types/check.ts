@@ -1,0 +1,24 @@
+// Compiled by `tsc -p pkg/test/types` in ./build.sh test: pkg/index.d.ts under --strict,
+// used as a caller would. The @ts-expect-error lines must fail to type-check.
+import * as eg from '../../index';
+
+const request: eg.ExportRequest = { start: '2026-11-02', end: '2026-11-03', timeZone: 'UTC', channels: ['sms'] };
+const d: eg.Decision = eg.decide(request, []);
+const prepared: eg.PreparedJobs = eg.prepareJobs([{ id: 'a', start: '2026-11-02T00:00:00Z', end: '2026-11-02T01:00:00Z', status: 'QUEUED' }]);
+const many: eg.Decision[] = eg.decideMany([request], prepared, { integrationId: 's3', includeScreenRecordings: false });
+const freed: boolean = eg.freeJobs(prepared);
+const parsed: { count: number; jobs: eg.ParsedJob[] } = eg.parseJobs([], { profile: 'recordingJobs' });
+const job: eg.JobReading = eg.readJob('recordingJobs', { status: 200, body: { id: 'x', state: 'READY' } }, { call: 'poll' });
+const bare: eg.JobReading = eg.readJob('conversationDetailsJobs', { jobId: 'd-1' });
+const v: eg.RetryVerdict = eg.nextRetry(1, { status: 429, headers: new Headers() }, { maxRetryAfterMs: 180000 }, { profile: 'evaluationExports' });
+const profiles: eg.ProfileInfo[] = eg.profiles();
+const execute: eg.ApiCall | null = profiles[2].rules.execute.value;
+const ops: eg.OperationInfo[] = eg.operations();
+const limits: eg.Limits = eg.limits();
+const ch = eg.channels();
+const telegram: eg.Channel = ch.conversationOnlyMessageTypes[0];
+// @ts-expect-error an unknown profile name
+eg.readJob('recordings', {});
+// @ts-expect-error the call is submit, poll or execute
+eg.readJob('recordingJobs', {}, { call: 'get' });
+export { d, many, freed, parsed, job, bare, v, execute, ops, limits, telegram };

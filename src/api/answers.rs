@@ -1,0 +1,356 @@
+//! Reading the API's answers: `nextRetry` (what to do after one) and `readJob` (what a
+//! successful one says about the job).
+//!
+//! An answer arrives in whatever shape the caller's HTTP client has it, and every shape
+//! is taken as it is:
+//! - `{ status, headers?, body?, elapsedMs? }`, as export-guard's drivers build it;
+//! - the official Genesys JS SDK's default rejection, which is the Genesys error body
+//!   `{ status, code, message, ... }`;
+//! - the SDK's extended response (`setReturnExtendedResponses(true)`):
+//!   `{ status, statusText, headers, body, text, error }`;
+//! - a fetch `Response` or anything whose `headers` is a `Headers` (the JS shim turns
+//!   those into plain objects first);
+//! - for `readJob`, the SDK's default resolved value: the body itself (an object
+//!   without a numeric `status`).
+//!
+//! Unknown fields of an answer are ignored: answers come from servers and SDKs that add
+//! fields. Options and policies stay strict, where a typo must be caught.
+
+use super::obj::{show, type_name, whole_number, Obj};
+use super::read::{context, header_value, opt_instant, options_of, policy_of};
+use super::write::{answer, RetryOut};
+use super::{one, Answer, Args};
+use crate::backoff::{self, Response};
+use crate::error::{Error, ErrorCode};
+use crate::profile::{Phase, Profile};
+use serde::Serialize;
+use serde_json::Value;
+
+/// An answer, read: the HTTP status (when given), headers of interest, body and code.
+struct Reading<'a> {
+    status: Option<u64>,
+    retry_after: Option<String>,
+    date: Option<String>,
+    body: Option<&'a Value>,
+    code: Option<String>,
+    elapsed_ms: Option<u64>,
+}
+
+/// Reads an answer at `path`. With `body_if_bare`, an object without a numeric
+/// `status` is the body itself (the SDK's resolved value); otherwise `status` is needed.
+fn reading<'a>(
+    v: Option<&'a Value>,
+    path: &str,
+    body_if_bare: bool,
+) -> Result<Reading<'a>, Vec<Error>> {
+    let r = one(Obj::optional(
+        v,
+        path,
+        ErrorCode::InvalidArgument,
+        "the response",
+    ))?;
+    let status = match r.get("status") {
+        Some(s @ Value::Number(_)) => Some(
+            whole_number(s, 599)
+                .filter(|s| *s == 0 || *s >= 100)
+                .ok_or_else(|| {
+                    vec![Error::new(
+                        ErrorCode::InvalidArgument,
+                        r.field("status"),
+                        format!(
+                            "status must be 0 (no response) or an HTTP status 100-599, not {}",
+                            show(s)
+                        ),
+                    )]
+                })?,
+        ),
+        _ if body_if_bare => {
+            return Ok(Reading {
+                status: None,
+                retry_after: None,
+                date: None,
+                body: v,
+                code: None,
+                elapsed_ms: None,
+            })
+        }
+        None => {
+            return Err(vec![Error::new(
+                ErrorCode::InvalidArgument,
+                r.field("status"),
+                format!(
+                    "{} is missing (use 0 for a network error)",
+                    r.field("status")
+                ),
+            )])
+        }
+        Some(other) => {
+            return Err(vec![Error::new(
+                ErrorCode::InvalidArgument,
+                r.field("status"),
+                format!("status must be a number, not {}", type_name(other)),
+            )])
+        }
+    };
+    let (mut retry_after, mut date) = (None, None);
+    if let Some(h) = r.get("headers") {
+        let Value::Object(map) = h else {
+            return Err(vec![Error::new(
+                ErrorCode::InvalidArgument,
+                r.field("headers"),
+                format!("headers must be an object, not {}", type_name(h)),
+            )]);
+        };
+        for (k, v) in map {
+            if k.eq_ignore_ascii_case("retry-after") {
+                retry_after = header_value(v);
+            } else if k.eq_ignore_ascii_case("date") {
+                date = header_value(v);
+            }
+        }
+    }
+    let body = r.get("body");
+    // The SDK's rejection is the error body itself; its extended form carries it as body.
+    let code = r
+        .get("code")
+        .or_else(|| body.and_then(|b| b.get("code")))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let elapsed_ms = match r.get("elapsedMs") {
+        None => None,
+        Some(_) => one(r.uint("elapsedMs", u64::MAX >> 11))?,
+    };
+    Ok(Reading {
+        status,
+        retry_after,
+        date,
+        body,
+        code,
+        elapsed_ms,
+    })
+}
+
+/// `nextRetry(attempt, response, policy, options)`: `options.profile` names the endpoint
+/// that answered (what a 409 means depends on it), `options.now` the clock.
+#[inline(never)]
+pub fn next_retry(a: Args<'_>, now_ms: i64) -> Answer {
+    let attempt = match a.get(0) {
+        Some(v) => whole_number(v, u64::MAX)
+            .filter(|a| *a >= 1)
+            .ok_or_else(|| {
+                vec![Error::new(
+                    ErrorCode::InvalidArgument,
+                    "attempt",
+                    format!(
+                    "attempt must be a whole number >= 1 (the attempt that just finished), not {}",
+                    show(v)
+                ),
+                )]
+            })?,
+        None => {
+            return Err(vec![Error::new(
+                ErrorCode::InvalidArgument,
+                "attempt",
+                "attempt is missing",
+            )])
+        }
+    };
+    let r = reading(a.get(1), "response", false)?;
+    let p = one(policy_of(a.get(2), "policy"))?;
+    let o = options_of(a.get(3), &["now", "profile"])?;
+    let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
+    let profile = one(context(&o))?.jobs_profile;
+    let response = Response {
+        status: r.status.unwrap_or(0) as u16,
+        retry_after: r.retry_after,
+        date: r.date,
+        elapsed_ms: r.elapsed_ms,
+        code: r.code,
+        profile,
+    };
+    let v = backoff::next_retry(attempt, &response, &p, now);
+    answer(&RetryOut::new(attempt, &v))
+}
+
+/// Which call the answer is to: what it must contain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Call {
+    /// Not said: a job id or a state, whichever the answer has (at least one).
+    Any,
+    /// The create call (POST): the job id is required.
+    Submit,
+    /// A poll (GET): the state is required.
+    Poll,
+    /// The execute call (PUT): the state is required.
+    Execute,
+}
+
+/// `readJob`'s answer.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JobOut<'a> {
+    job_id: Option<&'a str>,
+    message: Option<&'a str>,
+    phase: &'static str,
+    profile: &'static str,
+    state: Option<String>,
+}
+
+/// `readJob(profile, response, options)`: reads a successful answer of the API for a
+/// profile, `{ jobId, state, phase, message, profile }`. `options.call` (`submit`, `poll`
+/// or `execute`) says which call it answers, and so what it must contain.
+#[inline(never)]
+pub fn read_job(a: Args<'_>, _now_ms: i64) -> Answer {
+    let profile = match a.get(0) {
+        Some(Value::String(p)) => one(Profile::parse(p, "profile"))?,
+        Some(other) => {
+            return Err(vec![Error::new(
+                ErrorCode::UnknownProfile,
+                "profile",
+                format!("profile must be a profile name, not {}", type_name(other)),
+            )])
+        }
+        None => {
+            return Err(vec![Error::new(
+                ErrorCode::UnknownProfile,
+                "profile",
+                "profile is missing: readJob reads an answer as one endpoint's model",
+            )])
+        }
+    };
+    let o = options_of(a.get(2), &["call"])?;
+    let call = match one(o.str("call"))? {
+        None => Call::Any,
+        Some("submit") => Call::Submit,
+        Some("poll") => Call::Poll,
+        Some("execute") => Call::Execute,
+        Some(other) => {
+            return Err(vec![Error::new(
+                ErrorCode::InvalidArgument,
+                o.field("call"),
+                format!(
+                    "call must be submit, poll or execute, not {:?}",
+                    other.chars().take(20).collect::<String>()
+                ),
+            )])
+        }
+    };
+    let r = reading(a.get(1), "response", true)?;
+    if let Some(status) = r.status.filter(|s| !(200..300).contains(s)) {
+        let detail = r
+            .body
+            .and_then(|b| b.get("message"))
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        return Err(vec![Error::new(
+            ErrorCode::InvalidResponse,
+            "response.status",
+            format!(
+                "readJob reads successful (2xx) answers; this one is {status}{}{detail}: pass it to nextRetry",
+                if detail.is_empty() { "" } else { ": " }
+            ),
+        )]);
+    }
+    let (base, body) = if r.status.is_some() {
+        ("response.body", r.body)
+    } else {
+        ("response", r.body)
+    };
+    let body = match body {
+        Some(b @ Value::Object(_)) => b,
+        other => {
+            return Err(vec![Error::new(
+                ErrorCode::InvalidResponse,
+                base,
+                format!(
+                    "the answer's body must be a {} object, not {}",
+                    profile.name(),
+                    other.map_or("nothing", type_name)
+                ),
+            )])
+        }
+    };
+    let b = one(Obj::new(body, base, ErrorCode::InvalidResponse, "the body"))?;
+    let id_field = profile.job_id_field().value;
+    let job_id = match b.get(id_field) {
+        Some(Value::String(s)) if !s.is_empty() => Some(s.as_str()),
+        Some(other) => {
+            return Err(vec![Error::new(
+                ErrorCode::InvalidResponse,
+                b.field(id_field),
+                format!("{id_field} must be a non-empty string, not {}", show(other)),
+            )])
+        }
+        None => None,
+    };
+    let mut state = None;
+    for f in profile.state_fields().value {
+        match b.get(f) {
+            Some(Value::String(s)) => {
+                state = Some((f, s.as_str()));
+                break;
+            }
+            Some(other) => {
+                return Err(vec![Error::new(
+                    ErrorCode::InvalidResponse,
+                    b.field(f),
+                    format!("{f} must be a string, not {}", type_name(other)),
+                )])
+            }
+            None => {}
+        }
+    }
+    let missing = |field: &str, what: &str| {
+        vec![Error::new(
+            ErrorCode::InvalidResponse,
+            b.field(field),
+            what.to_string(),
+        )]
+    };
+    let state_field = profile.state_fields().value[0];
+    match call {
+        Call::Submit if job_id.is_none() => {
+            return Err(missing(id_field, &format!(
+                "the {} create answer has no {id_field}: nothing can be polled; is this the answer to the POST?",
+                profile.name()
+            )))
+        }
+        Call::Poll | Call::Execute if state.is_none() => {
+            return Err(missing(state_field, &format!("the {} job answer has no {state_field}", profile.name())))
+        }
+        Call::Any if job_id.is_none() && state.is_none() => {
+            return Err(missing(id_field, &format!(
+                "the answer has neither {id_field} nor {state_field}: it is not a {} job",
+                profile.name()
+            )))
+        }
+        _ => {}
+    }
+    let (state, phase) = match state {
+        Some((f, text)) => {
+            let canon = Profile::canonical_status(text);
+            let phase = profile.phase(&canon).ok_or_else(|| {
+                missing(
+                    f,
+                    &format!(
+                        "unknown {f} {:?} for {}; known: {}",
+                        text.chars().take(40).collect::<String>(),
+                        profile.name(),
+                        profile.known_statuses().join(", ")
+                    ),
+                )
+            })?;
+            (Some(canon), phase)
+        }
+        // A create answer without a state (a details job's `{ jobId }`): just queued.
+        None => (None, Phase::Active),
+    };
+    let message = b.get("errorMessage").and_then(Value::as_str);
+    answer(&JobOut {
+        job_id,
+        message,
+        phase: phase.as_str(),
+        profile: profile.name(),
+        state,
+    })
+}
