@@ -1,13 +1,17 @@
 'use strict';
 const { parseOptions } = require('./args');
 /**
- * The guarded client: export-guard decides before every HTTP call.
+ * The guarded client: export-guard decides before every HTTP call, and reads every
+ * answer (`readJob`), as the official API shapes them.
  *
- * Each step reads the queue file, lists the server's active jobs, settles the jobs it
- * submitted earlier (done, FAILED, or lost in a restart), asks `drain` what may be
- * submitted now, POSTs those with up to `workers` requests in flight, turns every
- * non-2xx answer into a queue entry with `nextRetry`'s delay (or a reported failure),
- * and writes the queue file back. A killed client resumes from the file.
+ * Each step reads the queue file, lists the jobs the API can list (recording jobs only;
+ * details jobs and evaluation exports cannot be listed, so the client counts the jobs it
+ * started itself), polls each job it submitted: executes a READY recording job
+ * (PUT {"state":"PROCESSING"}), settles a finished one (done, FAILED, or lost in a
+ * restart), asks `drain` what may be submitted now, POSTs those with up to `workers`
+ * requests in flight, turns every non-2xx answer into a queue entry with `nextRetry`'s
+ * delay (or a reported failure), and writes the queue file back. A killed client
+ * resumes from the file.
  *
  * The state file holds: the export-guard queue, the jobs in flight (by request key),
  * the outcome of every key, and counters. Every request ends `exported` or `failed`
@@ -20,18 +24,20 @@ const { Api, pool } = require('./http');
 const { SimClock } = require('./clock');
 
 const PROFILE_INFO = Object.fromEntries(eg.profiles().map((p) => [p.name, p]));
+/** The S3 integration a recording EXPORT names (the simulator only checks it is there). */
+const SIM_INTEGRATION = 'sim-s3-integration';
 
-/** A server job view (from the list or a GET) as an export-guard Job. */
+/** A listed RecordingJob as an export-guard job: its range is its conversation query's. */
 function toJob(v, profile) {
-  const job = { id: v.id, status: v.status || v.state, profile };
-  if (v.start_date) {
-    job.start_date = v.start_date;
-    job.end_date = v.end_date;
-  } else {
-    job.interval = v.interval;
-  }
-  return job;
+  const reading = eg.readJob(profile, v);
+  const q = v.recordingJobsQuery && v.recordingJobsQuery.conversationQuery;
+  // Recording jobs count against a limit, whatever their range: a job listed without
+  // its query still counts (with a placeholder range that blocks no date range).
+  return { id: reading.jobId, status: reading.state, profile, interval: (q && q.interval) || '1970-01-01T00:00:00Z/1970-01-01T00:00:01Z' };
 }
+
+/** Fills `{jobId}` in a path from a profile's rules. */
+const at = (path, jobId) => path.replace('{jobId}', encodeURIComponent(jobId));
 
 function readState(file) {
   if (!fs.existsSync(file)) return null;
@@ -58,6 +64,7 @@ function writeState(file, state) {
  * @param {number} [o.pollMs=2000] simulated ms between steps when nothing is due sooner
  * @param {number} [o.deadlineMs=Infinity] simulated ms before the run stops
  * @param {object} [o.policy]     export-guard backoff policy
+ * @param {string} [o.integrationId] recording EXPORT jobs' S3 integration
  * @param {(step: object) => void|Promise<void>} [o.onStep] called after each step (fault injection)
  */
 async function runGuarded(o) {
@@ -103,77 +110,100 @@ async function runGuarded(o) {
     if (!queued && !Object.keys(state.inflight).length) break;
     state.counters.steps += 1;
 
-    // 1. The truth: every profile's active jobs. Without it, no decision.
+    // 1. What the API can list (recording jobs: PENDING and PROCESSING, the org's).
     const profiles = new Set([...(state.queue ? state.queue.items : []).map((i) => i.profile),
       ...Object.values(state.inflight).map((f) => f.item.profile)]);
     const listed = [];
     let pause = 0;
     for (const profile of profiles) {
-      const res = await api.call('GET', `${PROFILE_INFO[profile].path}?active=true`);
-      if (res.status !== 200) {
-        const v = eg.nextRetry(1, { status: res.status, headers: res.headers });
-        pause = Math.max(pause, v.delayMs || pollMs);
-        state.counters.maxWaitMs = Math.max(state.counters.maxWaitMs, pause);
-        continue;
+      const listing = PROFILE_INFO[profile].rules.listing.value;
+      if (!listing) continue; // not listable: our own in-flight jobs are all we know
+      for (const st of PROFILE_INFO[profile].activeStatuses) {
+        const query = new URLSearchParams({ ...listing.query, [listing.stateParam]: st });
+        const res = await api.call(listing.method, `${listing.path}?${query}`);
+        if (res.status !== 200) {
+          const v = eg.nextRetry(1, res, null, { profile });
+          pause = Math.max(pause, v.delayMs || pollMs);
+          state.counters.maxWaitMs = Math.max(state.counters.maxWaitMs, pause);
+          continue;
+        }
+        for (const v of res.body[listing.entitiesField]) listed.push(toJob(v, profile));
       }
-      for (const v of res.body.entities) listed.push(toJob(v, profile));
     }
     if (pause) {
       writeState(o.queueFile, state);
       await clock.sleep(pause);
       continue;
     }
-    const listedIds = new Set(listed.map((j) => j.id));
 
-    // 2. Settle the jobs we submitted that are no longer active.
-    const gone = Object.entries(state.inflight).filter(([, f]) => !listedIds.has(f.jobId));
-    await pool(gone, workers, async ([key, f]) => {
-      const res = await api.call('GET', PROFILE_INFO[f.item.profile].pollPath.replace('{id}', encodeURIComponent(f.jobId)));
-      const info = PROFILE_INFO[f.item.profile];
-      if (res.status === 200) {
-        const status = res.body.status || res.body.state;
-        if (status === info.completedStatus) {
-          state.outcomes[key] = { status: 'exported', jobId: f.jobId };
-          delete state.inflight[key];
-        } else if (info.terminalStatuses.includes(status)) {
-          state.counters.failedJobs += 1;
-          state.failures[key] = (state.failures[key] || 0) + 1;
-          delete state.inflight[key];
-          if (state.failures[key] > maxJobFailures) {
-            state.outcomes[key] = { status: 'failed', reason: `job ${f.jobId} ended ${status} (${state.failures[key]} times): ${res.body.errorMessage || 'no message'}` };
-          } else {
-            state.counters.resubmits += 1;
-            requeue(f.item, {});
-          }
-        }
-      } else if (res.status === 404) {
+    // 2. Poll every job we submitted: execute READY ones, settle finished or lost ones.
+    await pool(Object.entries(state.inflight), workers, async ([key, f]) => {
+      const profile = f.item.profile;
+      const info = PROFILE_INFO[profile];
+      const res = await api.call('GET', at(info.rules.poll.value.path, f.jobId));
+      if (res.status === 404) {
         // The service lost it (a restart): nothing was exported, submit again.
         state.counters.lost += 1;
         state.counters.resubmits += 1;
         delete state.inflight[key];
         requeue(f.item, {});
+        return;
       }
-      // 429 / 5xx / network: still in flight; look again next step.
+      if (res.status !== 200) return; // 429 / 5xx / network: still in flight; look again next step
+      const job = eg.readJob(profile, res, { call: 'poll' });
+      f.state = job.state;
+      if (job.phase === 'completed') {
+        state.outcomes[key] = { status: 'exported', jobId: f.jobId };
+        delete state.inflight[key];
+      } else if (job.phase === 'failed') {
+        state.counters.failedJobs += 1;
+        state.failures[key] = (state.failures[key] || 0) + 1;
+        delete state.inflight[key];
+        if (state.failures[key] > maxJobFailures) {
+          state.outcomes[key] = { status: 'failed', reason: `job ${f.jobId} ended ${job.state} (${state.failures[key]} times): ${job.message || 'no message'}` };
+        } else {
+          state.counters.resubmits += 1;
+          requeue(f.item, {});
+        }
+      } else if (job.phase === 'ready') {
+        // READY is not final: nothing is exported until the creator executes the job.
+        const exec = info.rules.execute.value;
+        const put = await api.call(exec.method, at(exec.path, f.jobId), exec.body);
+        if (put.status >= 200 && put.status < 300) {
+          f.state = eg.readJob(profile, put, { call: 'execute' }).state;
+          state.counters.executed = (state.counters.executed || 0) + 1;
+        } else {
+          const v = eg.nextRetry(1, put, null, { profile });
+          if (v.action === 'give-up') {
+            delete state.inflight[key];
+            state.outcomes[key] = { status: 'failed', reason: `job ${f.jobId} could not be executed: ${v.reason}` };
+          }
+          // retry: it stays READY; the next step tries again.
+        }
+      }
     });
 
-    // 3. Decide: the server's active jobs plus ours that it may not list yet.
+    // 3. Decide: the listed jobs plus ours (deduplicated by id); READY ones do not count.
     const jobs = listed.slice();
+    const listedIds = new Set(listed.map((j) => j.id));
     for (const f of Object.values(state.inflight)) {
       if (!listedIds.has(f.jobId)) {
-        jobs.push({ id: f.jobId, status: PROFILE_INFO[f.item.profile].activeStatuses[0], start: f.item.start, end: f.item.end, profile: f.item.profile });
+        const info = PROFILE_INFO[f.item.profile];
+        jobs.push({ id: f.jobId, status: f.state || info.activeStatuses[0], start: f.item.start, end: f.item.end, profile: f.item.profile });
       }
     }
-    const drained = eg.drain(state.queue, jobs, { now: clock.iso() });
+    const drained = eg.drain(state.queue, jobs, { now: clock.iso(), integrationId: o.integrationId || SIM_INTEGRATION });
     state.queue = drained.queue;
 
-    // 4. Submit, at most `workers` at once.
+    // 4. Submit, at most `workers` at once; the job id is where the profile's model has it.
     await pool(drained.submit, workers, async (item) => {
       const res = await api.call('POST', item.endpoint.path, item.payloads[0]);
       if (res.status >= 200 && res.status < 300) {
-        state.inflight[item.key] = { jobId: res.body.id, item: strip(item), at: clock.iso() };
+        const job = eg.readJob(item.profile, res, { call: 'submit' });
+        state.inflight[item.key] = { jobId: job.jobId, state: job.state, item: strip(item), at: clock.iso() };
         return;
       }
-      const verdict = eg.nextRetry(item.attempts + 1, { status: res.status, headers: res.headers });
+      const verdict = eg.nextRetry(item.attempts + 1, res, null, { profile: item.profile });
       if (verdict.action === 'retry' || verdict.action === 'recheck') {
         state.counters[verdict.action === 'retry' ? 'retries' : 'rechecks'] += 1;
         state.counters.maxWaitMs = Math.max(state.counters.maxWaitMs, verdict.delayMs);
@@ -267,4 +297,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { runGuarded, report, toJob };
+module.exports = { runGuarded, report, toJob, SIM_INTEGRATION };

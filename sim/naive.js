@@ -9,7 +9,7 @@
  */
 const eg = require('../pkg');
 const { Api, pool } = require('./http');
-const { report } = require('./guarded');
+const { report, SIM_INTEGRATION } = require('./guarded');
 
 const PROFILE_INFO = Object.fromEntries(eg.profiles().map((p) => [p.name, p]));
 
@@ -30,7 +30,7 @@ async function runNaive(o) {
   await pool(o.requests, o.workers || 32, async (r) => {
     const { id, ...request } = r;
     const info = PROFILE_INFO[request.profile];
-    const body = eg.buildPayload(request, { now: clock.iso() });
+    const body = eg.buildPayload(request, { now: clock.iso(), integrationId: SIM_INTEGRATION });
     let res;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       if (attempt > 1) counters.retries += 1;
@@ -41,23 +41,29 @@ async function runNaive(o) {
       outcomes[id] = { status: 'failed', reason: `gave up after ${maxAttempts} attempts: ${res.status} ${res.body && res.body.message}` };
       return;
     }
-    const jobId = res.body.id;
+    // It reads answers right (readJob), so what it loses comes from concurrency alone.
+    const jobId = eg.readJob(request.profile, res, { call: 'submit' }).jobId;
+    const path = (p) => p.replace('{jobId}', encodeURIComponent(jobId));
     while (clock.now() < deadline) {
       await clock.sleep(pollMs);
-      const poll = await api.call('GET', info.pollPath.replace('{id}', encodeURIComponent(jobId)));
+      const poll = await api.call('GET', path(info.rules.poll.value.path));
       if (poll.status === 404) {
         outcomes[id] = { status: 'failed', reason: `job ${jobId} vanished (404)` };
         return;
       }
       if (poll.status !== 200) continue;
-      const status = poll.body.status || poll.body.state;
-      if (status === info.completedStatus) {
+      const job = eg.readJob(request.profile, poll, { call: 'poll' });
+      if (job.phase === 'completed') {
         outcomes[id] = { status: 'exported', jobId };
         return;
       }
-      if (info.terminalStatuses.includes(status)) {
-        outcomes[id] = { status: 'failed', reason: `job ${jobId} ended ${status}` };
+      if (job.phase === 'failed') {
+        outcomes[id] = { status: 'failed', reason: `job ${jobId} ended ${job.state}` };
         return;
+      }
+      if (job.phase === 'ready') {
+        const exec = info.rules.execute.value;
+        await api.call(exec.method, path(exec.path), exec.body); // refused? polled again
       }
     }
   });

@@ -37,6 +37,8 @@ const FAULT_CASES = {
   'service restart': { ...NO_FAULTS, restartAfterJobs: 0.3 },
   'FAILED jobs (20%)': { ...NO_FAULTS, failRate: 0.2 },
   'Retry-After 120 s > 60 s cap': { ...NO_FAULTS, rateLimit: { requests: 30, windowMs: 60000 }, retryAfterSeconds: 120 },
+  'daily limit: 429 with Retry-After of hours': { ...NO_FAULTS, dailyLimit: { requests: 25, windowMs: 1.5 * 3600000 } },
+  'recording jobs only: READY → PUT → FULFILLED': { ...NO_FAULTS, mix: { recordingJobs: 1 } },
   'two guarded clients, separate queues (races)': { ...NO_FAULTS, client: 'guarded-pair' },
 };
 
@@ -97,7 +99,7 @@ async function runOne(client, o) {
   const faults = o.faults || NO_FAULTS;
   const logFile = o.outDir ? path.join(o.outDir, `${o.name || client}-sim-log.jsonl`) : null;
   const sim = createSimulator({ clock, seed: o.seed, failRate: faults.failRate, transient503Rate: faults.transient503Rate,
-    rateLimit: faults.rateLimit, retryAfterSeconds: faults.retryAfterSeconds, logFile, keepLog: false });
+    rateLimit: faults.rateLimit, retryAfterSeconds: faults.retryAfterSeconds, dailyLimit: faults.dailyLimit || null, logFile, keepLog: false });
   const baseUrl = await sim.start(0);
   const realStart = performance.now();
   let restartTimer = null;
@@ -142,7 +144,9 @@ async function runOne(client, o) {
   const wallMs = performance.now() - realStart;
   const audit = sim.audit();
   await sim.stop();
-  return { client, ...result.counts, ...account(result, audit, o.requests), makespanMs: result.makespanMs, wallMs, counters: result.counters };
+  const recording = audit.exports.filter((e) => e.profile === 'recordingJobs');
+  return { client, ...result.counts, ...account(result, audit, o.requests), makespanMs: result.makespanMs, wallMs, counters: result.counters,
+    recordingExports: recording.length, recordingExecuted: recording.filter((e) => e.wasReady && e.executed).length };
 }
 
 /** One report from several clients' reports. */
@@ -170,7 +174,8 @@ function notes(rows) {
   return rows.map((r) => {
     const why = Object.entries(r.failures).map(([k, v]) => `${v}× ${k}`).join('; ');
     const c = r.counters;
-    const extra = c.steps ? `; jobs lost in a restart and resubmitted: ${c.lost}, FAILED jobs resubmitted: ${c.failedJobs}` : '';
+    const extra = c.steps ? `; jobs lost in a restart and resubmitted: ${c.lost}, FAILED jobs resubmitted: ${c.failedJobs}` +
+      `; recording jobs exported ${r.recordingExports}, of them through READY and the PUT: ${r.recordingExecuted}` : '';
     return `${r.name || r.client}: ${r.uniqueExports} distinct exports wanted, ${r.exportedOnce} exported exactly once, ` +
       `${r.unexpected} unexpected; ${r.restarts} restart(s)${extra}${why ? `; failures: ${why}` : ''}`;
   }).join('\n');
@@ -228,9 +233,10 @@ async function main(argv) {
   const cases = [];
   if (o.cases) {
     const count = Math.min(o.count, 100);
-    const requests = workload({ count, seed: o.seed + 1 });
+    const mixed = workload({ count, seed: o.seed + 1 });
     console.log(`\nFault cases: the guarded client, ${count} requests each, one fault at a time, then two guarded clients racing`);
     for (const [name, faults] of Object.entries(FAULT_CASES)) {
+      const requests = faults.mix ? workload({ count, seed: o.seed + 1, mix: faults.mix }) : mixed;
       cases.push({ name, ...(await runOne(faults.client || 'guarded', { ...o, requests, faults, name: name.replace(/[^a-z0-9]+/gi, '-').toLowerCase() })) });
       cases[cases.length - 1].name = name;
     }

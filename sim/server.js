@@ -4,16 +4,31 @@ const { parseOptions } = require('./args');
 /**
  * A Genesys-like stand-in on loopback, for load runs and for testing integrations offline.
  *
- * It implements the three endpoint families export-guard knows, with the rules that make
- * parallel exports fail in real life:
- *  - evaluation exports (community-described): an active job (QUEUED / IN_PROGRESS)
- *    locks its date range, and an overlapping POST gets 409;
- *  - recording jobs (documented): at most 2 PENDING / PROCESSING jobs per organisation;
- *    beyond that, 429 (the real status code is not documented: configurable);
- *  - conversation details jobs (documented): a configurable number of active jobs;
+ * It answers as the official SDK models say (JavaScript v259, Python v257), and is never
+ * more forgiving than the API:
+ *  - conversation details jobs (documented): POST answers `{ jobId }` and nothing else;
+ *    GET `/{jobId}` answers the AsyncQueryStatus fields (`state`, `submissionDate`,
+ *    `completionDate`, `expirationDate`, `errorMessage`), no id; there is **no list
+ *    endpoint**, so a client must count the jobs it started;
+ *  - recording jobs (documented): POST and GET answer a RecordingJob with `state`; a job
+ *    goes PENDING → READY and **stays READY until its creator sends**
+ *    `PUT /api/v2/recording/jobs/{id}` `{"state":"PROCESSING"}`, then PROCESSING →
+ *    FULFILLED or FAILED; EXPORT needs `integrationId` (400 otherwise); at most 2
+ *    PENDING/PROCESSING jobs per organisation; the documented listing
+ *    `GET /api/v2/recording/jobs?state=...&showOnlyMyJobs=false` and DELETE (cancel);
+ *  - evaluation exports (community description, not in the SDKs): `{ id, status }`, an
+ *    active job (QUEUED / IN_PROGRESS) locks its date range and an overlapping POST gets
+ *    409; no listing is described, so none is offered;
  *  - on every endpoint: 429 with Retry-After in seconds beyond a request rate per client,
- *    random transient 503s, 400 for a payload without an explicit channel filter, 404 for
- *    unknown jobs (also for jobs lost in a restart).
+ *    random transient 503s, 404 for unknown jobs (also for jobs lost in a restart).
+ *
+ * Rules that are not the API's are options, named as such: `requireChannelFilter`
+ * (export-guard's own rule that an export names its channels: off by default),
+ * `touchingConflicts` (whether the end of a range is inclusive is unverified),
+ * `recordingLimitStatus` (the status of the recording limit is undocumented: 429),
+ * `conversationMaxActive` (Genesys publishes no details-job limit: 5), `dailyLimit` (a
+ * fault mode: 429 with a Retry-After of hours, as Genesys answers some daily limits).
+ *
  * Jobs move through their states on a simulated clock (see clock.js) and can FAIL at a
  * configurable rate. Every request and job transition is logged as JSON, and completed
  * exports are audited so a run can be checked for losses and duplicates.
@@ -25,28 +40,42 @@ const fs = require('fs');
 const { SimClock, rng } = require('./clock');
 const { VALIDATORS, BadRequest } = require('./validate');
 
-/** The endpoint families, as the API names their paths, ids and states. */
+/**
+ * The endpoint families. `flow` is the way to the end: the states a job passes through
+ * on its own, `ready` the state it waits in for its creator's PUT (recording jobs).
+ */
 const PROFILES = {
   evaluationExports: {
     path: '/api/v2/quality/evaluationexports',
+    source: 'community',
     idField: 'id',
-    statusField: 'status',
-    states: ['QUEUED', 'IN_PROGRESS', 'COMPLETED'],
+    stateField: 'status',
+    flow: ['QUEUED', 'IN_PROGRESS'],
+    done: 'COMPLETED',
     lock: 'range',
+    listing: false,
   },
   conversationDetailsJobs: {
     path: '/api/v2/analytics/conversations/details/jobs',
+    source: 'genesys-docs',
     idField: 'jobId',
-    statusField: 'state',
-    states: ['QUEUED', 'PENDING', 'FULFILLED'],
+    stateField: 'state',
+    flow: ['QUEUED', 'PENDING'],
+    done: 'FULFILLED',
     lock: 'conversationMaxActive',
+    listing: false,
   },
   recordingJobs: {
     path: '/api/v2/recording/jobs',
+    source: 'genesys-docs',
     idField: 'id',
-    statusField: 'state',
-    states: ['PENDING', 'PROCESSING', 'FULFILLED'],
+    stateField: 'state',
+    flow: ['PENDING'],
+    ready: 'READY',
+    running: 'PROCESSING',
+    done: 'FULFILLED',
     lock: 'recordingMaxActive',
+    listing: true,
   },
 };
 
@@ -66,6 +95,8 @@ const DEFAULTS = {
   conversationMaxActive: 5,
   restartDowntimeMs: 3000,
   touchingConflicts: false,
+  requireChannelFilter: false,
+  dailyLimit: null,
   maxBodyBytes: 512000,
   logFile: null,
   keepLog: true,
@@ -77,6 +108,9 @@ const iso = (ms) => new Date(ms).toISOString();
 function exportKey(profile, start, end, channels) {
   return `${profile}|${iso(start)}/${iso(end)}|${channels.join(',')}`;
 }
+
+/** An error answer in Genesys's shape. */
+const fail = (status, code, message, headers = {}) => [status, { status, code, message }, headers];
 
 /**
  * Creates a simulator (not yet listening). Options: see DEFAULTS; `clock` may be a
@@ -95,6 +129,7 @@ function createSimulator(options = {}) {
   const jobs = new Map(); // id -> job
   const exportsDone = []; // audit of completed exports
   const windows = new Map(); // client -> { start, count }
+  const days = new Map(); // client -> { start, posts } for the daily-limit fault
   let nextId = 1;
   let restarts = 0;
   let downUntil = -Infinity;
@@ -107,43 +142,69 @@ function createSimulator(options = {}) {
     if (logStream) logStream.write(JSON.stringify(e) + '\n');
   }
 
+  /** Holds a lock or counts against a limit (READY does not: it waits for its creator). */
   function active(job) {
-    const st = PROFILES[job.profile].states;
-    return job.status === st[0] || job.status === st[1];
+    const p = PROFILES[job.profile];
+    return p.flow.includes(job.status) || job.status === p.running;
+  }
+
+  function move(job, to, at) {
+    record({ at, type: 'job', id: job.id, profile: job.profile, key: job.key, from: job.status, to });
+    job.status = to;
+  }
+
+  function finish(job, at) {
+    const p = PROFILES[job.profile];
+    move(job, job.fails ? 'FAILED' : p.done, at);
+    job.completedAt = at;
+    if (!job.fails) {
+      exportsDone.push({ id: job.id, profile: job.profile, key: job.key, client: job.client, at: iso(at),
+        executed: job.executedAt !== undefined ? iso(job.executedAt) : undefined, wasReady: job.wasReady || undefined });
+      record({ at, type: 'export', id: job.id, profile: job.profile, key: job.key });
+    }
   }
 
   /** Moves every job to the state it has reached by `now`, logging each transition at its own time. */
   function advance(now = clock.now()) {
     for (const job of jobs.values()) {
-      if (!active(job)) continue;
-      const st = PROFILES[job.profile].states;
-      if (job.status === st[0] && now >= job.runsAt) {
-        record({ at: job.runsAt, type: 'job', id: job.id, profile: job.profile, key: job.key, from: st[0], to: st[1] });
-        job.status = st[1];
-      }
-      if (job.status === st[1] && now >= job.endsAt) {
-        const to = job.fails ? 'FAILED' : st[2];
-        record({ at: job.endsAt, type: 'job', id: job.id, profile: job.profile, key: job.key, from: st[1], to });
-        job.status = to;
-        if (!job.fails) {
-          exportsDone.push({ id: job.id, profile: job.profile, key: job.key, client: job.client, at: iso(job.endsAt) });
-          record({ at: job.endsAt, type: 'export', id: job.id, profile: job.profile, key: job.key });
+      const p = PROFILES[job.profile];
+      if (p.ready) {
+        if (job.status === p.flow[0] && now >= job.runsAt) {
+          move(job, p.ready, job.runsAt);
+          job.wasReady = true;
         }
+        if (job.status === p.running && now >= job.endsAt) finish(job, job.endsAt);
+        continue;
       }
+      if (job.status === p.flow[0] && now >= job.runsAt) move(job, p.flow[1], job.runsAt);
+      if (job.status === p.flow[1] && now >= job.endsAt) finish(job, job.endsAt);
     }
   }
 
+  /** What GET (and POST, PUT) answer for a job, as the profile's model has it. */
   function view(job) {
-    const p = PROFILES[job.profile];
-    const v = { [p.idField]: job.id, id: job.id, profile: job.profile, [p.statusField]: job.status };
-    if (job.profile === 'evaluationExports') {
-      v.start_date = iso(job.start);
-      v.end_date = iso(job.end);
-    } else {
-      v.interval = `${iso(job.start)}/${iso(job.end)}`;
+    if (job.profile === 'conversationDetailsJobs') {
+      // AsyncQueryStatus: no id, no interval, no filters.
+      const v = { state: job.status, submissionDate: iso(job.createdAt) };
+      if (job.completedAt !== undefined) {
+        v.completionDate = iso(job.completedAt);
+        v.expirationDate = iso(job.completedAt + 2 * 86400000);
+      }
+      if (job.status === 'FAILED') v.errorMessage = 'the query failed on the server (simulated)';
+      return v;
     }
-    v.channels = job.channels;
-    v.createdDate = iso(job.createdAt);
+    if (job.profile === 'recordingJobs') {
+      const v = { id: job.id, state: job.status, recordingJobsQuery: job.body, dateCreated: iso(job.createdAt),
+        totalConversations: 3, totalRecordings: 5,
+        totalProcessedRecordings: job.status === 'FULFILLED' ? 5 : 0,
+        percentProgress: job.status === 'FULFILLED' ? 100 : 0,
+        selfUri: `${PROFILES.recordingJobs.path}/${job.id}` };
+      if (job.status === 'FAILED') v.errorMessage = 'the export failed on the server (simulated)';
+      return v;
+    }
+    // The community's description of evaluation exports.
+    const v = { id: job.id, status: job.status, start_date: iso(job.start), end_date: iso(job.end),
+      filter: { channel: job.channels }, createdDate: iso(job.createdAt) };
     if (job.status === 'FAILED') v.errorMessage = 'the export failed on the server (simulated)';
     return v;
   }
@@ -152,7 +213,7 @@ function createSimulator(options = {}) {
     return Math.round(ms * (1 - cfg.durationJitter / 2 + random() * cfg.durationJitter));
   }
 
-  /** The lock rules: null when the job may start, else [status, body, headers]. */
+  /** The lock rules: null when the job may start (or run), else [status, body, headers]. */
   function lockRefusal(profile, range) {
     const p = PROFILES[profile];
     const live = [...jobs.values()].filter((j) => j.profile === profile && active(j));
@@ -168,8 +229,8 @@ function createSimulator(options = {}) {
     if (live.length < max) return null;
     const status = profile === 'recordingJobs' ? cfg.recordingLimitStatus : 429;
     const headers = status === 429 ? { 'Retry-After': String(cfg.retryAfterSeconds === null ? 10 : cfg.retryAfterSeconds) } : {};
-    return [status, { status, code: status === 429 ? 'too.many.requests.retry.after' : 'conflict',
-      message: `at most ${max} ${profile} may be active at once; ${live.length} are` }, headers];
+    return fail(status, status === 429 ? 'too.many.requests.retry.after' : 'conflict',
+      `at most ${max} ${profile} may be active at once; ${live.length} are`, headers);
   }
 
   /** Fixed-window rate limit per client: null, or the Retry-After in seconds. */
@@ -187,19 +248,34 @@ function createSimulator(options = {}) {
     return Math.max(1, Math.ceil((w.start + windowMs - now) / 1000));
   }
 
+  /**
+   * The daily-limit fault: beyond `dailyLimit.requests` job creations per client in a
+   * window of `dailyLimit.windowMs` (default a day) from the first, 429 with a
+   * Retry-After of the window's rest: hours, as Genesys answers some daily limits.
+   */
+  function dailyLimited(client, now) {
+    if (!cfg.dailyLimit) return null;
+    const windowMs = cfg.dailyLimit.windowMs || 86400000;
+    let d = days.get(client);
+    if (!d || now >= d.start + windowMs) days.set(client, (d = { start: now, posts: 0 }));
+    d.posts += 1;
+    if (d.posts <= cfg.dailyLimit.requests) return null;
+    return Math.max(1, Math.ceil((d.start + windowMs - now) / 1000));
+  }
+
   function create(profile, range, body, client, now) {
     const id = `${profile === 'evaluationExports' ? 'ee' : profile === 'recordingJobs' ? 'rj' : 'cd'}-${restarts}-${nextId++}`;
-    const st = PROFILES[profile].states;
+    const p = PROFILES[profile];
     const runsAt = now + duration(cfg.queuedMs);
     const job = { id, profile, client, start: range.start, end: range.end, channels: range.channels,
       key: exportKey(profile, range.start, range.end, range.channels), createdAt: now, runsAt,
-      endsAt: runsAt + duration(cfg.runMs), fails: random() < cfg.failRate, status: st[0], body };
+      endsAt: runsAt + duration(cfg.runMs), fails: random() < cfg.failRate, status: p.flow[0], body };
     jobs.set(id, job);
-    record({ at: now, type: 'job', id, profile, key: job.key, from: null, to: st[0] });
+    record({ at: now, type: 'job', id, profile, key: job.key, from: null, to: p.flow[0] });
     return job;
   }
 
-  function route(method, url) {
+  function route(url) {
     for (const [name, p] of Object.entries(PROFILES)) {
       if (url.pathname === p.path) return { profile: name, id: null };
       if (url.pathname.startsWith(p.path + '/')) {
@@ -210,50 +286,89 @@ function createSimulator(options = {}) {
     return null;
   }
 
+  /** GET /api/v2/recording/jobs?state=X&showOnlyMyJobs=false: the documented listing. */
+  function list(url, client) {
+    const state = url.searchParams.get('state');
+    const mine = url.searchParams.get('showOnlyMyJobs') !== 'false';
+    const entities = [...jobs.values()]
+      .filter((j) => j.profile === 'recordingJobs' && (!state || j.status === state) && (!mine || j.client === client))
+      .map(view);
+    return [200, { entities, pageSize: entities.length, pageNumber: 1, total: entities.length, pageCount: 1 }, {}];
+  }
+
+  /** PUT /api/v2/recording/jobs/{id} {"state":"PROCESSING"}: runs a READY job. */
+  function execute(job, body, client, now) {
+    let payload;
+    try {
+      payload = JSON.parse(body);
+    } catch (e) {
+      return fail(400, 'bad.request', `the body is not JSON: ${e.message}`);
+    }
+    if (!payload || payload.state !== 'PROCESSING') return fail(400, 'bad.request', 'the body must be {"state":"PROCESSING"}');
+    if (job.client !== client) return fail(403, 'not.authorized', `job ${job.id} belongs to another client`);
+    if (job.status !== 'READY') return fail(400, 'bad.request', `job ${job.id} is ${job.status}, not READY`);
+    const refusal = lockRefusal('recordingJobs', job);
+    if (refusal) return refusal;
+    move(job, 'PROCESSING', now);
+    job.executedAt = now;
+    job.endsAt = now + duration(cfg.runMs);
+    return [202, view(job), {}];
+  }
+
   function handleApi(req, url, body, client) {
     const now = clock.now();
     advance(now);
-    if (now < downUntil) return [503, { status: 503, code: 'service.unavailable', message: 'the service is restarting' }, {}];
-    const r = route(req.method, url);
-    if (!r) return [404, { status: 404, code: 'not.found', message: `no route ${req.method} ${url.pathname}` }, {}];
+    if (now < downUntil) return fail(503, 'service.unavailable', 'the service is restarting');
+    const r = route(url);
+    if (!r) return fail(404, 'not.found', `no route ${req.method} ${url.pathname}`);
     const retryAfter = rateLimited(client, now);
     if (retryAfter !== null) {
-      return [429, { status: 429, code: 'too.many.requests.retry.after', message: `rate limit exceeded; retry after ${retryAfter} s` },
-        { 'Retry-After': String(retryAfter) }];
+      return fail(429, 'too.many.requests.retry.after', `rate limit exceeded; retry after ${retryAfter} s`, { 'Retry-After': String(retryAfter) });
     }
     if (cfg.transient503Rate > 0 && random() < cfg.transient503Rate) {
-      return [503, { status: 503, code: 'service.unavailable', message: 'transient failure (simulated)' }, {}];
+      return fail(503, 'service.unavailable', 'transient failure (simulated)');
     }
-    if (req.method === 'GET' && r.id !== null) {
+    const p = PROFILES[r.profile];
+    if (r.id !== null) {
       const job = jobs.get(r.id);
-      if (!job || job.profile !== r.profile) return [404, { status: 404, code: 'not.found', message: `job ${r.id} does not exist` }, {}];
-      return [200, view(job), {}];
+      if (!job || job.profile !== r.profile) return fail(404, 'not.found', `job ${r.id} does not exist`);
+      if (req.method === 'GET') return [200, view(job), {}];
+      if (req.method === 'PUT' && r.profile === 'recordingJobs') return execute(job, body, client, now);
+      if (req.method === 'DELETE' && r.profile === 'recordingJobs') {
+        if (job.status !== 'PENDING' && job.status !== 'READY') return fail(400, 'bad.request', `job ${job.id} is ${job.status}: only PENDING and READY jobs can be cancelled`);
+        move(job, 'CANCELLED', now);
+        return [200, view(job), {}];
+      }
+      return fail(405, 'method.not.allowed', `${req.method} is not supported here`);
     }
     if (req.method === 'GET') {
-      const onlyActive = url.searchParams.get('active') === 'true';
-      const entities = [...jobs.values()].filter((j) => j.profile === r.profile && (!onlyActive || active(j))).map(view);
-      return [200, { entities, total: entities.length }, {}];
+      if (p.listing) return list(url, client);
+      return fail(404, 'not.found', `no route GET ${url.pathname}: ${r.profile} jobs cannot be listed`);
     }
-    if (req.method !== 'POST' || r.id !== null) {
-      return [405, { status: 405, code: 'method.not.allowed', message: `${req.method} is not supported here` }, {}];
+    if (req.method !== 'POST') return fail(405, 'method.not.allowed', `${req.method} is not supported here`);
+    const daily = dailyLimited(client, now);
+    if (daily !== null) {
+      return fail(429, 'too.many.requests.retry.after', `the limit of ${cfg.dailyLimit.requests} jobs a day is reached; retry after ${daily} s`,
+        { 'Retry-After': String(daily) });
     }
     let payload;
     try {
       payload = JSON.parse(body);
     } catch (e) {
-      return [400, { status: 400, code: 'bad.request', message: `the body is not JSON: ${e.message}` }, {}];
+      return fail(400, 'bad.request', `the body is not JSON: ${e.message}`);
     }
     let range;
     try {
-      range = VALIDATORS[r.profile](payload);
+      range = VALIDATORS[r.profile](payload, { requireChannelFilter: cfg.requireChannelFilter });
     } catch (e) {
       if (!(e instanceof BadRequest)) throw e;
-      return [400, { status: 400, code: 'bad.request', message: e.message }, {}];
+      return fail(400, 'bad.request', e.message);
     }
     const refusal = lockRefusal(r.profile, range);
     if (refusal) return refusal;
     const job = create(r.profile, range, payload, client, now);
-    return [202, view(job), {}];
+    // A details job's create answer is AsyncQueryResponse: { jobId } and nothing else.
+    return [202, r.profile === 'conversationDetailsJobs' ? { jobId: job.id } : view(job), {}];
   }
 
   function handleAdmin(req, url) {
@@ -261,7 +376,7 @@ function createSimulator(options = {}) {
     if (url.pathname === '/sim/audit') return [200, audit(), {}];
     if (url.pathname === '/sim/log') return [200, log, {}];
     if (url.pathname === '/sim/restart' && req.method === 'POST') return [200, restart(), {}];
-    return [404, { status: 404, code: 'not.found', message: `no route ${req.method} ${url.pathname}` }, {}];
+    return fail(404, 'not.found', `no route ${req.method} ${url.pathname}`);
   }
 
   function onRequest(req, res) {
@@ -281,18 +396,18 @@ function createSimulator(options = {}) {
       let headers;
       try {
         if (tooBig) {
-          [status, body, headers] = [413, { status: 413, code: 'payload.too.large', message: `the body exceeds ${cfg.maxBodyBytes} bytes` }, {}];
+          [status, body, headers] = fail(413, 'payload.too.large', `the body exceeds ${cfg.maxBodyBytes} bytes`);
         } else if (url.pathname.startsWith('/sim/')) {
           [status, body, headers] = handleAdmin(req, url);
         } else {
           [status, body, headers] = handleApi(req, url, Buffer.concat(chunks).toString('utf8'), client);
         }
       } catch (e) {
-        [status, body, headers] = [500, { status: 500, code: 'internal.error', message: String(e && e.stack) }, {}];
+        [status, body, headers] = fail(500, 'internal.error', String(e && e.stack));
       }
       if (!url.pathname.startsWith('/sim/')) {
         record({ type: 'request', client, method: req.method, path: url.pathname + url.search, status,
-          id: status === 202 ? body.id : undefined, code: status >= 400 ? body.code : undefined,
+          id: status === 202 ? body.id || body.jobId : undefined, code: status >= 400 ? body.code : undefined,
           retryAfter: headers['Retry-After'] });
       }
       const text = JSON.stringify(body);
@@ -301,13 +416,14 @@ function createSimulator(options = {}) {
     });
   }
 
-  /** Loses every active job (the service's memory), keeps finished ones, and is down for a while. */
+  /** Loses every job not finished (the service's memory), keeps finished ones, and is down for a while. */
   function restart() {
     const now = clock.now();
     advance(now);
     const lost = [];
     for (const job of jobs.values()) {
-      if (active(job)) {
+      const p = PROFILES[job.profile];
+      if (active(job) || job.status === p.ready) {
         lost.push(job.id);
         jobs.delete(job.id);
         record({ at: now, type: 'job', id: job.id, profile: job.profile, key: job.key, from: job.status, to: 'LOST' });
@@ -335,7 +451,8 @@ function createSimulator(options = {}) {
     /** Counts so far: jobs created, jobs active now, restarts. */
     stats() {
       advance();
-      return { created: nextId - 1, active: [...jobs.values()].filter(active).length, restarts };
+      return { created: nextId - 1, active: [...jobs.values()].filter(active).length,
+        ready: [...jobs.values()].filter((j) => j.status === 'READY').length, restarts };
     },
     log,
     audit,
@@ -372,8 +489,10 @@ function createSimulator(options = {}) {
 
 const HELP = `Usage: node sim/server.js [options]
 
-A Genesys-like stand-in on 127.0.0.1 (evaluation exports with the 409 range lock,
-recording jobs with at most 2 active, conversation details jobs, 429/503/400 rules).
+A Genesys-like stand-in on 127.0.0.1 that answers as the official SDK models say:
+conversation details jobs ({ jobId }; no listing), recording jobs (READY until the
+creator's PUT {"state":"PROCESSING"}; at most 2 active; EXPORT needs integrationId),
+and the community's evaluation exports (409 range lock); 429/503/400 rules.
 
   --port N             port to listen on (default 8787; 0 = any free port)
   --scale N            simulated ms per real ms (default 100; 1 = real time)
@@ -383,6 +502,11 @@ recording jobs with at most 2 active, conversation details jobs, 429/503/400 rul
   --transient-503 R    share of API requests answered 503 (default 0)
   --log FILE           write every request and job transition as JSON lines
   --seed N             random seed (default 1)
+  --daily-limit N:H    fault: beyond N job creations per client in H simulated hours,
+                       429 with a Retry-After of the rest (Genesys answers daily limits so)
+  --require-channel-filter
+                       400 for a body without an explicit channel filter: export-guard's
+                       own rule, not the API's (off by default)
 
 Admin: GET /sim/health, GET /sim/audit, GET /sim/log, POST /sim/restart.
 Clients name themselves with an X-Client-Id header (rate limits are per client).`;
@@ -391,6 +515,7 @@ async function main(argv) {
   const a = parseOptions(argv, {
     port: 'number', scale: 'number', 'fail-rate': 'number', 'transient-503': 'number',
     'retry-after': 'number', seed: 'number', log: 'string', rate: 'string',
+    'daily-limit': 'string', 'require-channel-filter': 'boolean',
   });
   if (a.help) {
     console.log(HELP);
@@ -404,6 +529,12 @@ async function main(argv) {
   if (a['retry-after'] !== undefined) opts.retryAfterSeconds = a['retry-after'];
   if (a.seed !== undefined) opts.seed = a.seed;
   if (a.log !== undefined) opts.logFile = a.log;
+  if (a['require-channel-filter']) opts.requireChannelFilter = true;
+  if (a['daily-limit'] !== undefined) {
+    const m = /^(\d+):(\d+(\.\d+)?)$/.exec(a['daily-limit']);
+    if (!m) throw new Error('--daily-limit needs N:HOURS, e.g. 100:24');
+    opts.dailyLimit = { requests: Number(m[1]), windowMs: Number(m[2]) * 3600000 };
+  }
   if (a.rate !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(a.rate);
     if (!m) throw new Error('--rate needs N/S, e.g. 300/60');

@@ -8,11 +8,17 @@
  * a `BadRequest` whose message says what is wrong.
  */
 
-/** Media types and message types Genesys documents (analytics `mediaType` / `messageType`). */
+/** Analytics `mediaType` and `messageType` values attested in the official SDK models. */
 const MEDIA_TYPES = ['voice', 'callback', 'chat', 'email', 'message', 'cobrowse', 'video', 'screenshare'];
-const MESSAGE_TYPES = ['sms', 'whatsapp', 'facebook', 'twitter', 'instagram', 'line', 'telegram', 'kakao',
-  'webmessaging', 'open', 'apple'];
-const KNOWN = new Set([...MEDIA_TYPES, ...MESSAGE_TYPES]);
+const MESSAGE_TYPES = ['sms', 'whatsapp', 'facebook', 'twitter', 'instagram', 'line', 'webmessaging', 'open', 'apple'];
+/**
+ * Conversation-side message types that analytics does not know: a messageType filter on
+ * them may match nothing, so this stand-in refuses them there (stricter than the API,
+ * never more forgiving). The community's evaluation-export filter takes them.
+ */
+const CONVERSATION_ONLY = ['telegram', 'kakao', 'viber', 'wechat'];
+const ANALYTICS = new Set([...MEDIA_TYPES, ...MESSAGE_TYPES]);
+const COMMUNITY = new Set([...ANALYTICS, ...CONVERSATION_ONLY]);
 
 /** A 400 answer: `message` is shown to the client. */
 class BadRequest extends Error {
@@ -37,12 +43,21 @@ function range(start, end, field) {
   return { start, end };
 }
 
-function channelList(list, field) {
-  if (!Array.isArray(list) || list.length === 0) {
-    throw new BadRequest(`${field} is required and must name at least one channel: an export never defaults to all channels`);
+/**
+ * The channels a body names. Without any: all channels (what the API does), unless the
+ * simulator runs with requireChannelFilter, export-guard's own rule (then 400).
+ */
+function channelList(list, field, known, opts) {
+  if (list === undefined || (Array.isArray(list) && list.length === 0)) {
+    if (opts.requireChannelFilter) {
+      throw new BadRequest(`${field} is required and must name at least one channel: an export never defaults to all channels ` +
+        '(the simulator runs with requireChannelFilter, export-guard\'s rule, not the API\'s)');
+    }
+    return [];
   }
+  if (!Array.isArray(list)) throw new BadRequest(`${field} must be an array`);
   for (const c of list) {
-    if (typeof c !== 'string' || !KNOWN.has(c.toLowerCase())) {
+    if (typeof c !== 'string' || !known.has(c.toLowerCase())) {
       throw new BadRequest(`${field} has an unknown channel ${JSON.stringify(c)}`);
     }
   }
@@ -59,7 +74,7 @@ function interval(value, field) {
 }
 
 /** Channels named by mediaType / messageType predicates of segmentFilters. */
-function filterChannels(segmentFilters, field) {
+function filterChannels(segmentFilters, field, opts) {
   const found = [];
   if (Array.isArray(segmentFilters)) {
     segmentFilters.forEach((f, i) => {
@@ -72,7 +87,7 @@ function filterChannels(segmentFilters, field) {
       });
     });
   }
-  return channelList(found, `${field} (mediaType/messageType predicates)`);
+  return channelList(found.length ? found : undefined, `${field} (mediaType/messageType predicates)`, ANALYTICS, opts);
 }
 
 function object(body, field) {
@@ -83,28 +98,32 @@ function object(body, field) {
 /** Per profile: the body of a job creation → { start, end, channels }. */
 const VALIDATORS = {
   // Community description: start_date, end_date and a filter naming the channels.
-  evaluationExports(body) {
+  evaluationExports(body, opts = {}) {
     object(body, 'the body');
     const start = instant(body.start_date, 'start_date');
     const end = instant(body.end_date, 'end_date');
     const filter = body.filter && typeof body.filter === 'object' ? body.filter : {};
-    return { ...range(start, end, 'start_date/end_date'), channels: channelList(filter.channel, 'filter.channel') };
+    return { ...range(start, end, 'start_date/end_date'), channels: channelList(filter.channel, 'filter.channel', COMMUNITY, opts) };
   },
   // POST /api/v2/analytics/conversations/details/jobs: an interval and segment filters.
-  conversationDetailsJobs(body) {
+  conversationDetailsJobs(body, opts = {}) {
     object(body, 'the body');
-    return { ...interval(body.interval, 'interval'), channels: filterChannels(body.segmentFilters, 'segmentFilters') };
+    return { ...interval(body.interval, 'interval'), channels: filterChannels(body.segmentFilters, 'segmentFilters', opts) };
   },
   // POST /api/v2/recording/jobs: an action and a conversation query.
-  recordingJobs(body) {
+  // integrationId: "required and used only for EXPORT action" (RecordingJobsQuery).
+  recordingJobs(body, opts = {}) {
     object(body, 'the body');
     if (!['EXPORT', 'ARCHIVE', 'DELETE'].includes(body.action)) {
       throw new BadRequest('action must be EXPORT, ARCHIVE or DELETE');
     }
+    if (body.action === 'EXPORT' && (typeof body.integrationId !== 'string' || !body.integrationId)) {
+      throw new BadRequest('integrationId is required for an EXPORT action');
+    }
     if (body.actionDate !== undefined) instant(body.actionDate, 'actionDate');
     const q = object(body.conversationQuery, 'conversationQuery');
-    return { ...interval(q.interval, 'conversationQuery.interval'), channels: filterChannels(q.segmentFilters, 'conversationQuery.segmentFilters') };
+    return { ...interval(q.interval, 'conversationQuery.interval'), channels: filterChannels(q.segmentFilters, 'conversationQuery.segmentFilters', opts) };
   },
 };
 
-module.exports = { VALIDATORS, BadRequest, MEDIA_TYPES, MESSAGE_TYPES };
+module.exports = { VALIDATORS, BadRequest, MEDIA_TYPES, MESSAGE_TYPES, CONVERSATION_ONLY };

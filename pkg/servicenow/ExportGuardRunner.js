@@ -10,7 +10,7 @@
  *     u_request       String (4000)  the request JSON ({ start, end, timeZone, channels, profile })
  *     u_state         String (40)    queued | submitted | completed | failed
  *     u_job_id        String (100)   the Genesys export id, once submitted
- *     u_job_status    String (40)    its last polled status (QUEUED, IN_PROGRESS, ...)
+ *     u_job_status    String (40)    its last polled state (QUEUED, IN_PROGRESS, READY, ...)
  *     u_attempt       Integer        attempts so far
  *     u_next_attempt  Date/Time      when a queued row may be tried again
  *     u_last_status   Integer        last HTTP status
@@ -21,14 +21,18 @@
  *
  * Nothing here sleeps: a delay from ExportGuard.nextRetry becomes u_next_attempt, and
  * the scheduled job picks the row up when it is due. Requests are decided before any
- * HTTP call, so overlapping requests wait in the table instead of drawing 409s.
+ * HTTP call, so overlapping requests wait in the table instead of drawing 409s. Every
+ * answer is read by ExportGuard.readJob, as the profile's API model has it (jobId for
+ * details jobs, state for the documented jobs); a recording job that reaches READY is
+ * executed with PUT {"state":"PROCESSING"}, as Genesys requires.
  * ES5 only (works in ES5 and ES12 script modes).
  */
 var ExportGuardRunner = Class.create();
 ExportGuardRunner.prototype = {
   /**
    * @param {object} [config] baseUrl (default https://api.mypurecloud.com), authProfile
-   *   ({ type: 'oauth2', sysId }), policy (backoff policy), table, now (ms clock, for tests)
+   *   ({ type: 'oauth2', sysId }), policy (backoff policy), table, now (ms clock, for tests),
+   *   integrationId (the S3 integration of recording EXPORT jobs)
    */
   initialize: function (config) {
     config = config || {};
@@ -37,6 +41,14 @@ ExportGuardRunner.prototype = {
     this.authProfile = config.authProfile || null;
     this.policy = config.policy || { initialMs: 5000, factor: 2, maxMs: 60000, maxAttempts: 8 };
     this.now = config.now || function () { return new GlideDateTime().getNumericValue(); };
+    this.integrationId = config.integrationId || null;
+  },
+
+  /** The payload options: the clock, and the integration recording EXPORT jobs need. */
+  _options: function () {
+    var o = { now: this.now() };
+    if (this.integrationId) o.integrationId = this.integrationId;
+    return o;
   },
 
   /**
@@ -44,7 +56,7 @@ ExportGuardRunner.prototype = {
    * @returns {{ action: string, sysId?: string, lockKey?: string, errors?: object[], duplicate?: boolean }}
    */
   request: function (request) {
-    var decision = ExportGuard.decide(request, this._activeJobs(), { now: this.now() });
+    var decision = ExportGuard.decide(request, this._activeJobs(), this._options());
     if (decision.action === 'reject') return { action: 'reject', errors: decision.errors };
 
     var existing = new GlideRecord(this.table);
@@ -83,14 +95,16 @@ ExportGuardRunner.prototype = {
     while (due.next()) {
       if (this._next(due) > now) continue;
       var request = JSON.parse(due.getValue('u_request'));
-      var decision = ExportGuard.decide(request, jobs, { now: now });
+      var decision = ExportGuard.decide(request, jobs, this._options());
       if (decision.action === 'reject') {
         this._fail(due, 0, 'invalid request: ' + JSON.stringify(decision.errors));
       } else if (decision.action === 'queue') {
         this._wait(due, decision.recheckAfterMs, 'waiting for ' + this._ids(decision.conflicts));
       } else if (this._submit(due) === 'submitted') {
         // Count it as active for the rest of this pass, so nothing overlapping follows it.
-        jobs.push({ id: due.getValue('u_job_id'), interval: due.getValue('u_lock_key'), status: 'QUEUED' });
+        var p = this._profile(request);
+        jobs.push({ id: due.getValue('u_job_id'), interval: due.getValue('u_lock_key'),
+          status: due.getValue('u_job_status') || p.activeStatuses[0], profile: p.name });
       }
     }
   },
@@ -103,20 +117,23 @@ ExportGuardRunner.prototype = {
     var attempt = parseInt(gr.getValue('u_attempt'), 10) + 1;
     gr.setValue('u_attempt', attempt);
     var rm = this._rest('post', this.baseUrl + profile.path);
-    rm.setRequestBody(JSON.stringify(ExportGuard.buildPayload(request, { now: this.now() })));
-    var response = rm.execute();
-    var status = response.getStatusCode();
-    gr.setValue('u_last_status', status);
-    var verdict = ExportGuard.nextRetry(attempt, {
-      status: status,
-      headers: { 'Retry-After': response.getHeader('Retry-After') || null, 'Date': response.getHeader('Date') || null }
-    }, this.policy, { now: this.now() });
+    rm.setRequestBody(JSON.stringify(ExportGuard.buildPayload(request, this._options())));
+    var answer = this._answer(rm.execute());
+    gr.setValue('u_last_status', answer.status);
+    var verdict = ExportGuard.nextRetry(attempt, answer, this.policy, { now: this.now(), profile: profile.name });
     if (verdict.action === 'done') {
-      var body = {};
-      try { body = JSON.parse(response.getBody() || '{}'); } catch (e) { body = {}; }
+      var job;
+      try {
+        job = ExportGuard.readJob(profile.name, answer, { call: 'submit' });
+      } catch (e) {
+        // Created, but the answer does not say which job: nothing can be polled.
+        this._fail(gr, answer.status, 'the create answer could not be read: ' + e.message);
+        return 'failed';
+      }
       gr.setValue('u_state', 'submitted');
-      gr.setValue('u_job_id', body.id || '');
-      gr.setValue('u_job_status', body.status || 'QUEUED');
+      gr.setValue('u_job_id', job.jobId);
+      // A details job's create answer has no state: it is queued.
+      gr.setValue('u_job_status', job.state || profile.activeStatuses[0]);
       gr.setValue('u_last_reason', '');
       gr.update();
       return 'submitted';
@@ -136,20 +153,33 @@ ExportGuardRunner.prototype = {
     gr.query();
     while (gr.next()) {
       var profile = this._profile(JSON.parse(gr.getValue('u_request')));
-      var response = this._rest('get', this.baseUrl + profile.pollPath.replace('{id}', encodeURIComponent(gr.getValue('u_job_id')))).execute();
-      var status = response.getStatusCode();
-      if (status < 200 || status > 299) {
-        gs.warn('ExportGuardRunner: polling ' + gr.getValue('u_job_id') + ' answered ' + status);
+      var jobId = gr.getValue('u_job_id');
+      var answer = this._answer(this._rest('get', this.baseUrl + this._path(profile.rules.poll.value.path, jobId)).execute());
+      if (answer.status < 200 || answer.status > 299) {
+        gs.warn('ExportGuardRunner: polling ' + jobId + ' answered ' + answer.status);
         continue;
       }
-      var job = JSON.parse(response.getBody() || '{}');
-      var jobStatus = String(job.status || '').toUpperCase();
-      gr.setValue('u_job_status', jobStatus);
-      if (jobStatus === profile.completedStatus) {
+      var job;
+      try {
+        job = ExportGuard.readJob(profile.name, answer, { call: 'poll' });
+      } catch (e) {
+        gs.warn('ExportGuardRunner: polling ' + jobId + ': ' + e.message);
+        continue;
+      }
+      gr.setValue('u_job_status', job.state);
+      if (job.phase === 'completed') {
         gr.setValue('u_state', 'completed');
-      } else if (profile.terminalStatuses.indexOf(jobStatus) >= 0) {
+      } else if (job.phase === 'failed') {
         gr.setValue('u_state', 'failed');
-        gr.setValue('u_last_reason', 'the export ended ' + jobStatus);
+        gr.setValue('u_last_reason', 'the export ended ' + job.state + (job.message ? ': ' + job.message : ''));
+      } else if (job.phase === 'ready') {
+        // READY is not final: nothing is exported until the creator executes the job.
+        var exec = profile.rules.execute.value;
+        var rm = this._rest(exec.method.toLowerCase(), this.baseUrl + this._path(exec.path, jobId));
+        rm.setRequestBody(JSON.stringify(exec.body));
+        var put = this._answer(rm.execute());
+        if (put.status >= 200 && put.status <= 299) gr.setValue('u_job_status', ExportGuard.readJob(profile.name, put, { call: 'execute' }).state);
+        else gr.setValue('u_last_reason', 'executing the READY job answered ' + put.status + '; trying again on the next run');
       }
       gr.update();
     }
@@ -162,11 +192,26 @@ ExportGuardRunner.prototype = {
     gr.addQuery('u_state', 'submitted');
     gr.query();
     while (gr.next()) {
-      var request = JSON.parse(gr.getValue('u_request'));
+      var profile = this._profile(JSON.parse(gr.getValue('u_request')));
       jobs.push({ id: gr.getValue('u_job_id') || gr.getUniqueValue(), interval: gr.getValue('u_lock_key'),
-        status: gr.getValue('u_job_status') || 'QUEUED', profile: request.profile || 'evaluationExports' });
+        status: gr.getValue('u_job_status') || profile.activeStatuses[0], profile: profile.name });
     }
     return jobs;
+  },
+
+  /** An HTTP answer as ExportGuard reads it: { status, headers, body }. */
+  _answer: function (response) {
+    var text = response.getBody(), body = null;
+    try { body = text ? JSON.parse(text) : null; } catch (e) { body = null; }
+    return {
+      status: response.getStatusCode(),
+      headers: { 'Retry-After': response.getHeader('Retry-After') || null, 'Date': response.getHeader('Date') || null },
+      body: body
+    };
+  },
+
+  _path: function (template, jobId) {
+    return template.replace('{jobId}', encodeURIComponent(jobId));
   },
 
   _profile: function (request) {

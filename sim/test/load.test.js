@@ -41,6 +41,8 @@ function assertGuardedInvariants(r, { sharedQueue = true, jobsMayFail = false } 
 test('guarded client under every fault: nothing lost, nothing twice, 409s ≤ 1%', async () => {
   const r = await runOne('guarded', { ...base, requests, faults: FAULTS });
   assertGuardedInvariants(r, { jobsMayFail: true });
+  // Recording jobs are exported only through READY and the creator's PUT.
+  assert.equal(r.recordingExecuted, r.recordingExports);
   assert.equal(r.restarts, 1);
   assert.ok(r.posts >= r.uniqueExports);
 });
@@ -54,12 +56,22 @@ test('naive client on the same workload runs into 409s (the simulator enforces t
 
 for (const [name, faults] of Object.entries(FAULT_CASES)) {
   test(`guarded client, one fault: ${name}`, async () => {
-    const small = workload({ count: 40, seed: 5 });
+    const small = workload({ count: 40, seed: 5, mix: faults.mix });
     const r = await runOne(faults.client || 'guarded', { ...base, requests: small, faults, name: name.replace(/\W+/g, '-') });
     // Two clients with separate queues race each other: 409s are expected, losses not.
     assertGuardedInvariants(r, { sharedQueue: !faults.client, jobsMayFail: faults.failRate > 0 });
     if (faults.restartAfterJobs) assert.ok(r.counters.lost > 0, 'the restart lost no job of ours: the case tests nothing');
     if (faults.failRate) assert.ok(r.counters.failedJobs > 0, 'no job failed: the case tests nothing');
+    if (faults.dailyLimit) {
+      assert.ok(r.c429 > 0, 'the daily limit never hit: the case tests nothing');
+      assert.ok(r.counters.maxWaitMs >= 3600000, `waited ${r.counters.maxWaitMs} ms: a daily limit's Retry-After is hours`);
+    }
+    if (faults.mix) {
+      // Every recording job went PENDING → READY → PUT → PROCESSING → FULFILLED.
+      assert.ok(r.recordingExports > 0);
+      assert.equal(r.recordingExecuted, r.recordingExports);
+      assert.equal(r.counters.executed >= r.recordingExports, true);
+    }
     if (faults.retryAfterSeconds) {
       assert.ok(r.c429 > 0, 'never rate limited: the case tests nothing');
       assert.equal(r.counters.maxWaitMs, faults.retryAfterSeconds * 1000, 'Retry-After beyond the cap must be honoured');

@@ -1,6 +1,7 @@
 'use strict';
-// Unit tests of the Genesys stand-in's rules: 409 range lock, 429 rate limit and
-// concurrency limits, 400 validation, restarts, FAILED jobs, the log.
+// Unit tests of the Genesys stand-in's rules: the official answer shapes (details jobs'
+// { jobId }, no listing; recording jobs READY until the creator's PUT), 409 range lock,
+// 429 rate, daily and concurrency limits, 400 validation, restarts, FAILED jobs, the log.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { createSimulator } = require('../server');
@@ -38,10 +39,11 @@ test('409: an active evaluation export locks its date range, whatever the channe
   // Half-open ranges: one that starts where the other ends does not overlap.
   const c = await call('POST', EE, evalBody('2026-07-08T00:00:00Z', '2026-07-09T00:00:00Z'));
   assert.equal(c.status, 202);
-  // The list endpoint shows both active jobs; the job endpoint one.
-  const list = await call('GET', `${EE}?active=true`);
-  assert.deepEqual(list.body.entities.map((j) => j.id).sort(), [a.body.id, c.body.id].sort());
-  assert.equal((await call('GET', `${EE}/${a.body.id}`)).body.start_date, '2026-07-01T00:00:00.000Z');
+  // No listing is described for evaluation exports: none is offered. The job endpoint answers.
+  assert.equal((await call('GET', `${EE}?active=true`)).status, 404);
+  const one = (await call('GET', `${EE}/${a.body.id}`)).body;
+  assert.equal(one.start_date, '2026-07-01T00:00:00.000Z');
+  assert.equal(one.status, 'QUEUED');
   assert.equal((await call('GET', `${EE}/nope`)).status, 404);
 });
 
@@ -62,21 +64,22 @@ test('409 ends when the locking job ends; touchingConflicts makes touching range
 test('429: beyond the rate per client, with Retry-After in whole seconds; other clients unaffected', async (t) => {
   const { sim, call } = await start({ rateLimit: { requests: 3, windowMs: 60000 } });
   t.after(() => sim.stop());
-  for (let i = 0; i < 3; i++) assert.equal((await call('GET', `${EE}?active=true`)).status, 200);
-  const limited = await call('GET', `${EE}?active=true`);
+  const LIST = `${RJ}?state=PENDING&showOnlyMyJobs=false`;
+  for (let i = 0; i < 3; i++) assert.equal((await call('GET', LIST)).status, 200);
+  const limited = await call('GET', LIST);
   assert.equal(limited.status, 429);
   assert.equal(limited.body.code, 'too.many.requests.retry.after');
   assert.match(limited.retryAfter, /^\d+$/);
   assert.ok(Number(limited.retryAfter) >= 59 && Number(limited.retryAfter) <= 60, limited.retryAfter);
-  assert.equal((await call('GET', `${EE}?active=true`, undefined, 'someone-else')).status, 200);
+  assert.equal((await call('GET', LIST, undefined, 'someone-else')).status, 200);
   sim.configure({ retryAfterSeconds: 120 });
-  assert.equal((await call('GET', `${EE}?active=true`)).retryAfter, '120');
+  assert.equal((await call('GET', LIST)).retryAfter, '120');
 });
 
 test('429: at most 2 active recording jobs, and the conversation-jobs limit', async (t) => {
   const { sim, call } = await start({ conversationMaxActive: 1 });
   t.after(() => sim.stop());
-  const body = (d) => ({ action: 'EXPORT', actionDate: '2026-11-28T00:00:00Z', conversationQuery: query(`2026-07-0${d}T00:00:00Z/2026-07-0${d + 1}T00:00:00Z`) });
+  const body = (d) => ({ action: 'EXPORT', integrationId: 's3', actionDate: '2026-11-28T00:00:00Z', conversationQuery: query(`2026-07-0${d}T00:00:00Z/2026-07-0${d + 1}T00:00:00Z`) });
   assert.equal((await call('POST', RJ, body(1))).status, 202);
   const second = await call('POST', RJ, body(3));
   assert.equal(second.status, 202);
@@ -90,19 +93,17 @@ test('429: at most 2 active recording jobs, and the conversation-jobs limit', as
   assert.equal((await call('POST', CD, query('2026-08-01T00:00:00Z/2026-08-02T00:00:00Z'))).status, 429);
 });
 
-test('400: no explicit channel filter, unknown channels, bad dates, bad JSON', async (t) => {
+test('400: unknown channels (telegram for analytics), EXPORT without integrationId, bad dates, bad JSON', async (t) => {
   const { sim, call } = await start();
   t.after(() => sim.stop());
   const cases = [
-    [EE, { start_date: '2026-07-01T00:00:00Z', end_date: '2026-07-02T00:00:00Z' }, /filter\.channel is required/],
-    [EE, evalBody('2026-07-01T00:00:00Z', '2026-07-02T00:00:00Z', []), /filter\.channel is required/],
+    [CD, query('2026-07-01T00:00:00Z/2026-07-02T00:00:00Z', [['messageType', 'telegram']]), /unknown channel "telegram"/],
+    [RJ, { action: 'EXPORT', conversationQuery: query('2026-07-01T00:00:00Z/2026-07-02T00:00:00Z') }, /integrationId is required for an EXPORT/],
     [EE, evalBody('2026-07-01T00:00:00Z', '2026-07-02T00:00:00Z', ['pigeon']), /unknown channel "pigeon"/],
     [EE, evalBody('2026-07-02T00:00:00Z', '2026-07-01T00:00:00Z'), /start must be before the end/],
     [EE, evalBody('2026-07-01', '2026-07-02T00:00:00Z'), /start_date must be an ISO-8601 instant/],
-    [CD, { interval: '2026-07-01T00:00:00Z/2026-07-02T00:00:00Z' }, /mediaType\/messageType predicates/],
-    [CD, query('2026-07-01T00:00:00Z/2026-07-02T00:00:00Z', [['queueId', 'abc']]), /mediaType\/messageType predicates/],
     [CD, query('2026-07-01T00:00:00Z'), /interval must be "start\/end"/],
-    [RJ, { action: 'EXPORT' }, /conversationQuery must be a JSON object/],
+    [RJ, { action: 'EXPORT', integrationId: 's3' }, /conversationQuery must be a JSON object/],
     [RJ, { action: 'SHRED', conversationQuery: query('2026-07-01T00:00:00Z/2026-07-02T00:00:00Z') }, /action must be/],
     [EE, '{"start_date": ', /not JSON/],
     [EE, '[1, 2]', /the body must be a JSON object/],
@@ -143,6 +144,79 @@ test('FAILED jobs export nothing; transient 503s; every request and transition i
   assert.deepEqual(states, ['QUEUED', 'IN_PROGRESS', 'FAILED']);
   assert.equal(sim.log.filter((e) => e.type === 'request').length, 2);
   sim.configure({ transient503Rate: 1 });
-  assert.equal((await call('GET', `${EE}?active=true`)).status, 503);
+  assert.equal((await call('GET', `${EE}/${a.body.id}`)).status, 503);
   assert.throws(() => sim.configure({ nonsense: 1 }), /unknown simulator option/);
+});
+
+test('details jobs: POST answers { jobId } only, GET the AsyncQueryStatus fields, and there is no list', async (t) => {
+  const { sim, call } = await start({ clock: new SimClock({ scale: 100 }), queuedMs: 10000, runMs: 10000, durationJitter: 0 });
+  t.after(() => sim.stop());
+  const created = await call('POST', CD, query('2026-07-01T00:00:00Z/2026-07-02T00:00:00Z'));
+  assert.equal(created.status, 202);
+  assert.deepEqual(Object.keys(created.body), ['jobId']);
+  const jobId = created.body.jobId;
+  const queued = (await call('GET', `${CD}/${jobId}`)).body;
+  assert.deepEqual(Object.keys(queued).sort(), ['state', 'submissionDate']);
+  assert.equal(queued.state, 'QUEUED');
+  await sim.clock.sleep(25000);
+  const done = (await call('GET', `${CD}/${jobId}`)).body;
+  assert.equal(done.state, 'FULFILLED');
+  assert.ok(done.completionDate && done.expirationDate);
+  assert.equal(done.id, undefined);
+  assert.equal((await call('GET', CD)).status, 404, 'details jobs cannot be listed');
+  assert.equal((await call('GET', `${CD}?active=true`)).status, 404);
+});
+
+test('recording jobs: READY until the creator PUTs {"state":"PROCESSING"}, then FULFILLED; the documented listing', async (t) => {
+  const { sim, call } = await start({ clock: new SimClock({ scale: 100 }), queuedMs: 10000, runMs: 10000, durationJitter: 0 });
+  t.after(() => sim.stop());
+  const body = { action: 'EXPORT', integrationId: 's3', actionDate: '2026-11-28T00:00:00Z', conversationQuery: query('2026-07-01T00:00:00Z/2026-07-02T00:00:00Z') };
+  const created = await call('POST', RJ, body, 'creator');
+  assert.equal(created.status, 202);
+  assert.equal(created.body.state, 'PENDING');
+  assert.equal(created.body.status, undefined, 'a RecordingJob has state, never status');
+  const id = created.body.id;
+  const early = await call('PUT', `${RJ}/${id}`, { state: 'PROCESSING' }, 'creator');
+  assert.equal(early.status, 400, 'a PENDING job cannot be executed yet');
+  await sim.clock.sleep(15000);
+  assert.equal((await call('GET', `${RJ}/${id}`, undefined, 'creator')).body.state, 'READY');
+  await sim.clock.sleep(30000);
+  assert.equal((await call('GET', `${RJ}/${id}`, undefined, 'creator')).body.state, 'READY', 'READY is not final, and nothing moves it but the PUT');
+  assert.equal(sim.audit().exports.length, 0, 'nothing is exported while READY');
+  // READY does not count against the two-job limit; it is listed by state.
+  const listed = await call('GET', `${RJ}?state=READY&showOnlyMyJobs=false`, undefined, 'someone-else');
+  assert.deepEqual(listed.body.entities.map((j) => j.id), [id]);
+  assert.equal((await call('GET', `${RJ}?state=READY&showOnlyMyJobs=true`, undefined, 'someone-else')).body.entities.length, 0);
+  assert.equal((await call('PUT', `${RJ}/${id}`, { state: 'PROCESSING' }, 'someone-else')).status, 403);
+  assert.equal((await call('PUT', `${RJ}/${id}`, { state: 'RUNNING' }, 'creator')).status, 400);
+  const run = await call('PUT', `${RJ}/${id}`, { state: 'PROCESSING' }, 'creator');
+  assert.equal(run.status, 202);
+  assert.equal(run.body.state, 'PROCESSING');
+  await sim.clock.sleep(15000);
+  assert.equal((await call('GET', `${RJ}/${id}`, undefined, 'creator')).body.state, 'FULFILLED');
+  const audit = sim.audit();
+  assert.equal(audit.exports.length, 1);
+  assert.ok(audit.exports[0].executed && audit.exports[0].wasReady);
+  const states = sim.log.filter((e) => e.type === 'job' && e.id === id).map((e) => e.to);
+  assert.deepEqual(states, ['PENDING', 'READY', 'PROCESSING', 'FULFILLED']);
+  // A READY or PENDING job can be cancelled.
+  const other = await call('POST', RJ, { ...body, conversationQuery: query('2026-08-01T00:00:00Z/2026-08-02T00:00:00Z') }, 'creator');
+  assert.equal((await call('DELETE', `${RJ}/${other.body.id}`, undefined, 'creator')).body.state, 'CANCELLED');
+});
+
+test('the daily-limit fault answers 429 with a Retry-After of hours; the channel-filter rule is opt-in', async (t) => {
+  const { sim, call } = await start({ dailyLimit: { requests: 1, windowMs: 3 * 3600000 } });
+  t.after(() => sim.stop());
+  // Without requireChannelFilter (the API's behaviour), a body with no filter is all channels.
+  assert.equal((await call('POST', EE, { start_date: '2026-07-01T00:00:00Z', end_date: '2026-07-02T00:00:00Z' })).status, 202);
+  const limited = await call('POST', EE, evalBody('2026-08-01T00:00:00Z', '2026-08-02T00:00:00Z'));
+  assert.equal(limited.status, 429);
+  assert.ok(Number(limited.retryAfter) > 10700 && Number(limited.retryAfter) <= 10800, limited.retryAfter);
+  assert.equal(limited.body.code, 'too.many.requests.retry.after');
+  sim.configure({ dailyLimit: null, requireChannelFilter: true });
+  const refused = await call('POST', EE, { start_date: '2026-09-01T00:00:00Z', end_date: '2026-09-02T00:00:00Z' });
+  assert.equal(refused.status, 400);
+  assert.match(refused.body.message, /filter\.channel is required.*export-guard's rule, not the API's/);
+  assert.equal((await call('POST', EE, evalBody('2026-09-01T00:00:00Z', '2026-09-02T00:00:00Z', ['telegram']))).status, 202,
+    'the community filter takes conversation-only message types');
 });

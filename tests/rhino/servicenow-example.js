@@ -38,11 +38,40 @@ Http.handler = function (method, endpoint, body) {
     for (var k = 0; k < Genesys.jobs.length; k++) if (Genesys.jobs[k].id === id) return { status: 200, body: { id: id, status: Genesys.jobs[k].status } };
     return { status: 404 };
   }
+  // Recording jobs (RecordingJob: id and state; READY until PUT {"state":"PROCESSING"})
+  // and details jobs (POST answers { jobId } only; GET answers { state } without an id).
+  var rec = 'https://api.mypurecloud.com/api/v2/recording/jobs', det = 'https://api.mypurecloud.com/api/v2/analytics/conversations/details/jobs';
+  if (method === 'POST' && endpoint === rec) {
+    Genesys.posts++;
+    if (body.action === 'EXPORT' && !body.integrationId) { Genesys.badRequests++; return { status: 400, body: { code: 'bad.request' } }; }
+    var r = { id: 'rec-' + (++Genesys.seq), state: 'PENDING' };
+    Genesys.jobs.push(r);
+    return { status: 202, body: { id: r.id, state: r.state } };
+  }
+  if (method === 'POST' && endpoint === det) {
+    Genesys.posts++;
+    var d = { id: 'det-' + (++Genesys.seq), state: 'QUEUED' };
+    Genesys.jobs.push(d);
+    return { status: 202, body: { jobId: d.id } };
+  }
+  var found = null, m;
+  for (var n = 0; n < Genesys.jobs.length; n++) {
+    m = Genesys.jobs[n];
+    if (endpoint === rec + '/' + m.id || endpoint === det + '/' + m.id) found = m;
+  }
+  if (found && method === 'GET') return { status: 200, body: found.id.indexOf('det-') === 0 ? { state: found.state } : { id: found.id, state: found.state } };
+  if (found && method === 'PUT') {
+    Genesys.puts = (Genesys.puts || 0) + 1;
+    if (found.state !== 'READY' || body.state !== 'PROCESSING') return { status: 400, body: { code: 'bad.request' } };
+    found.state = 'PROCESSING';
+    return { status: 202, body: { id: found.id, state: found.state } };
+  }
   return { status: 404 };
 };
+function state(id, st) { for (var i = 0; i < Genesys.jobs.length; i++) if (Genesys.jobs[i].id === id) Genesys.jobs[i].state = st; }
 function finish(id, status) { for (var i = 0; i < Genesys.jobs.length; i++) if (Genesys.jobs[i].id === id) Genesys.jobs[i].status = status; }
 
-var runner = new ExportGuardRunner({ now: function () { return Clock.ms; } });
+var runner = new ExportGuardRunner({ now: function () { return Clock.ms; }, integrationId: 's3-integration-1' });
 var A = { start: '2026-11-01', end: '2026-11-08', timeZone: 'Europe/London', channels: ['sms', 'whatsapp'] };
 var B = { start: '2026-11-05', end: '2026-11-12', timeZone: 'Europe/London', channels: ['sms'] };
 var C = { start: '2026-11-20', end: '2026-11-22', timeZone: 'Europe/London', channels: ['voice'] };
@@ -100,6 +129,40 @@ check('D submitted after the recheck', row(rd.lockKey).u_state === 'submitted');
 finish(row(rb.lockKey).u_job_id, 'FAILED');
 runner.processDue();
 check('B failed', row(rb.lockKey).u_state === 'failed' && /FAILED/.test(row(rb.lockKey).u_last_reason));
+
+// 8. A recording job: the id and state come from the RecordingJob; READY is executed with
+// PUT {"state":"PROCESSING"}, and only then can it be fulfilled.
+var R = { start: '2026-12-01', end: '2026-12-02', timeZone: 'UTC', channels: ['voice'], profile: 'recordingJobs' };
+var rr = runner.request(R);
+check('R submitted', rr.action === 'submitted', JSON.stringify(rr));
+var rid = row(rr.lockKey).u_job_id;
+check('R has the RecordingJob id and state', /^rec-/.test(rid) && row(rr.lockKey).u_job_status === 'PENDING', rid + ' ' + row(rr.lockKey).u_job_status);
+check('R sent its integrationId', Http.calls[Http.calls.length - 1].body.indexOf('"integrationId":"s3-integration-1"') >= 0);
+runner.processDue();
+check('R still submitted while PENDING', row(rr.lockKey).u_state === 'submitted' && !Genesys.puts);
+state(rid, 'READY');
+runner.processDue();
+check('READY is executed with a PUT', Genesys.puts === 1 && row(rr.lockKey).u_job_status === 'PROCESSING', row(rr.lockKey).u_job_status);
+check('READY is not completed', row(rr.lockKey).u_state === 'submitted');
+state(rid, 'FULFILLED');
+runner.processDue();
+check('R completed after the PUT', row(rr.lockKey).u_state === 'completed');
+
+// 9. A details job: its id is the create answer's jobId (the only field); its state
+// comes from a GET that carries no id.
+var DJ = { start: '2026-12-10', end: '2026-12-11', timeZone: 'UTC', channels: ['sms'], profile: 'conversationDetailsJobs' };
+var rdj = runner.request(DJ);
+check('details job submitted with its jobId', rdj.action === 'submitted' && /^det-/.test(row(rdj.lockKey).u_job_id), JSON.stringify(row(rdj.lockKey)));
+check('details job queued (the create answer has no state)', row(rdj.lockKey).u_job_status === 'QUEUED');
+state(row(rdj.lockKey).u_job_id, 'FULFILLED');
+runner.processDue();
+check('details job completed from its state', row(rdj.lockKey).u_state === 'completed');
+
+// A recording EXPORT without integrationId is refused before any HTTP call.
+var posts = Genesys.posts;
+var noIntegration = new ExportGuardRunner({ now: function () { return Clock.ms; } }).request({ start: '2026-12-20', end: '2026-12-21', timeZone: 'UTC', channels: ['voice'], profile: 'recordingJobs' });
+check('no integrationId: rejected', noIntegration.action === 'reject' && noIntegration.errors[0].code === 'MISSING_INTEGRATION_ID', JSON.stringify(noIntegration));
+check('no integrationId: no HTTP call', Genesys.posts === posts);
 
 // Overall: the lock answered 409 once (the external race), never for our own overlap.
 check('exactly one 409', Genesys.conflicts === 1, Genesys.conflicts);
