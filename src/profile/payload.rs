@@ -39,7 +39,7 @@ impl PayloadOptions {
     pub fn check(&self, profile: Profile) -> Result<()> {
         if profile == Profile::RecordingJobs
             && self.action() == "EXPORT"
-            && self.integration_id.as_deref().is_none_or(str::is_empty)
+            && matches!(self.integration_id.as_deref(), None | Some(""))
         {
             return Err(Error::new(
                 ErrorCode::MissingIntegrationId,
