@@ -204,17 +204,13 @@ pub fn parse_jobs(a: Args<'_>, _now_ms: i64) -> Answer {
 pub fn build_payload(a: Args<'_>, now_ms: i64) -> Answer {
     let o = options_of(
         a.get(1),
-        &[
+        &read::with_payload_keys(&[
             "now",
             "profile",
             "timeZone",
             "maxRangeDays",
             "splitByChannel",
-            "recordingAction",
-            "integrationId",
-            "includeScreenRecordings",
-            "actionDate",
-        ],
+        ]),
     )?;
     let ctx = one(context(&o))?;
     let request = request_of(a.get(0), "request", &ctx, true)?;
@@ -368,17 +364,13 @@ pub fn enqueue_many(a: Args<'_>, now_ms: i64) -> Answer {
 pub fn drain(a: Args<'_>, now_ms: i64) -> Answer {
     let o = options_of(
         a.get(2),
-        &[
+        &read::with_payload_keys(&[
             "now",
             "profile",
             "touchingConflicts",
             "maxActiveJobs",
             "splitByChannel",
-            "recordingAction",
-            "integrationId",
-            "includeScreenRecordings",
-            "actionDate",
-        ],
+        ]),
     )?;
     let q = one(queue_of(a.get(0)))?;
     let ctx = one(context(&o))?;

@@ -303,11 +303,25 @@ pub const DECIDE_OPTION_KEYS: [&str; 12] = [
     "maxActiveJobs",
     "recheckAfterMs",
     "splitByChannel",
+    PAYLOAD_OPTION_KEYS[0],
+    PAYLOAD_OPTION_KEYS[1],
+    PAYLOAD_OPTION_KEYS[2],
+    PAYLOAD_OPTION_KEYS[3],
+];
+
+/// The options every operation that builds payloads accepts (read by [`payload_options`]).
+pub const PAYLOAD_OPTION_KEYS: [&str; 4] = [
     "recordingAction",
     "integrationId",
     "includeScreenRecordings",
     "actionDate",
 ];
+
+/// `own` option names followed by the payload options: the allowed keys of an operation
+/// that builds payloads.
+pub fn with_payload_keys(own: &[&'static str]) -> Vec<&'static str> {
+    own.iter().chain(&PAYLOAD_OPTION_KEYS).copied().collect()
+}
 
 /// Reads the options of `decide`.
 pub fn decide_options(o: &Obj, now_ms: i64) -> Result<DecideOptions> {
