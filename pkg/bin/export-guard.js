@@ -174,11 +174,62 @@ function readQueue(file) {
   return readJsonFile(file, 'queue');
 }
 
+/**
+ * Writes a file so that a reader sees the old content or the new, never a part, even if
+ * this process dies midway: a temporary file beside it, fsync, rename over, fsync the
+ * folder (so the rename itself survives a crash).
+ */
 function writeAtomic(file, value) {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+  const dir = path.dirname(path.resolve(file));
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeSync(fd, JSON.stringify(value, null, 2) + '\n');
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
   fs.renameSync(tmp, file);
+  try {
+    const d = fs.openSync(dir, 'r');
+    try { fs.fsyncSync(d); } finally { fs.closeSync(d); }
+  } catch {
+    // Some platforms cannot fsync a folder; the rename is still atomic.
+  }
 }
+
+/**
+ * Runs `fn` holding the inter-process lock of a queue file, so that concurrent
+ * read-modify-write cycles (enqueue --write, drain --write) never lose each other's
+ * changes. The lock is proper-lockfile's: a `FILE.lock` folder created atomically,
+ * refreshed while held, and taken over when stale (its holder died: no refresh for
+ * 10 s). Waits up to about a minute for a live holder.
+ */
+async function withQueueLock(file, fn) {
+  const lockfile = require('proper-lockfile');
+  let compromised = null;
+  let release;
+  try {
+    release = await lockfile.lock(file, {
+      realpath: false, // the queue file may not exist yet
+      stale: 10000,
+      update: 2000,
+      retries: { retries: 300, factor: 1.2, minTimeout: 10, maxTimeout: 250, randomize: true },
+      onCompromised: (err) => { compromised = err; },
+    });
+  } catch (err) {
+    throw new LockError(`cannot lock the queue file '${file}': ${err.code === 'ELOCKED' ? 'another process holds it' : err.message}`);
+  }
+  try {
+    const result = fn();
+    if (compromised) throw new LockError(`the lock of '${file}' was lost while writing (${compromised.message}); nothing may be assumed written`);
+    return result;
+  } finally {
+    await release().catch(() => {});
+  }
+}
+
+class LockError extends Error {}
 
 function wholeNumber(text, name) {
   if (!/^\d+$/.test(String(text))) throw new UsageError(`--${name} must be a whole number, not '${text}'`);
@@ -236,7 +287,7 @@ function run(command, opts, eg) {
   }
 }
 
-function main(argv) {
+async function main(argv) {
   const command = argv[0];
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(HELP.main + '\n');
@@ -256,7 +307,8 @@ function main(argv) {
     const eg = require('../index.js');
     let result;
     try {
-      result = run(command, opts, eg);
+      const locked = (command === 'enqueue' || command === 'drain') && opts.write && opts.queue !== undefined;
+      result = locked ? await withQueueLock(opts.queue, () => run(command, opts, eg)) : run(command, opts, eg);
     } catch (err) {
       if (!(err instanceof eg.ExportGuardError)) throw err;
       process.stdout.write(JSON.stringify({ errors: err.errors }, null, 2) + '\n');
@@ -277,9 +329,16 @@ function main(argv) {
       else process.stderr.write("Run 'export-guard --help' for usage.\n");
       return EXIT.USAGE;
     }
+    if (err instanceof LockError) {
+      process.stderr.write(`export-guard: ${err.message}\n`);
+      return EXIT.INTERNAL;
+    }
     process.stderr.write(`export-guard: internal error: ${err && err.stack ? err.stack : err}\n`);
     return EXIT.INTERNAL;
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err) => {
+  process.stderr.write(`export-guard: internal error: ${err && err.stack ? err.stack : err}\n`);
+  process.exitCode = EXIT.INTERNAL;
+});

@@ -33,6 +33,7 @@ const busy = [{ id: 'busy', start: '2026-11-03T00:00:00Z', end: '2026-11-04T00:0
 const reqFile = file('request.json', request);
 const busyFile = file('busy.json', busy);
 const noneFile = file('none.json', []);
+const noneOptions = file('options-now.json', { now: '2026-11-28T00:00:00Z' });
 
 test('decide: submit exits 0, queue exits 3, reject exits 4', () => {
   let r = cli(['decide', '--request', reqFile, '--jobs', noneFile]);
@@ -159,4 +160,46 @@ test('--help works on the command and on each subcommand', () => {
     assert.equal(r.code, 0, sub);
     assert.match(r.out, new RegExp(`Usage: export-guard ${sub}`));
   }
+});
+
+/** Runs the CLI asynchronously (for concurrent processes): resolves to { code, err }. */
+function cliAsync(args) {
+  const { spawn } = require('child_process');
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d) => { err += d; });
+    p.on('close', (code) => resolve({ code, err }));
+  });
+}
+
+for (const n of [20, 100]) {
+  test(`${n} concurrent 'enqueue --write' processes on one queue file keep all ${n} items`, async () => {
+    const q = path.join(tmp, `concurrent-${n}.json`);
+    const runs = [];
+    for (let i = 0; i < n; i++) {
+      const day = new Date(Date.UTC(2026, 0, 1) + i * 86400000).toISOString().slice(0, 10);
+      const req = file(`c${n}-${i}.json`, { start: day, end: `${day}T12:00:00Z`, timeZone: 'UTC', channels: ['sms'] });
+      runs.push(cliAsync(['enqueue', '--queue', q, '--request', req, '--options', noneOptions, '--write']));
+    }
+    const results = await Promise.all(runs);
+    for (const r of results) assert.equal(r.code, 0, r.err);
+    const items = JSON.parse(fs.readFileSync(q, 'utf8')).items;
+    assert.equal(items.length, n, `${items.length} of ${n} items survived`);
+    assert.equal(new Set(items.map((i) => i.key)).size, n);
+    assert.equal(new Set(items.map((i) => i.seq)).size, n, 'every item has its own seq');
+    assert.ok(!fs.existsSync(`${q}.lock`), 'the lock is released');
+    assert.deepEqual(fs.readdirSync(tmp).filter((f) => f.startsWith(`.concurrent-${n}.json`)), [], 'no temporary file is left');
+  });
+}
+
+test('a stale lock (its holder died) is taken over; a live one is waited for', async () => {
+  const q = path.join(tmp, 'stale.json');
+  // A lock folder whose holder stopped refreshing it 30 s ago: proper-lockfile's stale rule.
+  fs.mkdirSync(`${q}.lock`);
+  const old = new Date(Date.now() - 30000);
+  fs.utimesSync(`${q}.lock`, old, old);
+  const r = await cliAsync(['enqueue', '--queue', q, '--request', reqFile, '--write']);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(JSON.parse(fs.readFileSync(q, 'utf8')).items.length, 1);
 });
