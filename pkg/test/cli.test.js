@@ -203,3 +203,17 @@ test('a stale lock (its holder died) is taken over; a live one is waited for', a
   assert.equal(r.code, 0, r.err);
   assert.equal(JSON.parse(fs.readFileSync(q, 'utf8')).items.length, 1);
 });
+
+test('a corrupt queue file, or one of an unknown version, is refused and never overwritten', async () => {
+  for (const [name, text, code] of [
+    ['corrupt.json', '{"version":1,"items":[{"seq":0', 2],
+    ['future.json', JSON.stringify({ version: 9, nextSeq: 0, items: [] }), 4],
+    ['edited.json', JSON.stringify({ version: 1, nextSeq: 1, items: [{ seq: 0, key: 'x', profile: 'evaluationExports', start: '2026-11-01T00:00:00Z', end: '2026-11-02T00:00:00Z', channels: ['sms'] }] }), 4],
+  ]) {
+    const q = file(name, text);
+    const r = await cliAsync(['enqueue', '--queue', q, '--request', reqFile, '--write']);
+    assert.equal(r.code, code, `${name}: ${r.err}`);
+    assert.match(r.err, code === 2 ? /not valid JSON/ : /INVALID_QUEUE/);
+    assert.equal(fs.readFileSync(q, 'utf8'), text, `${name} was overwritten`);
+  }
+});
