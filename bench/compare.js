@@ -53,6 +53,15 @@ const scenarios = [
     const args = `[${req},${JSON.stringify(jobs.slice(0, 100))}]`;
     return { run: repeat(200, () => b.call('decide', args, NOW)), done: () => {} };
   }],
+  ...[1000, 5000].map((n) => [`enqueueMany, ${n.toLocaleString('en')} requests into an empty queue`, (b) => {
+    const many = [];
+    for (let i = 0; i < n; i++) {
+      const s = YEAR + (i % 8000) * H;
+      many.push({ start: new Date(s).toISOString(), end: new Date(s + (1 + (i % 5)) * H).toISOString(), channels: ['sms'] });
+    }
+    const args = JSON.stringify([null, many, { now: NOW }]);
+    return { run: () => b.call('enqueueMany', args, NOW), done: () => {} };
+  }]),
   ['nextRetry, 7 attempts (x200)', (b) => ({
     run: repeat(200, () => { let o = ''; for (let a = 1; a < 8; a++) o = b.call('nextRetry', `[${a},{"status":503}]`, NOW); return o; }),
     done: () => {},

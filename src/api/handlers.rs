@@ -328,13 +328,14 @@ pub fn enqueue_many(a: Args<'_>, now_ms: i64) -> Answer {
     let list = request_list(a.get(1))?;
     let (now, not_before, attempts) = enqueue_settings(&o, now_ms)?;
     one(u32_opt(&o, "maxRangeDays", read::limits::MAX_RANGE_DAYS))?; // a bad option fails the call
+    let mut index = q.key_index();
     let mut results = Vec::with_capacity(list.len());
     for (i, r) in list.iter().enumerate() {
         let path = format!("requests[{i}]");
         let checked: Result<Request, Vec<Error>> = request_of(Some(r), &path, &ctx, true)
             .and_then(|request| check_max_range(&o, &request, &path).map(|()| request));
         results.push(match checked {
-            Ok(request) => Ok(q.enqueue(&request, now, not_before, attempts)),
+            Ok(request) => Ok(q.enqueue_with(&mut index, &request, now, not_before, attempts)),
             Err(mut errors) => {
                 errors.truncate(super::MAX_ERRORS);
                 Err(errors)
