@@ -7,7 +7,7 @@ export type ErrorCode =
   | 'INVALID_DATE' | 'INVALID_RANGE' | 'RANGE_TOO_LONG' | 'MISSING_TIME_ZONE' | 'UNKNOWN_TIME_ZONE'
   | 'NONEXISTENT_LOCAL_TIME' | 'UNKNOWN_CHANNEL' | 'NO_CHANNELS' | 'UNKNOWN_PROFILE' | 'INVALID_JOB'
   | 'UNKNOWN_STATUS' | 'INVALID_POLICY' | 'INVALID_QUEUE' | 'MISSING_INTEGRATION_ID' | 'INVALID_RESPONSE'
-  | 'INVALID_ARGUMENT';
+  | 'TOO_LARGE' | 'INVALID_ARGUMENT';
 
 /** One problem: a stable code, the field path it concerns (e.g. "activeJobs[3].end"), a message. */
 export interface ErrorDetail {
@@ -389,10 +389,20 @@ export interface Limits {
   defaultMaxRangeDays: number;
   defaultMaxWindows: number;
   maxActiveJobs: number;
+  /** Most bytes of one answer. */
+  maxAnswerBytes: number;
   maxAttempts: number;
+  /** Most requests per decideMany / enqueueMany call. */
+  maxBatch: number;
   maxDelayMs: number;
   maxErrors: number;
+  /** Most bytes of JSON arguments per call. */
+  maxInputBytes: number;
+  /** Most jobs per list. */
+  maxJobs: number;
   maxPreparedJobLists: number;
+  /** Most items per queue. */
+  maxQueueItems: number;
   maxRangeDays: number;
   maxWindows: number;
   maxWorkers: number;

@@ -41,13 +41,16 @@ pub enum ErrorCode {
     /// An API answer given to `readJob` lacks a field its profile's model has, or has
     /// one of the wrong type or an unknown state.
     InvalidResponse,
+    /// An input over one of the documented size limits (`limits()`): refused before it
+    /// is parsed or allocated for, so the instance never runs out of memory.
+    TooLarge,
     /// Any other argument of the wrong type or value (unknown option, bad JSON, ...).
     InvalidArgument,
 }
 
 impl ErrorCode {
     /// Every code, for documentation and exhaustive tests.
-    pub const ALL: [ErrorCode; 16] = [
+    pub const ALL: [ErrorCode; 17] = [
         ErrorCode::InvalidDate,
         ErrorCode::InvalidRange,
         ErrorCode::RangeTooLong,
@@ -63,6 +66,7 @@ impl ErrorCode {
         ErrorCode::InvalidQueue,
         ErrorCode::MissingIntegrationId,
         ErrorCode::InvalidResponse,
+        ErrorCode::TooLarge,
         ErrorCode::InvalidArgument,
     ];
 
@@ -84,6 +88,7 @@ impl ErrorCode {
             ErrorCode::InvalidQueue => "INVALID_QUEUE",
             ErrorCode::MissingIntegrationId => "MISSING_INTEGRATION_ID",
             ErrorCode::InvalidResponse => "INVALID_RESPONSE",
+            ErrorCode::TooLarge => "TOO_LARGE",
             ErrorCode::InvalidArgument => "INVALID_ARGUMENT",
         }
     }

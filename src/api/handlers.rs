@@ -104,6 +104,17 @@ pub fn decide_many(a: Args<'_>, now_ms: i64) -> Answer {
     let mut text = String::with_capacity(list.len() * 1024 + 2);
     text.push('[');
     for (i, r) in list.iter().enumerate() {
+        if text.len() > read::limits::MAX_ANSWER_BYTES {
+            return Err(vec![Error::new(
+                ErrorCode::TooLarge,
+                "requests",
+                format!(
+                    "the decisions of the first {i} requests are already {} bytes, over the answer limit of {} (see limits()): decide fewer requests per call",
+                    text.len(),
+                    read::limits::MAX_ANSWER_BYTES
+                ),
+            )]);
+        }
         if i > 0 {
             text.push(',');
         }

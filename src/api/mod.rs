@@ -57,6 +57,17 @@ impl<'a> Args<'a> {
 /// Runs operation `op` on `args_json` (a JSON array of arguments). `now_ms` is the
 /// caller's clock, used where an `options.now` is not given. Never panics on input.
 pub fn call(op: &str, args_json: &str, now_ms: i64) -> String {
+    if args_json.len() > read::limits::MAX_INPUT_BYTES {
+        return envelope(Err(vec![Error::new(
+            ErrorCode::TooLarge,
+            "",
+            format!(
+                "the arguments are {} bytes of JSON; the limit is {} (see limits()): pass fewer jobs or requests per call, or prepareJobs once",
+                args_json.len(),
+                read::limits::MAX_INPUT_BYTES
+            ),
+        )]));
+    }
     let result = serde_json::from_str::<Value>(args_json)
         .map_err(|e| {
             vec![Error::new(

@@ -33,6 +33,26 @@ pub mod limits {
     pub const MAX_WINDOWS: u64 = 1_000_000;
     /// Default `maxWindows` of a plan.
     pub const DEFAULT_WINDOWS: u64 = 10_000;
+    /// Most bytes of JSON arguments one call takes. Parsed, JSON takes several times its
+    /// text in memory, and a wasm32 instance has 4 GiB at most.
+    pub const MAX_INPUT_BYTES: usize = 256 << 20;
+    /// Most requests in one `decideMany` or `enqueueMany` call.
+    pub const MAX_BATCH: usize = 100_000;
+    /// Most jobs in one job list.
+    pub const MAX_JOBS: usize = 1_000_000;
+    /// Most items in one queue.
+    pub const MAX_QUEUE_ITEMS: usize = 100_000;
+    /// Most bytes of one answer (a batch whose decisions list many conflicts each).
+    pub const MAX_ANSWER_BYTES: usize = 512 << 20;
+}
+
+/// `TOO_LARGE` for a list of `len` at `path`, over `max`.
+pub fn too_many(path: &str, len: usize, max: usize, what: &str) -> Error {
+    Error::new(
+        ErrorCode::TooLarge,
+        path,
+        format!("{len} {what} in one call; the limit is {max} (see limits()): split the list into several calls"),
+    )
 }
 
 /// Defaults a request may inherit from options.
@@ -377,6 +397,12 @@ pub fn check_max_range(o: &Obj, request: &Request, path: &str) -> Errors<()> {
 /// The `requests` argument of the batch operations: an array, or an error.
 pub fn request_list(reqs: Option<&Value>) -> Errors<&Vec<Value>> {
     match reqs {
+        Some(Value::Array(a)) if a.len() > limits::MAX_BATCH => Err(vec![too_many(
+            "requests",
+            a.len(),
+            limits::MAX_BATCH,
+            "requests",
+        )]),
         Some(Value::Array(a)) => Ok(a),
         other => Err(vec![Error::new(
             ErrorCode::InvalidArgument,

@@ -13,7 +13,7 @@
 
 use super::handles;
 use super::obj::{type_name, Obj};
-use super::read::{channels_of, interval, window_of, Errors};
+use super::read::{channels_of, interval, limits, too_many, window_of, Errors};
 use super::{first, MAX_ERRORS};
 use crate::channel;
 use crate::decide::{Job, JobIndex};
@@ -223,6 +223,9 @@ pub fn parse_list(
 ) -> Errors<Vec<Job>> {
     let list = match v {
         None => return Ok(Vec::new()),
+        Some(Value::Array(a)) if a.len() > limits::MAX_JOBS => {
+            return Err(vec![too_many(path, a.len(), limits::MAX_JOBS, "jobs")])
+        }
         Some(Value::Array(a)) => a,
         Some(other) => {
             return Err(vec![Error::new(

@@ -6,7 +6,7 @@
 
 use super::first;
 use super::obj::Obj;
-use super::read::{channels_of, opt_instant, u32_opt, window_of};
+use super::read::{channels_of, limits, opt_instant, too_many, u32_opt, window_of};
 use crate::error::{Error, ErrorCode, Result};
 use crate::profile::Profile;
 use crate::queue::{Item, Queue};
@@ -107,6 +107,14 @@ pub fn queue_of(v: Option<&Value>) -> Result<Queue> {
         }
     }
     let list = o.array("items")?.map(Vec::as_slice).unwrap_or(&[]);
+    if list.len() > limits::MAX_QUEUE_ITEMS {
+        return Err(too_many(
+            &o.field("items"),
+            list.len(),
+            limits::MAX_QUEUE_ITEMS,
+            "queue items",
+        ));
+    }
     let mut items = Vec::with_capacity(list.len());
     let mut max_seq = None;
     let mut seen = std::collections::BTreeSet::new();

@@ -98,3 +98,15 @@ fn prepared_job_lists_are_used_and_freed() {
     .unwrap();
     assert_eq!(d["ok"]["errors"][0]["field"], "activeJobs");
 }
+
+#[test]
+fn arguments_over_the_input_limit_are_too_large_and_the_next_call_works() {
+    let big = format!("[\"{}\"]", "x".repeat(read::limits::MAX_INPUT_BYTES));
+    let out: Value = serde_json::from_str(&call("decide", &big, 0)).unwrap();
+    // decide answers errors as a reject decision; the size check comes first.
+    assert_eq!(out["error"]["code"], "TOO_LARGE", "{out}");
+    assert_eq!(
+        call("version", "[]", 0),
+        format!("{{\"ok\":\"{}\"}}", env!("CARGO_PKG_VERSION"))
+    );
+}
