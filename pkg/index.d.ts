@@ -377,6 +377,8 @@ export interface ParsedJob {
   status: string;
   /** Whether the status holds a lock or counts against a concurrency limit. */
   active: boolean;
+  /** Where the job is: active, ready (a recording job waiting for its PUT), completed or failed. */
+  phase: 'active' | 'ready' | 'completed' | 'failed';
   channels?: Channel[];
 }
 /** The job list as the core reads it: normalised dates, statuses and channels. */

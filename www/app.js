@@ -5,9 +5,7 @@ import * as eg from '/pkg/web/index.js';
 const $ = (id) => document.getElementById(id);
 const SVG = 'http://www.w3.org/2000/svg';
 const HOUR = 3600000;
-// Status sets and limits come from the core, never from copies here.
-const PROFILES = eg.profiles();
-const DONE = new Set(PROFILES.map((p) => p.completedStatus));
+// Phases (from parseJobs) and limits come from the core, never from copies here.
 const LIMITS = eg.limits();
 const DEFAULT_CHANNELS = ['sms', 'whatsapp'];
 
@@ -25,7 +23,8 @@ function html(tag, text, cls) {
   return n;
 }
 const iso = (ms) => new Date(ms).toISOString();
-const statusClass = (j) => (j.active ? 's-active' : DONE.has(j.status) ? 's-done' : 's-other');
+const PHASE_CLASS = { active: 's-active', completed: 's-done' };
+const statusClass = (j) => PHASE_CLASS[j.phase] || 's-other';
 
 // ------------------------------------------------------------------ set-up
 

@@ -99,7 +99,7 @@ pub static OPERATIONS: [Op; 19] = [
         "parseJobs",
         &["activeJobs", "options"],
         Value,
-        "the job list as the core reads it: normalised, with each job's phase",
+        "the job list as the core reads it: normalised, with each job's phase and lock key",
         h::parse_jobs,
     ),
     op(

@@ -129,6 +129,7 @@ pub struct ParsedJobOut<'a> {
     id: &'a str,
     index: usize,
     lock_key: String,
+    phase: &'static str,
     profile: &'static str,
     start: Iso,
     status: &'a str,
@@ -144,6 +145,8 @@ impl<'a> ParsedJobOut<'a> {
             id: &j.id,
             index,
             lock_key: j.window.lock_key(),
+            // Every parsed job's status is in its profile's vocabulary.
+            phase: j.profile.phase(&j.status).map_or("failed", |p| p.as_str()),
             profile: j.profile.name(),
             start: Iso(j.window.start),
             status: &j.status,
