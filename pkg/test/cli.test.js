@@ -217,3 +217,26 @@ test('a corrupt queue file, or one of an unknown version, is refused and never o
     assert.equal(fs.readFileSync(q, 'utf8'), text, `${name} was overwritten`);
   }
 });
+
+test('writers killed with SIGKILL mid-run lose only their own item: the file stays whole, acknowledged items stay', async () => {
+  const { spawn } = require('child_process');
+  const q = path.join(tmp, 'killed.json');
+  const procs = [];
+  for (let i = 0; i < 30; i++) {
+    const day = new Date(Date.UTC(2027, 0, 1) + i * 86400000).toISOString().slice(0, 10);
+    const req = file(`k-${i}.json`, { start: day, end: `${day}T12:00:00Z`, timeZone: 'UTC', channels: ['sms'] });
+    const p = spawn(process.execPath, [BIN, 'enqueue', '--queue', q, '--request', req, '--options', noneOptions, '--write'], { stdio: 'ignore' });
+    procs.push({ day, p, done: new Promise((resolve) => p.on('close', (code, signal) => resolve({ code, signal }))) });
+  }
+  // Kill every fifth writer at some moment of its run: before, while or after holding the lock.
+  procs.forEach(({ p }, i) => { if (i % 5 === 2) setTimeout(() => p.kill('SIGKILL'), 30 + i * 17); });
+  const ends = await Promise.all(procs.map((x) => x.done));
+  const items = JSON.parse(fs.readFileSync(q, 'utf8')).items; // whole: it parses
+  const starts = new Set(items.map((it) => it.start.slice(0, 10)));
+  ends.forEach((e, i) => {
+    if (e.code === 0) assert.ok(starts.has(procs[i].day), `writer ${i} exited 0 but its item is missing`);
+    else assert.equal(e.signal, 'SIGKILL', `writer ${i} failed: ${JSON.stringify(e)}`);
+  });
+  assert.equal(new Set(items.map((it) => it.key)).size, items.length, 'no duplicate');
+  assert.ok(ends.filter((e) => e.signal === 'SIGKILL').length > 0, 'nothing was killed: the test tests nothing');
+});

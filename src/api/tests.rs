@@ -71,7 +71,7 @@ proptest! {
 #[test]
 fn prepared_job_lists_are_used_and_freed() {
     let jobs = r#"[{"id":"busy","start":"2026-11-02T10:00:00Z","end":"2026-11-02T11:00:00Z","status":"QUEUED"}]"#;
-    let out: Value = serde_json::from_str(&call("prepareJobs", &format!("[{jobs}]"), 0)).unwrap();
+    let out: Value = serde_json::from_str(&call("prepareJobs", &format!("[{jobs}]"), 0)).unwrap(); // ok: test code
     let handle = out["ok"]["$index"].clone();
     assert_eq!(out["ok"]["count"], 1);
     let req = r#"{"start":"2026-11-02T00:00:00Z","end":"2026-11-03T00:00:00Z","channels":["sms"]}"#;
@@ -80,7 +80,7 @@ fn prepared_job_lists_are_used_and_freed() {
         &format!(r#"[{req},{{"$index":{handle}}}]"#),
         0,
     ))
-    .unwrap();
+    .unwrap(); // ok: test code
     assert_eq!(d["ok"]["conflicts"][0]["id"], "busy");
     assert_eq!(
         call("freeJobs", &format!("[{handle}]"), 0),
@@ -95,15 +95,15 @@ fn prepared_job_lists_are_used_and_freed() {
         &format!(r#"[{req},{{"$index":{handle}}}]"#),
         0,
     ))
-    .unwrap();
+    .unwrap(); // ok: test code
     assert_eq!(d["ok"]["errors"][0]["field"], "activeJobs");
 }
 
 #[test]
 fn arguments_over_the_input_limit_are_too_large_and_the_next_call_works() {
     let big = format!("[\"{}\"]", "x".repeat(read::limits::MAX_INPUT_BYTES));
-    let out: Value = serde_json::from_str(&call("decide", &big, 0)).unwrap();
-    // decide answers errors as a reject decision; the size check comes first.
+    let out: Value = serde_json::from_str(&call("decide", &big, 0)).unwrap(); // ok: test code
+                                                                              // decide answers errors as a reject decision; the size check comes first.
     assert_eq!(out["error"]["code"], "TOO_LARGE", "{out}");
     assert_eq!(
         call("version", "[]", 0),
