@@ -64,19 +64,18 @@ pub fn decide(a: Args<'_>, now_ms: i64) -> Answer {
         let jobs = jobs_of(a.get(1), "activeJobs", ctx.jobs_profile)
             .map_err(|e| errors.extend(e))
             .ok();
+        if let (Some(r), Some(o)) = (&request, &options) {
+            // What the payload needs (integrationId) is checked before any HTTP call.
+            if let Err(e) = o.payload.check(r.profile) {
+                errors.push(e.within("options"));
+            }
+        }
         match (request, jobs, options) {
             (Some(r), Some(j), Some(o)) if errors.is_empty() => Ok((r, j, o)),
             _ => Err(std::mem::take(&mut errors)),
         }
     })();
     let (decision, profile) = match parsed {
-        Ok((r, _, o)) if o.payload.check(r.profile).is_err() => {
-            let e = o.payload.check(r.profile).err().into_iter();
-            (
-                Decision::reject(e.map(|e| e.within("options")).collect()),
-                None,
-            )
-        }
         Ok((r, j, o)) => (
             decision_within(decide::decide(&r, &j, &o), "request"),
             Some(r.profile),
@@ -119,12 +118,13 @@ pub fn decide_many(a: Args<'_>, now_ms: i64) -> Answer {
             text.push(',');
         }
         let path = format!("requests[{i}]");
-        match request_of(Some(r), &path, &ctx, true) {
-            Ok(req) if options.payload.check(req.profile).is_err() => {
-                let e = options.payload.check(req.profile).err().into_iter();
-                let errors = e.map(|e| e.within("options")).collect();
-                write_decision::decision(&mut text, &Decision::reject(errors), None)
+        let checked = request_of(Some(r), &path, &ctx, true).and_then(|req| {
+            match options.payload.check(req.profile) {
+                Ok(()) => Ok(req),
+                Err(e) => Err(vec![e.within("options")]),
             }
+        });
+        match checked {
             Ok(req) => write_decision::decision(
                 &mut text,
                 &decision_within(decide::decide(&req, &jobs, &options), &path),
