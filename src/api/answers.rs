@@ -116,10 +116,7 @@ fn reading<'a>(
         .or_else(|| body.and_then(|b| b.get("code")))
         .and_then(Value::as_str)
         .map(str::to_string);
-    let elapsed_ms = match r.get("elapsedMs") {
-        None => None,
-        Some(_) => one(r.uint("elapsedMs", u64::MAX >> 11))?,
-    };
+    let elapsed_ms = one(r.uint("elapsedMs", u64::MAX >> 11))?;
     Ok(Reading {
         status,
         retry_after,

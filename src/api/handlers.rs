@@ -196,12 +196,8 @@ pub fn parse_jobs(a: Args<'_>, _now_ms: i64) -> Answer {
     let ctx = one(context(&o))?;
     let mut origin = Vec::new();
     let jobs = parse_list(a.get(0), "activeJobs", ctx.jobs_profile, Some(&mut origin))?;
-    let given = match a.get(0) {
-        Some(Value::Array(l)) => l.len(),
-        _ => 0,
-    };
     answer(&write::ParsedJobsOut {
-        count: given,
+        count: super::read_jobs::given(a.get(0)),
         jobs: jobs
             .iter()
             .zip(origin)
@@ -398,10 +394,8 @@ pub fn drain(a: Args<'_>, now_ms: i64) -> Answer {
         },
     );
     // A released recording EXPORT needs integrationId: refuse the call before any POST.
-    if let Some(i) = d.submit.first() {
-        for i in std::iter::once(i).chain(&d.submit) {
-            one(popts.check(i.profile).map_err(|e| e.within("options")))?;
-        }
+    for i in &d.submit {
+        one(popts.check(i.profile).map_err(|e| e.within("options")))?;
     }
     answer(&wq::DrainOut {
         queue: wq::QueueOut::from(&d.queue),

@@ -259,6 +259,14 @@ pub fn parse_list(
     }
 }
 
+/// How many jobs the caller gave (a job that names no profile may be read as several).
+pub fn given(v: Option<&Value>) -> usize {
+    match v {
+        Some(Value::Array(a)) => a.len(),
+        _ => 0,
+    }
+}
+
 /// Reads `activeJobs` for a decision: an array (parsed and indexed) or a prepared
 /// list's handle (`{"$index": n}`, taken as it is).
 pub fn jobs_of(v: Option<&Value>, path: &str, default: Option<Profile>) -> Errors<Rc<JobIndex>> {
@@ -271,12 +279,8 @@ pub fn jobs_of(v: Option<&Value>, path: &str, default: Option<Profile>) -> Error
             )]
         }),
         _ => {
-            let given = match v {
-                Some(Value::Array(a)) => a.len(),
-                _ => 0,
-            };
             let mut index = JobIndex::new(parse_list(v, path, default, None)?);
-            index.count = given;
+            index.count = given(v);
             Ok(Rc::new(index))
         }
     }
