@@ -44,13 +44,16 @@ pub enum ErrorCode {
     /// An input over one of the documented size limits (`limits()`): refused before it
     /// is parsed or allocated for, so the instance never runs out of memory.
     TooLarge,
+    /// `record` got an answer no item waits for: no live item has the key, or its call
+    /// was answered already or handed out again after its lease expired. Drop it.
+    StaleAnswer,
     /// Any other argument of the wrong type or value (unknown option, bad JSON, ...).
     InvalidArgument,
 }
 
 impl ErrorCode {
     /// Every code, for documentation and exhaustive tests.
-    pub const ALL: [ErrorCode; 17] = [
+    pub const ALL: [ErrorCode; 18] = [
         ErrorCode::InvalidDate,
         ErrorCode::InvalidRange,
         ErrorCode::RangeTooLong,
@@ -67,6 +70,7 @@ impl ErrorCode {
         ErrorCode::MissingIntegrationId,
         ErrorCode::InvalidResponse,
         ErrorCode::TooLarge,
+        ErrorCode::StaleAnswer,
         ErrorCode::InvalidArgument,
     ];
 
@@ -89,6 +93,7 @@ impl ErrorCode {
             ErrorCode::MissingIntegrationId => "MISSING_INTEGRATION_ID",
             ErrorCode::InvalidResponse => "INVALID_RESPONSE",
             ErrorCode::TooLarge => "TOO_LARGE",
+            ErrorCode::StaleAnswer => "STALE_ANSWER",
             ErrorCode::InvalidArgument => "INVALID_ARGUMENT",
         }
     }

@@ -14,7 +14,9 @@
 //! - [`profile`]: one profile per Genesys endpoint (paths, statuses, lock rule, payload);
 //! - [`decide`]: overlap detection → submit / queue / reject;
 //! - [`plan`]: disjoint windows aligned to local hours/days/weeks, dealt to N workers;
-//! - [`queue`]: a serialisable FIFO queue with `enqueue` / `drain`;
+//! - [`queue`]: a serialisable FIFO queue of requests and the state of each;
+//! - [`lifecycle`]: the sans-IO state machine that drives each item from queued to
+//!   completed: `next` hands out the HTTP calls, `record` reads their answers;
 //! - [`backoff`]: retry schedules and response classification;
 //! - [`httpdate`]: `Retry-After` values, in all three HTTP-date forms;
 //! - [`api`]: the JSON contract shared by every build: one table of operations, each
@@ -32,6 +34,7 @@ pub mod channel;
 pub mod decide;
 pub mod error;
 pub mod httpdate;
+pub mod lifecycle;
 pub mod plan;
 pub mod profile;
 pub mod queue;

@@ -1,20 +1,163 @@
-//! A serialisable FIFO queue of export requests.
+//! A serialisable FIFO queue of export requests, and the state of each one.
 //!
-//! The state is plain data (JSON in the JS contract), so a ServiceNow table or a CI job
-//! can persist it between runs. Two operations:
-//! - [`Queue::enqueue`] adds a request, deduplicated by profile + lockKey + channels;
-//! - [`Queue::drain`] takes out the items that can be submitted now: in FIFO order,
-//!   overlapping neither active jobs nor each other, within the profile's concurrency
-//!   limit, and never overtaking an earlier waiting item whose range they overlap.
+//! The state is plain data (JSON in the JS contract), so a ServiceNow table, a CI job's
+//! file or a browser's storage can persist it between runs. [`Queue::enqueue`] adds a
+//! request, deduplicated by profile + lockKey + channels among the items still live;
+//! [`crate::lifecycle`] moves items from `queued` to `completed` or `failed`, deciding
+//! every HTTP call on the way ([`crate::lifecycle::next`], [`crate::lifecycle::record`]).
 //!
-//! Nothing is dropped silently: every item is either returned for submission or stays
-//! in the queue, with a reason for waiting.
+//! Nothing is dropped silently: an item leaves the queue only through
+//! [`Queue::prune`], and only once it is completed or failed.
 
-use crate::decide::{blocking_jobs, Job, Request};
-use crate::profile::{LockRule, Profile};
+use crate::decide::Request;
+use crate::profile::Profile;
 use crate::time::Window;
+use std::collections::{BTreeMap, BTreeSet};
 
-/// One queued request.
+/// Where an item is in its life.
+///
+/// ```text
+/// queued ──► submitting ──► submitted ──► completed
+///   ▲            │    (lease)   │  ▲ (poll)
+///   │            │              ▼  │
+///   │            │            ready ──► executing ──► submitted   (recording jobs)
+///   │            ▼              │
+///   └──────── waiting ◄─────────┘   (409/429/5xx, a FAILED or vanished job, a lost lease)
+///                │
+///                ▼
+///              failed   (not retryable, or attempts used up)
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum State {
+    /// Waiting for its turn: free range, free slot, no earlier overlapping item.
+    Queued,
+    /// Released for its POST, under a lease: if no answer is recorded before the lease
+    /// expires, the lifecycle looks for the job (where the API lists jobs) or resubmits.
+    Submitting,
+    /// The API created the job (its id is known); the job is polled until it ends.
+    Submitted,
+    /// A recording job in READY: nothing is exported until its creator executes it.
+    Ready,
+    /// The execute call (`PUT {"state":"PROCESSING"}`) is under way.
+    Executing,
+    /// The job ended with its export done.
+    Completed,
+    /// Given up, with the reason.
+    Failed,
+    /// To be submitted again, not before `notBefore`, for the reason given.
+    Waiting,
+}
+
+impl State {
+    /// Every state, in the order of an item's life.
+    pub const ALL: [State; 8] = [
+        State::Queued,
+        State::Waiting,
+        State::Submitting,
+        State::Submitted,
+        State::Ready,
+        State::Executing,
+        State::Completed,
+        State::Failed,
+    ];
+
+    /// The name in the JS contract.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Queued => "queued",
+            State::Submitting => "submitting",
+            State::Submitted => "submitted",
+            State::Ready => "ready",
+            State::Executing => "executing",
+            State::Completed => "completed",
+            State::Failed => "failed",
+            State::Waiting => "waiting",
+        }
+    }
+
+    /// Looks a state up by name.
+    pub fn parse(name: &str) -> Option<State> {
+        State::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
+    /// Completed or failed: history, no longer a live request.
+    pub fn is_final(self) -> bool {
+        matches!(self, State::Completed | State::Failed)
+    }
+
+    /// Whether a job may exist for it that counts against the API's limits: POSTed (or
+    /// being POSTed), running, or being executed. READY recording jobs do not count.
+    pub fn in_flight(self) -> bool {
+        matches!(
+            self,
+            State::Submitting | State::Submitted | State::Executing
+        )
+    }
+}
+
+/// An HTTP call the lifecycle asks a driver to make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ActionKind {
+    /// The create call (POST).
+    Submit,
+    /// Read one job (GET `/{jobId}`).
+    Poll,
+    /// Execute a READY recording job (PUT `{"state":"PROCESSING"}`).
+    Execute,
+    /// List the organisation's jobs to find one whose create answer was lost (recording
+    /// jobs: the only listable profile).
+    Find,
+}
+
+impl ActionKind {
+    /// Every kind.
+    pub const ALL: [ActionKind; 4] = [
+        ActionKind::Submit,
+        ActionKind::Poll,
+        ActionKind::Execute,
+        ActionKind::Find,
+    ];
+
+    /// The name in the JS contract.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionKind::Submit => "submit",
+            ActionKind::Poll => "poll",
+            ActionKind::Execute => "execute",
+            ActionKind::Find => "find",
+        }
+    }
+
+    /// Looks a kind up by name.
+    pub fn parse(name: &str) -> Option<ActionKind> {
+        ActionKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+/// An action handed to a driver and not yet answered: its kind and until when the
+/// lifecycle waits for the answer before acting again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lease {
+    /// The call.
+    pub kind: ActionKind,
+    /// When it expires (epoch ms).
+    pub until: i64,
+}
+
+/// The last answer recorded for an item, for people and progress displays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastAnswer {
+    /// When it was recorded (epoch ms).
+    pub at: i64,
+    /// The call it answered.
+    pub kind: ActionKind,
+    /// Its HTTP status (0: no response).
+    pub status: u16,
+    /// What it said: the job's state, or the error.
+    pub summary: String,
+}
+
+/// One queued request and where it is in its life.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
     /// Position in arrival order (unique within a queue).
@@ -27,13 +170,50 @@ pub struct Item {
     pub channels: Vec<String>,
     /// When it was enqueued (epoch ms).
     pub enqueued_at: i64,
-    /// Do not submit before this instant (epoch ms), e.g. after a 409 race.
+    /// Do not submit before this instant (epoch ms): after a 409/429, or as enqueued.
     pub not_before: Option<i64>,
-    /// How many times it was submitted and bounced (caller-maintained).
+    /// How many times it was POSTed.
     pub attempts: u32,
+    /// Where it is.
+    pub state: State,
+    /// The job the API created for it (submitted, ready, executing, completed).
+    pub job_id: Option<String>,
+    /// The action handed out and not yet answered.
+    pub lease: Option<Lease>,
+    /// When to poll (submitted, executing) or execute (ready) next.
+    pub poll_at: Option<i64>,
+    /// Why it waits or failed.
+    pub reason: Option<String>,
+    /// Transient errors in a row on polls, executes and finds (their backoff).
+    pub retries: u32,
+    /// The last answer recorded.
+    pub last: Option<LastAnswer>,
+    /// When it completed or failed.
+    pub done_at: Option<i64>,
 }
 
 impl Item {
+    /// A new queued item.
+    pub fn new(seq: u64, request: &Request, now: i64, not_before: Option<i64>) -> Item {
+        Item {
+            seq,
+            profile: request.profile,
+            window: request.window,
+            channels: request.channels.clone(),
+            enqueued_at: now,
+            not_before,
+            attempts: 0,
+            state: State::Queued,
+            job_id: None,
+            lease: None,
+            poll_at: None,
+            reason: None,
+            retries: 0,
+            last: None,
+            done_at: None,
+        }
+    }
+
     /// The canonical `startZ/endZ` lock key.
     pub fn lock_key(&self) -> String {
         self.window.lock_key()
@@ -48,95 +228,79 @@ impl Item {
             self.channels.join(",")
         )
     }
+
+    /// When something is next due for this item: its lease's expiry, its next poll or
+    /// execute, or its `notBefore`. `None`: nothing is scheduled (final, or queued and
+    /// free to go at the next `next`).
+    pub fn due(&self) -> Option<i64> {
+        if self.state.is_final() {
+            return None;
+        }
+        if let Some(l) = self.lease {
+            return Some(l.until);
+        }
+        match self.state {
+            State::Queued | State::Waiting => self.not_before,
+            State::Submitted | State::Ready | State::Executing => self.poll_at,
+            _ => None,
+        }
+    }
 }
 
 /// The queue state.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Queue {
-    /// Items in FIFO order.
+    /// Items in FIFO order (final ones included, as history).
     pub items: Vec<Item>,
     /// The `seq` the next item gets.
     pub next_seq: u64,
 }
 
-/// Why an item stays queued.
+/// What [`Queue::enqueue`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WaitReason {
-    /// Its `notBefore` has not come yet.
-    NotBefore(i64),
-    /// Active jobs lock its range (or fill the concurrency limit): their ids.
-    ActiveJobs(Vec<String>),
-    /// It overlaps an item submitted in this same drain: that item's key.
-    OverlapsSubmitted(String),
-    /// It overlaps an earlier item that is still waiting (no overtaking): its key.
-    EarlierItem(String),
-    /// The profile's concurrency limit is reached by active jobs plus this drain's submissions.
-    ConcurrencyLimit(u32),
-}
-
-impl WaitReason {
-    /// A stable code for the reason.
-    pub fn code(&self) -> &'static str {
-        match self {
-            WaitReason::NotBefore(_) => "notBefore",
-            WaitReason::ActiveJobs(_) => "activeJobs",
-            WaitReason::OverlapsSubmitted(_) => "overlapsSubmitted",
-            WaitReason::EarlierItem(_) => "earlierItem",
-            WaitReason::ConcurrencyLimit(_) => "concurrencyLimit",
-        }
-    }
-}
-
-/// Options of [`Queue::drain`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct DrainOptions {
-    /// The current instant (epoch ms).
-    pub now: i64,
-    /// Treat touching windows as conflicting.
-    pub touching_conflicts: bool,
-    /// Overrides the conversation-details concurrency limit.
-    pub max_active_jobs: Option<u32>,
-}
-
-/// The result of [`Queue::drain`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Drained {
-    /// Items to submit now, in FIFO order.
-    pub submit: Vec<Item>,
-    /// The queue without them.
-    pub queue: Queue,
-    /// For each remaining item, in order, why it waits.
-    pub waiting: Vec<(String, WaitReason)>,
+pub struct Enqueued {
+    /// Whether the request was added (false: a live item has its key).
+    pub added: bool,
+    /// The queued item: the new one, or the live one with the same key.
+    pub item: Item,
+    /// When added while an earlier item with the same key is history: its final state
+    /// (`completed`: this is a new export of the same range; `failed`: a new try).
+    pub previous: Option<State>,
 }
 
 /// The queue's items by key, for enqueueing many requests in one pass: built once in
 /// O(n log n), then each lookup is O(log n) instead of a scan that formats every key.
 #[derive(Debug, Clone, Default)]
-pub struct KeyIndex(std::collections::BTreeMap<String, usize>);
+pub struct KeyIndex {
+    live: BTreeMap<String, usize>,
+    done: BTreeMap<String, State>,
+}
 
 impl Queue {
     /// Indexes the items by key (see [`Queue::enqueue_with`]).
     pub fn key_index(&self) -> KeyIndex {
-        KeyIndex(
-            self.items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| (item.key(), i))
-                .collect(),
-        )
+        let mut index = KeyIndex::default();
+        for (i, item) in self.items.iter().enumerate() {
+            if item.state.is_final() {
+                index.done.insert(item.key(), item.state);
+            } else {
+                index.live.insert(item.key(), i);
+            }
+        }
+        index
     }
 
-    /// Adds a request unless an item with the same key is queued. Returns whether it was
-    /// added, and the queued item (the existing one for a duplicate).
-    pub fn enqueue(
-        &mut self,
-        request: &Request,
-        now: i64,
-        not_before: Option<i64>,
-        attempts: u32,
-    ) -> (bool, Item) {
+    /// The position of the live item with this key.
+    pub fn live_position(&self, key: &str) -> Option<usize> {
+        self.items
+            .iter()
+            .position(|i| !i.state.is_final() && i.key() == key)
+    }
+
+    /// Adds a request unless a live item (not completed or failed) has the same key.
+    pub fn enqueue(&mut self, request: &Request, now: i64, not_before: Option<i64>) -> Enqueued {
         let mut index = self.key_index();
-        self.enqueue_with(&mut index, request, now, not_before, attempts)
+        self.enqueue_with(&mut index, request, now, not_before)
     }
 
     /// [`Queue::enqueue`] with an index made by [`Queue::key_index`] and kept up to date
@@ -147,188 +311,57 @@ impl Queue {
         request: &Request,
         now: i64,
         not_before: Option<i64>,
-        attempts: u32,
-    ) -> (bool, Item) {
-        let item = Item {
-            seq: self.next_seq,
-            profile: request.profile,
-            window: request.window,
-            channels: request.channels.clone(),
-            enqueued_at: now,
-            not_before,
-            attempts,
-        };
+    ) -> Enqueued {
+        let item = Item::new(self.next_seq, request, now, not_before);
         let key = item.key();
-        if let Some(existing) = index.0.get(&key).and_then(|&i| self.items.get(i)) {
-            return (false, existing.clone());
+        if let Some(existing) = index.live.get(&key).and_then(|&i| self.items.get(i)) {
+            return Enqueued {
+                added: false,
+                item: existing.clone(),
+                previous: None,
+            };
         }
-        index.0.insert(key, self.items.len());
+        let previous = index.done.get(&key).copied();
+        index.live.insert(key, self.items.len());
         self.next_seq = self.next_seq.saturating_add(1);
         self.items.push(item.clone());
-        (true, item)
+        Enqueued {
+            added: true,
+            item,
+            previous,
+        }
     }
 
-    /// Splits the queue into what can be submitted now and what must wait.
-    pub fn drain(&self, jobs: &[Job], opts: DrainOptions) -> Drained {
-        let mut submit: Vec<Item> = Vec::new();
-        let mut waiting_items: Vec<Item> = Vec::new();
-        let mut waiting: Vec<(String, WaitReason)> = Vec::new();
-        let touching = opts.touching_conflicts;
-        for item in &self.items {
-            let same = |o: &&Item| o.profile == item.profile;
-            let reason = if let Some(nb) = item.not_before.filter(|nb| *nb > opts.now) {
-                Some(WaitReason::NotBefore(nb))
-            } else {
-                match item.profile.lock_rule(opts.max_active_jobs) {
-                    LockRule::RangeOverlap => {
-                        let blockers =
-                            blocking_jobs(item.window, item.profile, jobs, touching, None, 0);
-                        if !blockers.is_empty() {
-                            Some(WaitReason::ActiveJobs(
-                                blockers.iter().map(|j| j.id.clone()).collect(),
-                            ))
-                        } else if let Some(o) = submit
-                            .iter()
-                            .filter(same)
-                            .find(|o| o.window.conflicts_with(&item.window, touching))
-                        {
-                            Some(WaitReason::OverlapsSubmitted(o.key()))
-                        } else {
-                            waiting_items
-                                .iter()
-                                .filter(same)
-                                .find(|o| o.window.conflicts_with(&item.window, touching))
-                                .map(|o| WaitReason::EarlierItem(o.key()))
-                        }
-                    }
-                    LockRule::MaxActive(n) => {
-                        let taken = submit.iter().filter(same).count();
-                        let blockers = blocking_jobs(
-                            item.window,
-                            item.profile,
-                            jobs,
-                            touching,
-                            opts.max_active_jobs,
-                            taken,
-                        );
-                        if !blockers.is_empty() || taken >= n as usize {
-                            Some(WaitReason::ConcurrencyLimit(n))
-                        } else {
-                            None
-                        }
-                    }
-                }
-            };
-            match reason {
-                None => submit.push(item.clone()),
-                Some(r) => {
-                    waiting.push((item.key(), r));
-                    waiting_items.push(item.clone());
-                }
+    /// Removes final items (completed or failed): those that ended before `before`, and
+    /// all but the newest `keep` of the rest. Live items are never removed. Returns the
+    /// removed items, in queue order.
+    pub fn prune(&mut self, keep: usize, before: Option<i64>) -> Vec<Item> {
+        let finals: Vec<usize> = (0..self.items.len())
+            .filter(|&i| self.items[i].state.is_final())
+            .collect();
+        let mut gone = BTreeSet::new();
+        for &i in &finals {
+            let ended = self.items[i].done_at.unwrap_or(i64::MIN);
+            if before.is_some_and(|b| ended < b) {
+                gone.insert(i);
             }
         }
-        Drained {
-            submit,
-            queue: Queue {
-                items: waiting_items,
-                next_seq: self.next_seq,
-            },
-            waiting,
+        let kept: Vec<usize> = finals.into_iter().filter(|i| !gone.contains(i)).collect();
+        // The newest are those that ended last (queue order breaks ties).
+        let mut by_end: Vec<usize> = kept.clone();
+        by_end.sort_by_key(|&i| (self.items[i].done_at.unwrap_or(i64::MIN), i));
+        let excess = by_end.len().saturating_sub(keep);
+        gone.extend(by_end.into_iter().take(excess));
+        let mut removed = Vec::with_capacity(gone.len());
+        let mut left = Vec::with_capacity(self.items.len() - gone.len());
+        for (i, item) in std::mem::take(&mut self.items).into_iter().enumerate() {
+            if gone.contains(&i) {
+                removed.push(item);
+            } else {
+                left.push(item);
+            }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::time::HOUR_MS;
-
-    fn req(s: i64, e: i64) -> Request {
-        Request {
-            window: Window {
-                start: s * HOUR_MS,
-                end: e * HOUR_MS,
-            },
-            channels: vec!["sms".into()],
-            profile: Profile::EvaluationExports,
-        }
-    }
-
-    fn job(s: i64, e: i64) -> Job {
-        Job {
-            id: "j".into(),
-            window: Window {
-                start: s * HOUR_MS,
-                end: e * HOUR_MS,
-            },
-            status: "IN_PROGRESS".into(),
-            active: true,
-            channels: None,
-            profile: Profile::EvaluationExports,
-        }
-    }
-
-    #[test]
-    fn enqueue_deduplicates() {
-        let mut q = Queue::default();
-        assert!(q.enqueue(&req(0, 24), 0, None, 0).0);
-        assert!(!q.enqueue(&req(0, 24), 1, None, 0).0);
-        assert!(q.enqueue(&req(0, 48), 2, None, 0).0);
-        assert_eq!(q.items.len(), 2);
-        assert_eq!(q.next_seq, 2);
-    }
-
-    #[test]
-    fn an_index_finds_what_a_scan_finds() {
-        let mut a = Queue::default();
-        let mut b = Queue::default();
-        let mut index = b.key_index();
-        for (s, e) in [(0, 24), (0, 24), (0, 48), (24, 48), (0, 48)] {
-            let x = a.enqueue(&req(s, e), 0, None, 0);
-            let y = b.enqueue_with(&mut index, &req(s, e), 0, None, 0);
-            assert_eq!(x, y);
-        }
-        assert_eq!(a, b);
-        assert_eq!(a.items.len(), 3);
-    }
-
-    #[test]
-    fn drain_fifo_without_overlap_or_overtaking() {
-        let mut q = Queue::default();
-        q.enqueue(&req(0, 10), 0, None, 0); // blocked by job
-        q.enqueue(&req(5, 8), 0, None, 0); // overlaps the earlier waiting item
-        q.enqueue(&req(20, 30), 0, None, 0); // free
-        q.enqueue(&req(25, 40), 0, None, 0); // overlaps the one just submitted
-        q.enqueue(&req(50, 60), 0, Some(1000), 0); // not yet
-        let d = q.drain(&[job(9, 11)], DrainOptions::default());
-        assert_eq!(d.submit.len(), 1);
-        assert_eq!(d.submit[0].window.start, 20 * HOUR_MS);
-        let codes: Vec<&str> = d.waiting.iter().map(|w| w.1.code()).collect();
-        assert_eq!(
-            codes,
-            [
-                "activeJobs",
-                "earlierItem",
-                "overlapsSubmitted",
-                "notBefore"
-            ]
-        );
-        assert_eq!(d.queue.items.len() + d.submit.len(), q.items.len());
-    }
-
-    #[test]
-    fn drain_respects_concurrency() {
-        let mut q = Queue::default();
-        for i in 0..4 {
-            let mut r = req(i, i + 1);
-            r.profile = Profile::RecordingJobs;
-            q.enqueue(&r, 0, None, 0);
-        }
-        let mut active = job(100, 101);
-        active.profile = Profile::RecordingJobs;
-        active.status = "PENDING".into();
-        let d = q.drain(&[active], DrainOptions::default());
-        assert_eq!(d.submit.len(), 1);
-        assert_eq!(d.queue.items.len(), 3);
+        self.items = left;
+        removed
     }
 }

@@ -27,18 +27,18 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// An answer, read: the HTTP status (when given), headers of interest, body and code.
-struct Reading<'a> {
-    status: Option<u64>,
-    retry_after: Option<String>,
-    date: Option<String>,
-    body: Option<&'a Value>,
-    code: Option<String>,
-    elapsed_ms: Option<u64>,
+pub(super) struct Reading<'a> {
+    pub status: Option<u64>,
+    pub retry_after: Option<String>,
+    pub date: Option<String>,
+    pub body: Option<&'a Value>,
+    pub code: Option<String>,
+    pub elapsed_ms: Option<u64>,
 }
 
 /// Reads an answer at `path`. With `body_if_bare`, an object without a numeric
 /// `status` is the body itself (the SDK's resolved value); otherwise `status` is needed.
-fn reading<'a>(
+pub(super) fn reading<'a>(
     v: Option<&'a Value>,
     path: &str,
     body_if_bare: bool,
@@ -171,7 +171,7 @@ pub fn next_retry(a: Args<'_>, now_ms: i64) -> Answer {
 
 /// Which call the answer is to: what it must contain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Call {
+pub(super) enum Call {
     /// Not said: a job id or a state, whichever the answer has (at least one).
     Any,
     /// The create call (POST): the job id is required.
@@ -233,6 +233,30 @@ pub fn read_job(a: Args<'_>, _now_ms: i64) -> Answer {
         }
     };
     let r = reading(a.get(1), "response", true)?;
+    let j = job_of(profile, &r, call)?;
+    answer(&JobOut {
+        job_id: j.job_id,
+        message: j.message,
+        phase: j.phase.as_str(),
+        profile: profile.name(),
+        state: j.state,
+    })
+}
+
+/// A successful answer, read as one profile's job model.
+pub(super) struct JobReading<'a> {
+    pub job_id: Option<&'a str>,
+    pub state: Option<String>,
+    pub phase: Phase,
+    pub message: Option<&'a str>,
+}
+
+/// Reads a successful answer as `profile`'s job model, as `call` answers it.
+pub(super) fn job_of<'a>(
+    profile: Profile,
+    r: &Reading<'a>,
+    call: Call,
+) -> Result<JobReading<'a>, Vec<Error>> {
     if let Some(status) = r.status.filter(|s| !(200..300).contains(s)) {
         let detail = r
             .body
@@ -343,11 +367,10 @@ pub fn read_job(a: Args<'_>, _now_ms: i64) -> Answer {
         None => (None, Phase::Active),
     };
     let message = b.get("errorMessage").and_then(Value::as_str);
-    answer(&JobOut {
+    Ok(JobReading {
         job_id,
-        message,
-        phase: phase.as_str(),
-        profile: profile.name(),
         state,
+        phase,
+        message,
     })
 }

@@ -23,7 +23,7 @@ use crate::decide::{self, Decision, Request};
 use crate::error::{Error, ErrorCode};
 use crate::plan::{self, Granularity, PlanOptions};
 use crate::profile::Profile;
-use crate::queue::DrainOptions;
+use crate::queue::{Enqueued, Queue};
 use crate::zone::{self, Zone};
 use serde_json::Value;
 
@@ -307,6 +307,17 @@ const ENQUEUE_OPTION_KEYS: [&str; 6] = [
     "maxRangeDays",
 ];
 
+/// `options.attempts` on a new item: tries made before it was enqueued (by another tool).
+fn with_attempts(q: &mut Queue, mut e: Enqueued, attempts: u32) -> Enqueued {
+    if e.added && attempts > 0 {
+        if let Some(last) = q.items.last_mut() {
+            last.attempts = attempts;
+        }
+        e.item.attempts = attempts;
+    }
+    e
+}
+
 /// `enqueue(queue, request, options)`.
 #[inline(never)]
 pub fn enqueue(a: Args<'_>, now_ms: i64) -> Answer {
@@ -316,10 +327,12 @@ pub fn enqueue(a: Args<'_>, now_ms: i64) -> Answer {
     let request = request_of(a.get(1), "request", &ctx, true)?;
     check_max_range(&o, &request, "request")?;
     let (now, not_before, attempts) = enqueue_settings(&o, now_ms)?;
-    let (added, item) = q.enqueue(&request, now, not_before, attempts);
+    let e = q.enqueue(&request, now, not_before);
+    let e = with_attempts(&mut q, e, attempts);
     answer(&wq::EnqueueOut {
-        added,
-        item: wq::ItemOut::from(&item),
+        added: e.added,
+        item: wq::ItemOut::from(&e.item),
+        previous: e.previous.map(|p| p.as_str()),
         queue: wq::QueueOut::from(&q),
     })
 }
@@ -342,7 +355,10 @@ pub fn enqueue_many(a: Args<'_>, now_ms: i64) -> Answer {
         let checked: Result<Request, Vec<Error>> = request_of(Some(r), &path, &ctx, true)
             .and_then(|request| check_max_range(&o, &request, &path).map(|()| request));
         results.push(match checked {
-            Ok(request) => Ok(q.enqueue_with(&mut index, &request, now, not_before, attempts)),
+            Ok(request) => {
+                let e = q.enqueue_with(&mut index, &request, now, not_before);
+                Ok(with_attempts(&mut q, e, attempts))
+            }
             Err(mut errors) => {
                 errors.truncate(super::MAX_ERRORS);
                 Err(errors)
@@ -354,67 +370,16 @@ pub fn enqueue_many(a: Args<'_>, now_ms: i64) -> Answer {
         results: results
             .iter()
             .map(|r| match r {
-                Ok((added, item)) => wq::EnqueueResult::Read {
-                    added: *added,
-                    item: wq::ItemOut::from(item),
+                Ok(e) => wq::EnqueueResult::Read {
+                    added: e.added,
+                    item: Box::new(wq::ItemOut::from(&e.item)),
+                    previous: e.previous.map(|p| p.as_str()),
                 },
                 Err(errors) => wq::EnqueueResult::Bad {
                     added: false,
                     errors: errors.iter().map(write::ErrorOut::from).collect(),
                 },
             })
-            .collect(),
-    })
-}
-
-/// `drain(queue, activeJobs, options)`.
-#[inline(never)]
-pub fn drain(a: Args<'_>, now_ms: i64) -> Answer {
-    let o = options_of(
-        a.get(2),
-        &read::with_payload_keys(&[
-            "now",
-            "profile",
-            "touchingConflicts",
-            "maxActiveJobs",
-            "splitByChannel",
-        ]),
-    )?;
-    let q = one(queue_of(a.get(0)))?;
-    let ctx = one(context(&o))?;
-    let jobs = jobs_of(a.get(1), "activeJobs", ctx.jobs_profile)?;
-    let popts = one(payload_options(&o, now_ms))?;
-    let split = one(o.bool("splitByChannel"))?.unwrap_or(false);
-    let d = q.drain(
-        &jobs.active,
-        DrainOptions {
-            now: popts.now,
-            touching_conflicts: one(o.bool("touchingConflicts"))?.unwrap_or(false),
-            max_active_jobs: one(read::max_active_jobs(&o))?,
-        },
-    );
-    // A released recording EXPORT needs integrationId: refuse the call before any POST.
-    for i in &d.submit {
-        one(popts.check(i.profile).map_err(|e| e.within("options")))?;
-    }
-    answer(&wq::DrainOut {
-        queue: wq::QueueOut::from(&d.queue),
-        submit: d
-            .submit
-            .iter()
-            .map(|i| {
-                let r = Request {
-                    window: i.window,
-                    channels: i.channels.clone(),
-                    profile: i.profile,
-                };
-                wq::ItemOut::submission(i, decide::payloads(&r, split, &popts))
-            })
-            .collect(),
-        waiting: d
-            .waiting
-            .iter()
-            .map(|(key, reason)| wq::WaitingOut::new(key, reason))
             .collect(),
     })
 }

@@ -21,6 +21,7 @@
 mod answers;
 mod handlers;
 mod handles;
+mod lifecycle;
 pub mod obj;
 pub mod ops;
 pub mod read;

@@ -8,7 +8,7 @@
 //! Adding an operation: one entry here, plus its reader (in `read`), its handler (in
 //! `handlers`) and its output type (in `write`). See the README, "Adding an operation".
 
-use super::{answers, handlers as h, Answer, Args};
+use super::{answers, handlers as h, lifecycle as lc, Answer, Args};
 
 /// How the JS shim presents an operation's answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,7 +66,7 @@ const fn op(
 use Shape::{Decision, PreparedJobs, Value};
 
 /// Every operation, in the order the docs list them.
-pub static OPERATIONS: [Op; 19] = [
+pub static OPERATIONS: [Op; 22] = [
     op(
         "decide",
         &["request", "activeJobs", "options"],
@@ -120,7 +120,7 @@ pub static OPERATIONS: [Op; 19] = [
         "enqueue",
         &["queue", "request", "options"],
         Value,
-        "adds a request to a queue state, deduplicated by key",
+        "adds a request to a queue state, deduplicated by key among live items",
         h::enqueue,
     ),
     op(
@@ -134,8 +134,29 @@ pub static OPERATIONS: [Op; 19] = [
         "drain",
         &["queue", "activeJobs", "options"],
         Value,
-        "what a queue can submit now, and why the rest waits",
-        h::drain,
+        "what a queue can submit now (left submitting under a lease), and why the rest waits",
+        lc::drain,
+    ),
+    op(
+        "next",
+        &["queue", "activeJobs", "options"],
+        Value,
+        "the HTTP calls due now (submit, poll, execute, find), leased in the returned queue",
+        lc::next,
+    ),
+    op(
+        "record",
+        &["queue", "key", "response", "options"],
+        Value,
+        "reads the answer to an item's outstanding call and moves the item on",
+        lc::record,
+    ),
+    op(
+        "prune",
+        &["queue", "options"],
+        Value,
+        "removes completed and failed items from a queue's history",
+        lc::prune,
     ),
     op(
         "schedule",

@@ -1,19 +1,23 @@
-//! Reading a queue state (`{ version, nextSeq, items }`), as `enqueue` and `drain` wrote it.
+//! Reading a queue state (`{ version, nextSeq, items }`), as `enqueue`, `next` and
+//! `record` wrote it.
 //!
 //! A queue comes back from a file or a table row, so it is checked as strictly as any
-//! input: unknown fields, a duplicate `seq`, or a `key`/`lockKey` that no longer matches
-//! the item's range are refused with `INVALID_QUEUE` rather than guessed at.
+//! input: unknown fields, a duplicate `seq`, two live items with one key, a state
+//! without what it needs (a lease while submitting, a job id once submitted), or a
+//! `key`/`lockKey` that no longer matches the item's range are refused with
+//! `INVALID_QUEUE` rather than guessed at. Version 1 queues (before the lifecycle) are
+//! read too: their items are queued.
 
 use super::first;
 use super::obj::Obj;
 use super::read::{channels_of, limits, opt_instant, too_many, u32_opt, window_of};
 use crate::error::{Error, ErrorCode, Result};
 use crate::profile::Profile;
-use crate::queue::{Item, Queue};
+use crate::queue::{ActionKind, Item, LastAnswer, Lease, Queue, State};
 use serde_json::Value;
 
-/// The queue format this build reads and writes.
-pub const QUEUE_VERSION: u64 = 1;
+/// The queue format this build writes (it reads version 1 too).
+pub const QUEUE_VERSION: u64 = 2;
 
 fn queue_error(e: Error) -> Error {
     match e.code {
@@ -41,6 +45,14 @@ fn item_of(v: &Value, path: &str) -> Result<Item> {
         "enqueuedAt",
         "notBefore",
         "attempts",
+        "state",
+        "jobId",
+        "lease",
+        "pollAt",
+        "reason",
+        "retries",
+        "lastAnswer",
+        "doneAt",
     ])?;
     let seq = o
         .uint("seq", u64::MAX)?
@@ -63,6 +75,38 @@ fn item_of(v: &Value, path: &str) -> Result<Item> {
         .unwrap_or(0);
     let not_before = opt_instant(&o, "notBefore").map_err(queue_error)?;
     let attempts = u32_opt(&o, "attempts", u32::MAX)?.unwrap_or(0);
+    let state = match o.str("state")? {
+        None => State::Queued,
+        Some(s) => State::parse(s).ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidQueue,
+                o.field("state"),
+                format!(
+                    "unknown state {:?}; known: {}",
+                    s.chars().take(40).collect::<String>(),
+                    State::ALL.map(State::as_str).join(", ")
+                ),
+            )
+        })?,
+    };
+    let job_id = match o.str("jobId")? {
+        Some("") => {
+            return Err(Error::new(
+                ErrorCode::InvalidQueue,
+                o.field("jobId"),
+                "jobId must not be empty",
+            ))
+        }
+        other => other.map(str::to_string),
+    };
+    let lease = match o.get("lease") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(lease_of(v, &o.field("lease"))?),
+    };
+    let last = match o.get("lastAnswer") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(last_of(v, &o.field("lastAnswer"))?),
+    };
     let item = Item {
         seq,
         profile,
@@ -71,7 +115,16 @@ fn item_of(v: &Value, path: &str) -> Result<Item> {
         enqueued_at,
         not_before,
         attempts,
+        state,
+        job_id,
+        lease,
+        poll_at: opt_instant(&o, "pollAt").map_err(queue_error)?,
+        reason: o.str("reason")?.map(str::to_string),
+        retries: u32_opt(&o, "retries", u32::MAX)?.unwrap_or(0),
+        last,
+        done_at: opt_instant(&o, "doneAt").map_err(queue_error)?,
     };
+    check_state(&item, &o)?;
     for (key, want) in [("lockKey", item.lock_key()), ("key", item.key())] {
         if let Some(got) = o.str(key)? {
             if got != want {
@@ -80,6 +133,72 @@ fn item_of(v: &Value, path: &str) -> Result<Item> {
         }
     }
     Ok(item)
+}
+
+fn lease_of(v: &Value, path: &str) -> Result<Lease> {
+    let o = Obj::new(v, path, ErrorCode::InvalidQueue, "a lease")?;
+    o.only(&["action", "until"])?;
+    let kind = kind_of(&o, "action")?;
+    let until = opt_instant(&o, "until")
+        .map_err(queue_error)?
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidQueue,
+                o.field("until"),
+                "until is missing",
+            )
+        })?;
+    Ok(Lease { kind, until })
+}
+
+fn kind_of(o: &Obj, key: &str) -> Result<ActionKind> {
+    let name = o.str(key)?.unwrap_or("");
+    ActionKind::parse(name).ok_or_else(|| {
+        Error::new(
+            ErrorCode::InvalidQueue,
+            o.field(key),
+            format!(
+                "{key} must be one of {}",
+                ActionKind::ALL.map(ActionKind::as_str).join(", ")
+            ),
+        )
+    })
+}
+
+fn last_of(v: &Value, path: &str) -> Result<LastAnswer> {
+    let o = Obj::new(v, path, ErrorCode::InvalidQueue, "the last answer")?;
+    o.only(&["at", "action", "status", "summary"])?;
+    Ok(LastAnswer {
+        at: opt_instant(&o, "at").map_err(queue_error)?.unwrap_or(0),
+        kind: kind_of(&o, "action")?,
+        status: o.uint("status", 599)?.unwrap_or(0) as u16,
+        summary: o.str("summary")?.unwrap_or("").to_string(),
+    })
+}
+
+/// What each state needs: a file edited by hand (or by a buggy driver) is refused rather
+/// than run into a state the lifecycle never makes.
+fn check_state(item: &Item, o: &Obj) -> Result<()> {
+    let need = |ok: bool, field: &str, what: &str| {
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::new(
+                ErrorCode::InvalidQueue,
+                o.field(field),
+                format!("a {} item {what}", item.state.as_str()),
+            ))
+        }
+    };
+    match item.state {
+        State::Submitting => need(item.lease.is_some(), "lease", "needs a lease"),
+        State::Submitted | State::Ready | State::Executing => {
+            need(item.job_id.is_some(), "jobId", "needs a jobId")
+        }
+        State::Queued | State::Waiting | State::Completed | State::Failed => {
+            need(item.lease.is_none(), "lease", "has no lease")
+        }
+    }
 }
 
 /// Reads a queue state; `None` is an empty queue.
@@ -95,13 +214,13 @@ pub fn queue_of(v: Option<&Value>) -> Result<Queue> {
     )?;
     o.only(&["version", "nextSeq", "items"])?;
     match o.uint("version", u64::MAX)? {
-        Some(QUEUE_VERSION) | None => {}
+        Some(1 | QUEUE_VERSION) | None => {}
         Some(other) => {
             return Err(Error::new(
                 ErrorCode::InvalidQueue,
                 o.field("version"),
                 format!(
-                "queue version {other} is not supported (this build reads version {QUEUE_VERSION})"
+                "queue version {other} is not supported (this build reads versions 1 to {QUEUE_VERSION})"
             ),
             ))
         }
@@ -118,8 +237,19 @@ pub fn queue_of(v: Option<&Value>) -> Result<Queue> {
     let mut items = Vec::with_capacity(list.len());
     let mut max_seq = None;
     let mut seen = std::collections::BTreeSet::new();
+    let mut live = std::collections::BTreeSet::new();
     for (i, v) in list.iter().enumerate() {
         let item = item_of(v, &format!("queue.items[{i}]"))?;
+        if !item.state.is_final() && !live.insert(item.key()) {
+            return Err(Error::new(
+                ErrorCode::InvalidQueue,
+                format!("queue.items[{i}].key"),
+                format!(
+                    "two live items have the key {:?}; only completed or failed ones may repeat a key",
+                    item.key()
+                ),
+            ));
+        }
         if !seen.insert(item.seq) {
             return Err(Error::new(
                 ErrorCode::InvalidQueue,

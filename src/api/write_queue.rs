@@ -1,10 +1,48 @@
-//! Writers of queue states and of what `enqueue`, `enqueueMany` and `drain` answer.
-//! Fields are declared in alphabetical order, as in [`super::write`].
+//! Writers of queue states and of what `enqueue`, `enqueueMany`, `drain`, `next`,
+//! `record` and `prune` answer. Fields are declared in alphabetical order, as in
+//! [`super::write`].
 
 use super::write::{Endpoint, ErrorOut, Iso};
+use crate::lifecycle::{Action, Outcome, Step, WaitReason};
 use crate::profile::Payload;
-use crate::queue::{Item, Queue, WaitReason};
+use crate::queue::{Item, LastAnswer, Lease, Queue, State};
 use serde::Serialize;
+
+/// An outstanding call: `{action, until}`.
+#[derive(Debug, Serialize)]
+pub struct LeaseOut {
+    action: &'static str,
+    until: Iso,
+}
+
+impl From<&Lease> for LeaseOut {
+    fn from(l: &Lease) -> Self {
+        LeaseOut {
+            action: l.kind.as_str(),
+            until: Iso(l.until),
+        }
+    }
+}
+
+/// The last answer: `{action, at, status, summary}`.
+#[derive(Debug, Serialize)]
+pub struct LastOut<'a> {
+    action: &'static str,
+    at: Iso,
+    status: u16,
+    summary: &'a str,
+}
+
+impl<'a> From<&'a LastAnswer> for LastOut<'a> {
+    fn from(l: &'a LastAnswer) -> Self {
+        LastOut {
+            action: l.kind.as_str(),
+            at: Iso(l.at),
+            status: l.status,
+            summary: &l.summary,
+        }
+    }
+}
 
 /// A queue item; a `drain` submission adds its `endpoint` and `payloads`.
 #[derive(Debug, Serialize)]
@@ -12,19 +50,38 @@ use serde::Serialize;
 pub struct ItemOut<'a> {
     attempts: u32,
     channels: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    done_at: Option<Iso>,
     end: Iso,
     #[serde(skip_serializing_if = "Option::is_none")]
     endpoint: Option<Endpoint>,
     enqueued_at: Iso,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    job_id: Option<&'a str>,
     key: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_answer: Option<LastOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lease: Option<LeaseOut>,
     lock_key: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     not_before: Option<Iso>,
     #[serde(skip_serializing_if = "Option::is_none")]
     payloads: Option<Vec<Payload>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    poll_at: Option<Iso>,
     profile: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "is_zero")]
+    retries: u32,
     seq: u64,
     start: Iso,
+    state: &'static str,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl<'a> From<&'a Item> for ItemOut<'a> {
@@ -32,16 +89,24 @@ impl<'a> From<&'a Item> for ItemOut<'a> {
         ItemOut {
             attempts: i.attempts,
             channels: &i.channels,
+            done_at: i.done_at.map(Iso),
             end: Iso(i.window.end),
             endpoint: None,
             enqueued_at: Iso(i.enqueued_at),
+            job_id: i.job_id.as_deref(),
             key: i.key(),
+            last_answer: i.last.as_ref().map(LastOut::from),
+            lease: i.lease.as_ref().map(LeaseOut::from),
             lock_key: i.lock_key(),
             not_before: i.not_before.map(Iso),
             payloads: None,
+            poll_at: i.poll_at.map(Iso),
             profile: i.profile.name(),
+            reason: i.reason.as_deref(),
+            retries: i.retries,
             seq: i.seq,
             start: Iso(i.window.start),
+            state: i.state.as_str(),
         }
     }
 }
@@ -79,10 +144,13 @@ impl<'a> From<&'a Queue> for QueueOut<'a> {
 /// `enqueue`'s answer.
 #[derive(Debug, Serialize)]
 pub struct EnqueueOut<'a> {
-    /// Whether the request was added (false: an item with its key is queued).
+    /// Whether the request was added (false: a live item has its key).
     pub added: bool,
-    /// The queued item (the existing one for a duplicate).
+    /// The queued item (the live one for a duplicate).
     pub item: ItemOut<'a>,
+    /// When added again after an earlier item with its key ended: how that one ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<&'static str>,
     /// The new queue state.
     pub queue: QueueOut<'a>,
 }
@@ -91,12 +159,15 @@ pub struct EnqueueOut<'a> {
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
 pub enum EnqueueResult<'a> {
-    /// Read: `{added, item}`.
+    /// Read: `{added, item, previous?}`.
     Read {
         /// Whether it was added.
         added: bool,
-        /// The queued item.
-        item: ItemOut<'a>,
+        /// The queued item (boxed: it is much larger than the other variant).
+        item: Box<ItemOut<'a>>,
+        /// How an earlier item with its key ended, when there is one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        previous: Option<&'static str>,
     },
     /// Not read: `{added: false, errors}`.
     Bad {
@@ -152,15 +223,143 @@ impl<'a> WaitingOut<'a> {
         }
         w
     }
+
+    /// Every `waiting` entry of a step.
+    pub fn all(step: &'a Step) -> Vec<Self> {
+        step.waiting
+            .iter()
+            .map(|(key, reason)| WaitingOut::new(key, reason))
+            .collect()
+    }
 }
 
 /// `drain`'s answer.
 #[derive(Debug, Serialize)]
 pub struct DrainOut<'a> {
-    /// The queue without the released items.
+    /// The queue, the released items now `submitting` under a lease.
     pub queue: QueueOut<'a>,
     /// The released items, in FIFO order.
     pub submit: Vec<ItemOut<'a>>,
-    /// Why each remaining item waits.
+    /// Why each queued item that was not released waits.
     pub waiting: Vec<WaitingOut<'a>>,
+}
+
+/// How many items are in each state.
+#[derive(Debug, Default, Serialize)]
+pub struct CountsOut {
+    completed: usize,
+    executing: usize,
+    failed: usize,
+    queued: usize,
+    ready: usize,
+    submitted: usize,
+    submitting: usize,
+    waiting: usize,
+}
+
+impl From<&Queue> for CountsOut {
+    fn from(q: &Queue) -> Self {
+        let mut c = CountsOut::default();
+        for i in &q.items {
+            *match i.state {
+                State::Queued => &mut c.queued,
+                State::Waiting => &mut c.waiting,
+                State::Submitting => &mut c.submitting,
+                State::Submitted => &mut c.submitted,
+                State::Ready => &mut c.ready,
+                State::Executing => &mut c.executing,
+                State::Completed => &mut c.completed,
+                State::Failed => &mut c.failed,
+            } += 1;
+        }
+        c
+    }
+}
+
+/// One call for the driver: `{body?, due, jobId?, key, kind, leaseUntil, method, path,
+/// profile, seq}`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionOut<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<serde_json::Value>,
+    due: Iso,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    job_id: Option<&'a str>,
+    key: &'a str,
+    kind: &'static str,
+    lease_until: Iso,
+    method: &'static str,
+    path: String,
+    profile: &'static str,
+    seq: u64,
+}
+
+impl<'a> ActionOut<'a> {
+    /// Writes an action with its body (`None` for a GET).
+    pub fn new(a: &'a Action, body: Option<serde_json::Value>) -> Self {
+        ActionOut {
+            body,
+            due: Iso(a.due),
+            job_id: a.job_id.as_deref(),
+            key: &a.key,
+            kind: a.kind.as_str(),
+            lease_until: Iso(a.lease_until),
+            method: a.method(),
+            path: a.path(),
+            profile: a.profile.name(),
+            seq: a.seq,
+        }
+    }
+}
+
+/// `next`'s answer.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NextOut<'a> {
+    /// The calls to make now.
+    pub actions: Vec<ActionOut<'a>>,
+    /// Items per state, after this step.
+    pub counts: CountsOut,
+    /// The queue with the calls leased: save it before making them.
+    pub queue: QueueOut<'a>,
+    /// For each queued item not released, why it waits.
+    pub waiting: Vec<WaitingOut<'a>>,
+    /// When to call `next` again (`null`: every item is completed or failed).
+    pub wake_at: Option<Iso>,
+}
+
+/// `record`'s answer.
+#[derive(Debug, Serialize)]
+pub struct RecordOut<'a> {
+    /// The call the answer was to.
+    pub action: &'static str,
+    /// What happened: submitted, running, ready, executed, completed, retry, resubmit,
+    /// found or failed.
+    pub event: &'static str,
+    /// The item, updated.
+    pub item: ItemOut<'a>,
+    /// The new queue state.
+    pub queue: QueueOut<'a>,
+}
+
+impl<'a> RecordOut<'a> {
+    /// Writes a record's answer.
+    pub fn new(o: &'a Outcome, q: &'a Queue) -> Self {
+        RecordOut {
+            action: o.kind.as_str(),
+            event: o.event.as_str(),
+            item: ItemOut::from(&o.item),
+            queue: QueueOut::from(q),
+        }
+    }
+}
+
+/// `prune`'s answer.
+#[derive(Debug, Serialize)]
+pub struct PruneOut<'a> {
+    /// The new queue state.
+    pub queue: QueueOut<'a>,
+    /// The items removed, in queue order.
+    pub removed: Vec<ItemOut<'a>>,
 }

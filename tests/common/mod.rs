@@ -5,7 +5,7 @@ use serde_json::Value;
 
 /// Every vector file, embedded so the wasm tests (which cannot read files) see them too.
 /// `tests/vectors.rs` checks that this list matches the directory.
-pub const FILES: [(&str, &str); 14] = [
+pub const FILES: [(&str, &str); 15] = [
     ("backoff.json", include_str!("../vectors/backoff.json")),
     (
         "bad/channels.json",
@@ -23,6 +23,7 @@ pub const FILES: [(&str, &str); 14] = [
     ("decide.json", include_str!("../vectors/decide.json")),
     ("errors.json", include_str!("../vectors/errors.json")),
     ("genesys.json", include_str!("../vectors/genesys.json")),
+    ("lifecycle.json", include_str!("../vectors/lifecycle.json")),
     ("payload.json", include_str!("../vectors/payload.json")),
     ("plan.json", include_str!("../vectors/plan.json")),
     ("queue.json", include_str!("../vectors/queue.json")),

@@ -1,0 +1,294 @@
+//! The lifecycle operations: `next`, `record` and `prune` (and `drain`, which is `next`
+//! handing out submits only). Read the queue, options and answer; call
+//! [`crate::lifecycle`]; write the new queue.
+
+use super::answers::{job_of, reading, Call};
+use super::obj::{type_name, Obj};
+use super::read::{self, context, interval, opt_instant, options_of, payload_options, policy_of};
+use super::read_jobs::jobs_of;
+use super::read_queue::queue_of;
+use super::write::answer;
+use super::write_queue as wq;
+use super::{one, Answer, Args};
+use crate::backoff::Response;
+use crate::decide::{self, Request};
+use crate::error::{Error, ErrorCode};
+use crate::lifecycle::{self, Answer as CallAnswer, JobAnswer, Listed, Settings, Step};
+use crate::profile::{Payload, PayloadOptions, Profile};
+use crate::queue::{ActionKind, Queue};
+use serde_json::Value;
+
+/// The options `next`, `record` and `drain` share (record ignores the payload ones).
+const OWN_KEYS: [&str; 8] = [
+    "now",
+    "profile",
+    "touchingConflicts",
+    "maxActiveJobs",
+    "leaseMs",
+    "pollMs",
+    "policy",
+    "splitByChannel",
+];
+
+/// The longest lease or poll interval (a day): longer ones would leave a crashed
+/// driver's item, or a running job, unattended for days.
+const MAX_INTERVAL_MS: u64 = 24 * 3_600_000;
+
+fn settings(o: &Obj) -> Result<Settings, Vec<Error>> {
+    let d = Settings::default();
+    let interval = |key: &str, default: u64| -> Result<u64, Vec<Error>> {
+        match one(o.uint(key, MAX_INTERVAL_MS))? {
+            Some(0) => Err(vec![Error::new(
+                ErrorCode::InvalidArgument,
+                o.field(key),
+                format!("{key} must be a whole number of milliseconds from 1 to {MAX_INTERVAL_MS}"),
+            )]),
+            v => Ok(v.unwrap_or(default)),
+        }
+    };
+    Ok(Settings {
+        lease_ms: interval("leaseMs", d.lease_ms)?,
+        poll_ms: interval("pollMs", d.poll_ms)?,
+        policy: one(policy_of(o.get("policy"), &o.field("policy")))?,
+        touching_conflicts: one(o.bool("touchingConflicts"))?.unwrap_or(false),
+        max_active_jobs: one(read::max_active_jobs(o))?,
+    })
+}
+
+/// One submit's body. `next` submits one POST per item; `drain` may split an item by
+/// channel (its callers then track the jobs themselves).
+fn body(q: &Queue, seq: u64, popts: &PayloadOptions) -> Option<Payload> {
+    let item = q.items.iter().find(|i| i.seq == seq)?;
+    Some(item.profile.payload(item.window, &item.channels, popts))
+}
+
+/// The released recording EXPORTs need integrationId: refuse the call before any POST.
+fn check_payloads(q: &Queue, step: &Step, popts: &PayloadOptions) -> Result<(), Vec<Error>> {
+    for a in step.actions.iter().filter(|a| a.kind == ActionKind::Submit) {
+        if let Some(i) = q.items.iter().find(|i| i.seq == a.seq) {
+            one(popts.check(i.profile).map_err(|e| e.within("options")))?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs one step of the lifecycle for `next` (every kind) or `drain` (submits).
+fn step(
+    a: &Args<'_>,
+    now_ms: i64,
+    kinds: &[ActionKind],
+) -> Result<(Queue, Step, PayloadOptions, bool), Vec<Error>> {
+    let o = options_of(a.get(2), &read::with_payload_keys(&OWN_KEYS))?;
+    let mut q = one(queue_of(a.get(0)))?;
+    let ctx = one(context(&o))?;
+    let jobs = jobs_of(a.get(1), "activeJobs", ctx.jobs_profile)?;
+    let popts = one(payload_options(&o, now_ms))?;
+    let s = settings(&o)?;
+    let split = one(o.bool("splitByChannel"))?.unwrap_or(false);
+    let st = lifecycle::next(&mut q, &jobs.active, &s, popts.now, kinds);
+    check_payloads(&q, &st, &popts)?;
+    Ok((q, st, popts, split))
+}
+
+/// `next(queue, activeJobs, options)`: the calls due now, and the queue with them leased.
+#[inline(never)]
+pub fn next(a: Args<'_>, now_ms: i64) -> Answer {
+    let (q, st, popts, split) = step(&a, now_ms, &ActionKind::ALL)?;
+    if split {
+        return Err(vec![Error::new(
+            ErrorCode::InvalidArgument,
+            "options.splitByChannel",
+            "next makes one POST per item, so it cannot split by channel: enqueue one \
+             request per channel instead",
+        )]);
+    }
+    let actions = st
+        .actions
+        .iter()
+        .map(|act| {
+            let body = match act.kind {
+                ActionKind::Submit => {
+                    body(&q, act.seq, &popts).and_then(|p| serde_json::to_value(p).ok())
+                }
+                ActionKind::Execute => act
+                    .profile
+                    .execute()
+                    .map(|e| serde_json::json!({ "state": e.value.state })),
+                ActionKind::Poll | ActionKind::Find => None,
+            };
+            wq::ActionOut::new(act, body)
+        })
+        .collect();
+    answer(&wq::NextOut {
+        actions,
+        counts: wq::CountsOut::from(&q),
+        queue: wq::QueueOut::from(&q),
+        waiting: wq::WaitingOut::all(&st),
+        wake_at: st.wake_at.map(super::write::Iso),
+    })
+}
+
+/// `drain(queue, activeJobs, options)`: `next` for submits only, in the shape callers
+/// of `drain` know. The released items stay in the queue, `submitting`, until their
+/// answers are recorded.
+#[inline(never)]
+pub fn drain(a: Args<'_>, now_ms: i64) -> Answer {
+    let (q, st, popts, split) = step(&a, now_ms, &[ActionKind::Submit])?;
+    let submit = st
+        .actions
+        .iter()
+        .filter_map(|act| q.items.iter().find(|i| i.seq == act.seq))
+        .map(|i| {
+            let r = Request {
+                window: i.window,
+                channels: i.channels.clone(),
+                profile: i.profile,
+            };
+            wq::ItemOut::submission(i, decide::payloads(&r, split, &popts))
+        })
+        .collect();
+    answer(&wq::DrainOut {
+        queue: wq::QueueOut::from(&q),
+        submit,
+        waiting: wq::WaitingOut::all(&st),
+    })
+}
+
+/// Reads a listing's `entities` into the jobs a `find` can match. Entities that are not
+/// recording jobs with an interval are skipped: they cannot be the lost job.
+fn listed(profile: Profile, body: Option<&Value>, path: &str) -> Result<Vec<Listed>, Vec<Error>> {
+    let entities = match body.and_then(|b| b.get("entities")) {
+        Some(Value::Array(list)) => list,
+        other => {
+            return Err(vec![Error::new(
+                ErrorCode::InvalidResponse,
+                format!("{path}.entities"),
+                format!(
+                    "a listing's body has an entities array, not {}",
+                    other.map_or("nothing", type_name)
+                ),
+            )])
+        }
+    };
+    let mut out = Vec::new();
+    for e in entities {
+        let id = e
+            .get("id")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty());
+        let state = e.get("state").and_then(Value::as_str);
+        let text = e
+            .pointer("/recordingJobsQuery/conversationQuery/interval")
+            .and_then(Value::as_str);
+        let (Some(id), Some(state), Some(text)) = (id, state, text) else {
+            continue;
+        };
+        let canon = Profile::canonical_status(state);
+        let (Some(phase), Ok(window)) = (profile.phase(&canon), interval(text, None, "interval"))
+        else {
+            continue;
+        };
+        out.push(Listed {
+            id: id.to_string(),
+            state: canon,
+            phase,
+            window,
+        });
+    }
+    Ok(out)
+}
+
+/// `record(queue, key, response, options)`: the answer to the item's outstanding call.
+#[inline(never)]
+pub fn record(a: Args<'_>, now_ms: i64) -> Answer {
+    let o = options_of(a.get(3), &read::with_payload_keys(&OWN_KEYS))?;
+    let mut q = one(queue_of(a.get(0)))?;
+    let key = match a.get(1) {
+        Some(Value::String(k)) => k.as_str(),
+        other => {
+            return Err(vec![Error::new(
+                ErrorCode::InvalidArgument,
+                "key",
+                format!(
+                    "key must be the action's key (a string), not {}",
+                    other.map_or("nothing", type_name)
+                ),
+            )])
+        }
+    };
+    let s = settings(&o)?;
+    let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
+    let (pos, kind) = one(lifecycle::outstanding(&q, key))?;
+    let profile = q.items[pos].profile;
+    let r = reading(a.get(2), "response", false)?;
+    let status = r.status.unwrap_or(0) as u16;
+    let base = "response.body";
+    let ans = if (200..300).contains(&status) {
+        let read = match kind {
+            ActionKind::Find => {
+                listed(profile, r.body, base).map(|l| CallAnswer::Listing(status, l))
+            }
+            _ => {
+                let call = match kind {
+                    ActionKind::Submit => Call::Submit,
+                    ActionKind::Poll => Call::Poll,
+                    _ => Call::Execute,
+                };
+                job_of(profile, &r, call).map(|j| {
+                    CallAnswer::Job(JobAnswer {
+                        status,
+                        job_id: j.job_id.map(str::to_string),
+                        state: j.state,
+                        phase: j.phase,
+                        message: j.message.map(str::to_string),
+                    })
+                })
+            }
+        };
+        // An answer the API should not give is recorded too (with its reason): the
+        // lifecycle decides what it means for the item.
+        read.unwrap_or_else(|errs| {
+            let e = &errs[0];
+            CallAnswer::Unreadable(status, format!("{}: {}", e.field, e.message))
+        })
+    } else {
+        let message = r
+            .body
+            .and_then(|b| b.get("message"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        CallAnswer::Error(
+            Response {
+                status,
+                retry_after: r.retry_after,
+                date: r.date,
+                elapsed_ms: r.elapsed_ms,
+                code: r.code,
+                profile: Some(profile),
+            },
+            message,
+        )
+    };
+    let outcome = one(lifecycle::record(&mut q, key, ans, &s, now))?;
+    answer(&wq::RecordOut::new(&outcome, &q))
+}
+
+/// `prune(queue, options)`: removes completed and failed items (`before`: those that
+/// ended before it; `keep`: all but the newest this many; default keep 0).
+#[inline(never)]
+pub fn prune(a: Args<'_>, _now_ms: i64) -> Answer {
+    let o = options_of(a.get(1), &["keep", "before"])?;
+    let mut q = one(queue_of(a.get(0)))?;
+    let keep = one(o.uint("keep", read::limits::MAX_QUEUE_ITEMS as u64))?;
+    let before = one(opt_instant(&o, "before"))?;
+    let keep = match (keep, before) {
+        (Some(k), _) => k as usize,
+        (None, Some(_)) => usize::MAX,
+        (None, None) => 0,
+    };
+    let removed = q.prune(keep, before);
+    answer(&wq::PruneOut {
+        queue: wq::QueueOut::from(&q),
+        removed: removed.iter().map(wq::ItemOut::from).collect(),
+    })
+}

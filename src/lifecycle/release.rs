@@ -1,0 +1,148 @@
+//! Which queued items may be submitted now: FIFO, overlapping neither active jobs nor
+//! each other, within each profile's concurrency limit, and never overtaking an earlier
+//! waiting item whose range they overlap.
+//!
+//! Active jobs are the jobs the API listed plus the queue's own in-flight items
+//! (submitting, submitted, executing), deduplicated by job id: details jobs cannot be
+//! listed, so without the second half a client would exceed their limit.
+
+use super::Settings;
+use crate::decide::{blocking_jobs, Job};
+use crate::profile::LockRule;
+use crate::queue::{Item, Queue, State};
+use std::collections::BTreeSet;
+
+/// Why a queued item is not released.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WaitReason {
+    /// Its `notBefore` has not come yet.
+    NotBefore(i64),
+    /// Active jobs lock its range (listed jobs by id, the queue's own by job id or, while
+    /// submitting, by key).
+    ActiveJobs(Vec<String>),
+    /// It overlaps an item released in this same step: that item's key.
+    OverlapsSubmitted(String),
+    /// It overlaps an earlier item that is still waiting (no overtaking): its key.
+    EarlierItem(String),
+    /// The profile's concurrency limit is reached by active jobs, in-flight items and
+    /// this step's releases.
+    ConcurrencyLimit(u32),
+}
+
+impl WaitReason {
+    /// A stable code for the reason.
+    pub fn code(&self) -> &'static str {
+        match self {
+            WaitReason::NotBefore(_) => "notBefore",
+            WaitReason::ActiveJobs(_) => "activeJobs",
+            WaitReason::OverlapsSubmitted(_) => "overlapsSubmitted",
+            WaitReason::EarlierItem(_) => "earlierItem",
+            WaitReason::ConcurrencyLimit(_) => "concurrencyLimit",
+        }
+    }
+}
+
+/// The queue's in-flight items as active jobs (id: the job id, or the key while the
+/// POST is under way), then the listed active jobs that are not among them.
+fn active_jobs(q: &Queue, listed: &[Job]) -> Vec<Job> {
+    let mut own_ids = BTreeSet::new();
+    let mut jobs = Vec::new();
+    for item in q.items.iter().filter(|i| i.state.in_flight()) {
+        if let Some(id) = &item.job_id {
+            own_ids.insert(id.as_str());
+        }
+        jobs.push(Job {
+            id: item.job_id.clone().unwrap_or_else(|| item.key()),
+            window: item.window,
+            status: item.state.as_str().to_string(),
+            active: true,
+            channels: Some(item.channels.clone()),
+            profile: item.profile,
+        });
+    }
+    // A listed job the queue holds as READY (not active) is the queue's too.
+    for item in q.items.iter().filter(|i| i.state == State::Ready) {
+        if let Some(id) = &item.job_id {
+            own_ids.insert(id.as_str());
+        }
+    }
+    jobs.extend(
+        listed
+            .iter()
+            .filter(|j| j.active && !own_ids.contains(j.id.as_str()))
+            .cloned(),
+    );
+    jobs
+}
+
+/// Decides, for each queued item in FIFO order, whether it goes now. Returns the
+/// positions of the released items and, for the others, why they wait.
+pub fn release(
+    q: &Queue,
+    listed: &[Job],
+    s: &Settings,
+    now: i64,
+) -> (Vec<usize>, Vec<(String, WaitReason)>) {
+    let jobs = active_jobs(q, listed);
+    let touching = s.touching_conflicts;
+    let mut released: Vec<usize> = Vec::new();
+    let mut held: Vec<usize> = Vec::new();
+    let mut waiting = Vec::new();
+    for (pos, item) in q.items.iter().enumerate() {
+        if item.state != State::Queued {
+            continue;
+        }
+        let same = |o: &&usize| q.items[**o].profile == item.profile;
+        let overlaps = |o: &&usize| q.items[**o].window.conflicts_with(&item.window, touching);
+        let reason = if let Some(nb) = item.not_before.filter(|nb| *nb > now) {
+            Some(WaitReason::NotBefore(nb))
+        } else {
+            match item.profile.lock_rule(s.max_active_jobs) {
+                LockRule::RangeOverlap => {
+                    let blockers =
+                        blocking_jobs(item.window, item.profile, &jobs, touching, None, 0);
+                    if !blockers.is_empty() {
+                        Some(WaitReason::ActiveJobs(
+                            blockers.iter().map(|j| j.id.clone()).collect(),
+                        ))
+                    } else if let Some(o) = released.iter().filter(same).find(overlaps) {
+                        Some(WaitReason::OverlapsSubmitted(q.items[*o].key()))
+                    } else {
+                        held.iter()
+                            .filter(same)
+                            .find(overlaps)
+                            .map(|o| WaitReason::EarlierItem(q.items[*o].key()))
+                    }
+                }
+                LockRule::MaxActive(n) => {
+                    let taken = released.iter().filter(same).count();
+                    let blockers = blocking_jobs(
+                        item.window,
+                        item.profile,
+                        &jobs,
+                        touching,
+                        s.max_active_jobs,
+                        taken,
+                    );
+                    (!blockers.is_empty() || taken >= n as usize)
+                        .then_some(WaitReason::ConcurrencyLimit(n))
+                }
+            }
+        };
+        match reason {
+            None => released.push(pos),
+            Some(r) => {
+                waiting.push((item.key(), r));
+                held.push(pos);
+            }
+        }
+    }
+    (released, waiting)
+}
+
+/// Whether `item` may hold job `id` (no other item of the queue holds it).
+pub fn unclaimed(q: &Queue, item: &Item, id: &str) -> bool {
+    !q.items
+        .iter()
+        .any(|o| o.seq != item.seq && o.job_id.as_deref() == Some(id))
+}
