@@ -7,7 +7,7 @@ export type ErrorCode =
   | 'INVALID_DATE' | 'INVALID_RANGE' | 'RANGE_TOO_LONG' | 'MISSING_TIME_ZONE' | 'UNKNOWN_TIME_ZONE'
   | 'NONEXISTENT_LOCAL_TIME' | 'UNKNOWN_CHANNEL' | 'NO_CHANNELS' | 'UNKNOWN_PROFILE' | 'INVALID_JOB'
   | 'UNKNOWN_STATUS' | 'INVALID_POLICY' | 'INVALID_QUEUE' | 'MISSING_INTEGRATION_ID' | 'INVALID_RESPONSE'
-  | 'TOO_LARGE' | 'INVALID_ARGUMENT';
+  | 'TOO_LARGE' | 'STALE_ANSWER' | 'INVALID_ARGUMENT';
 
 /** One problem: a stable code, the field path it concerns (e.g. "activeJobs[3].end"), a message. */
 export interface ErrorDetail {
@@ -166,9 +166,19 @@ export interface Plan {
   profile: ProfileName;
 }
 
+/**
+ * Where an item is in its life (see the README's state diagram): queued → submitting (a
+ * lease) → submitted (job id) → [ready → executing: recording jobs] → completed | failed;
+ * waiting (notBefore, reason) after a 409/429/5xx, a FAILED or vanished job or a lost answer.
+ */
+export type ItemState = 'queued' | 'waiting' | 'submitting' | 'submitted' | 'ready' | 'executing' | 'completed' | 'failed';
+
+/** An HTTP call the lifecycle hands out. */
+export type ActionKind = 'submit' | 'poll' | 'execute' | 'find';
+
 export interface QueueItem {
   seq: number;
-  /** "profile|lockKey|channels": the deduplication key. */
+  /** "profile|lockKey|channels": the deduplication key among live items. */
   key: string;
   lockKey: string;
   profile: ProfileName;
@@ -176,13 +186,30 @@ export interface QueueItem {
   end: string;
   channels: Channel[];
   enqueuedAt: string;
+  state: ItemState;
+  /** Do not submit before this instant (queued, waiting). */
   notBefore?: string;
+  /** How many times it was POSTed. */
   attempts: number;
+  /** The job the API created (submitted, ready, executing, completed). */
+  jobId?: string;
+  /** The call handed out and not yet answered, and until when its answer is awaited. */
+  lease?: { action: ActionKind; until: string };
+  /** The next poll (submitted, executing) or execute (ready). */
+  pollAt?: string;
+  /** Why it waits or failed. */
+  reason?: string;
+  /** Transient errors in a row on polls, executes and finds. */
+  retries?: number;
+  lastAnswer?: { action: ActionKind; at: string; status: number; summary: string };
+  /** When it completed or failed. */
+  doneAt?: string;
 }
 
 /** Serialisable queue state; `null` is an empty queue. */
 export interface QueueState {
-  version: 1;
+  /** 2; version 1 files (before the lifecycle) are read too. */
+  version: 1 | 2;
   nextSeq: number;
   items: QueueItem[];
 }
@@ -199,20 +226,77 @@ export interface EnqueueOptions {
 
 export interface Enqueued {
   queue: QueueState;
-  /** false when an item with the same key was already queued (then `item` is that one). */
+  /** false when a live item (not completed or failed) has the same key (then `item` is that one). */
   added: boolean;
   item: QueueItem;
+  /** Added again after an earlier item with its key ended: how it ended ('completed': a new export). */
+  previous?: 'completed' | 'failed';
 }
 
 export interface EnqueuedMany {
   queue: QueueState;
   /** One per request, in order. */
-  results: Array<{ added: boolean; item: QueueItem } | { added: false; errors: ErrorDetail[] }>;
+  results: Array<{ added: boolean; item: QueueItem; previous?: 'completed' | 'failed' } | { added: false; errors: ErrorDetail[] }>;
 }
 
 export interface DrainOptions extends Omit<PayloadOptions, 'timeZone' | 'maxRangeDays'> {
   touchingConflicts?: boolean;
   maxActiveJobs?: number;
+  /** How long a handed-out call's answer is awaited (ms, default 60000, at most a day). */
+  leaseMs?: number;
+  /** Interval between polls of a running job (ms, default 5000, at most a day). */
+  pollMs?: number;
+  /** Retries of submits (409/429/5xx, FAILED or vanished jobs) and the delays of poll errors. */
+  policy?: BackoffPolicy;
+  /** drain only: one payload per channel (next makes one POST per item and refuses it). */
+  splitByChannel?: boolean;
+}
+
+/** The options of next and record (record reads now, leaseMs, pollMs and policy). */
+export type LifecycleOptions = DrainOptions;
+
+/** One HTTP call for a driver to make, then `record` its answer under `key`. */
+export interface Action {
+  kind: ActionKind;
+  key: string;
+  seq: number;
+  profile: ProfileName;
+  method: 'POST' | 'GET' | 'PUT';
+  /** Path (and query) relative to the API base URL, job id in place. */
+  path: string;
+  /** The JSON body (submit, execute). */
+  body?: Payload;
+  jobId?: string;
+  /** When it became due. */
+  due: string;
+  /** Until when its answer is awaited; after that the lifecycle acts again. */
+  leaseUntil: string;
+}
+
+export interface Stepped {
+  /** The calls to make now. Save `queue` before making them. */
+  actions: Action[];
+  counts: Record<ItemState, number>;
+  queue: QueueState;
+  /** Why each queued item that was not released waits. */
+  waiting: Waiting[];
+  /** When to call next again; null when every item is completed or failed. */
+  wakeAt: string | null;
+}
+
+export type RecordEvent = 'submitted' | 'running' | 'ready' | 'executed' | 'completed' | 'retry' | 'resubmit' | 'found' | 'failed';
+
+export interface Recorded {
+  /** The call the answer was to. */
+  action: ActionKind;
+  event: RecordEvent;
+  item: QueueItem;
+  queue: QueueState;
+}
+
+export interface Pruned {
+  queue: QueueState;
+  removed: QueueItem[];
 }
 
 export interface Waiting {
@@ -225,6 +309,7 @@ export interface Waiting {
 
 export interface Drained {
   submit: Array<QueueItem & { payloads: Payload[]; endpoint: Endpoint }>;
+  /** The queue, with the released items submitting under a lease: record their answers. */
   queue: QueueState;
   waiting: Waiting[];
 }
@@ -349,6 +434,12 @@ export function enqueue(queue: QueueState | null, request: ExportRequest, option
 /** Adds many requests, reading and writing the queue once; a bad request gets `{ added: false, errors }`. */
 export function enqueueMany(queue: QueueState | null, requests: ExportRequest[], options?: EnqueueOptions): EnqueuedMany;
 export function drain(queue: QueueState | null, activeJobs: ActiveJobs, options?: DrainOptions): Drained;
+/** The HTTP calls due now (submit, poll, execute, find), leased in the returned queue. */
+export function next(queue: QueueState | null, activeJobs: ActiveJobs, options?: LifecycleOptions): Stepped;
+/** Reads the answer to an item's outstanding call (status 0: no response) and moves the item on. */
+export function record(queue: QueueState, key: string, response: HttpResponseLike, options?: LifecycleOptions): Recorded;
+/** Removes completed and failed items: those that ended before `before`, all but the newest `keep` (default 0). */
+export function prune(queue: QueueState | null, options?: { keep?: number; before?: Instant }): Pruned;
 export function schedule(policy?: BackoffPolicy): Schedule;
 /** options.profile: the endpoint that answered (what a 409 means depends on it). */
 export function nextRetry(attempt: number, response: HttpResponseLike, policy?: BackoffPolicy | null, options?: { now?: Instant; profile?: ProfileName }): RetryVerdict;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// export-guard CLI: decide, plan, build payloads, preview backoff and drain a queue from
-// Node scripts in CI. Reads JSON from files or stdin, prints JSON on stdout.
+// export-guard CLI: decide, plan, build payloads, preview backoff, and keep a queue file
+// through the lifecycle (enqueue, next, record, prune) from Node scripts in CI. Reads JSON
+// from files or stdin, prints JSON on stdout.
 //
 // Exit codes: 0 submit / ok, 3 queue (wait), 4 reject (invalid input; errors printed),
 //             2 usage error, 1 internal error.
@@ -23,12 +24,16 @@ Commands:
   schedule    preview the delays of a backoff policy
   next-retry  what to do after an HTTP response (retry / recheck / give-up / done)
   enqueue     add a request to a queue file
-  drain       what a queue file can submit now
+  next        the HTTP calls due now for a queue file (submit, poll, execute, find)
+  record      record the answer to one of those calls
+  prune       remove completed and failed items from a queue file
+  drain       what a queue file can submit now (next, submits only)
 
 Run 'export-guard <command> --help' for a command's options.
 A request read from stdin replaces --request when that flag is omitted or is '-'.
 
-Exit codes: 0 submit/ok, 3 queue, 4 reject (invalid input), 2 usage error, 1 internal error.`,
+Exit codes: 0 submit/ok, 3 queue (or nothing due yet), 4 reject (invalid input),
+2 usage error, 1 internal error.`,
   decide: `Usage: export-guard decide --request FILE --jobs FILE [--options FILE]
 
 Prints the decision. Exit 0 submit, 3 queue, 4 reject.
@@ -72,12 +77,41 @@ file is an empty queue.
   --write          write the new queue back to --queue`,
   drain: `Usage: export-guard drain --queue FILE --jobs FILE [--options FILE] [--write]
 
-Prints { submit, queue, waiting }. Exit 0 when something can be submitted or the queue
-is empty, 3 when every item must wait.
+Prints { submit, queue, waiting }. The released items stay in the queue, submitting under
+a lease: record each POST's answer with 'export-guard record'; an item whose answer is not
+recorded within leaseMs is released again (at-least-once). Exit 0 when something can be
+submitted or nothing is queued, 3 when every queued item must wait.
   --queue FILE     the queue state JSON (a missing file is an empty queue)
   --jobs FILE      the active jobs (a JSON array)
-  --options FILE   options JSON (touchingConflicts, maxActiveJobs, splitByChannel, ...)
-  --write          write the remaining queue back to --queue`,
+  --options FILE   options JSON (touchingConflicts, maxActiveJobs, splitByChannel, leaseMs, ...)
+  --write          write the queue back to --queue (under its lock)`,
+  next: `Usage: export-guard next --queue FILE [--jobs FILE] [--options FILE] [--write]
+
+Prints { actions, queue, counts, waiting, wakeAt }: each action is an HTTP call
+{ kind, key, method, path, body? } to make now. With --write the queue is saved with the
+calls leased BEFORE you make them, so a crash loses nothing. Then record each answer.
+Exit 0 when there are actions (or every item is final), 3 when nothing is due yet (wait
+until wakeAt).
+  --queue FILE     the queue state JSON (a missing file is an empty queue)
+  --jobs FILE      jobs the API listed (a JSON array; default none)
+  --options FILE   options JSON (now, integrationId, maxActiveJobs, leaseMs, pollMs, policy, ...)
+  --write          write the queue back to --queue (under its lock)`,
+  record: `Usage: export-guard record --queue FILE --key KEY --response FILE [--options FILE] [--write]
+
+Records the answer to the call handed out for KEY. Prints { action, event, item, queue }.
+Exit 0; 4 when the answer is refused (STALE_ANSWER: nobody waits for it; drop it).
+  --queue FILE     the queue state JSON
+  --key KEY        the action's key
+  --response FILE  the answer JSON { status, headers?, body? } (status 0: no response); '-': stdin
+  --options FILE   options JSON (now, pollMs, policy, ...)
+  --write          write the queue back to --queue (under its lock)`,
+  prune: `Usage: export-guard prune --queue FILE [--keep N] [--before INSTANT] [--write]
+
+Removes completed and failed items (never live ones). Prints { queue, removed }.
+  --queue FILE       the queue state JSON
+  --keep N           keep the newest N of them (default 0, or all with --before)
+  --before INSTANT   remove those that ended before this instant
+  --write            write the queue back to --queue (under its lock)`,
 };
 
 const SPEC = {
@@ -88,7 +122,13 @@ const SPEC = {
   'next-retry': { values: ['attempt', 'status', 'retry-after', 'policy'], flags: [] },
   enqueue: { values: ['queue', 'request', 'options'], flags: ['write'] },
   drain: { values: ['queue', 'jobs', 'options'], flags: ['write'] },
+  next: { values: ['queue', 'jobs', 'options'], flags: ['write'] },
+  record: { values: ['queue', 'key', 'response', 'options'], flags: ['write'] },
+  prune: { values: ['queue', 'keep', 'before'], flags: ['write'] },
 };
+
+/** Commands that read-modify-write the queue file with --write, under its lock. */
+const WRITERS = new Set(['enqueue', 'drain', 'next', 'record', 'prune']);
 
 class UsageError extends Error {}
 
@@ -279,8 +319,33 @@ function run(command, opts, eg) {
       const jobs = required(opts, 'jobs', 'the active jobs, a JSON array');
       const r = eg.drain(queue, jobs, optional(opts.options, 'options'));
       if (opts.write) writeAtomic(opts.queue, r.queue);
-      const code = r.submit.length === 0 && r.queue.items.length > 0 ? EXIT.QUEUE : EXIT.OK;
+      const code = r.submit.length === 0 && r.waiting.length > 0 ? EXIT.QUEUE : EXIT.OK;
       return { out: r, code };
+    }
+    case 'next': {
+      const queue = readQueue(opts.queue);
+      const jobs = opts.jobs === undefined ? null : readJsonFile(opts.jobs, 'jobs');
+      const r = eg.next(queue, jobs, optional(opts.options, 'options'));
+      if (opts.write) writeAtomic(opts.queue, r.queue);
+      const code = r.actions.length === 0 && r.wakeAt !== null ? EXIT.QUEUE : EXIT.OK;
+      return { out: r, code };
+    }
+    case 'record': {
+      const queue = readQueue(opts.queue);
+      if (opts.key === undefined) throw new UsageError('--key KEY is required (the action\'s key)');
+      const response = required(opts, 'response', 'the answer, { status, headers?, body? }');
+      const r = eg.record(queue, opts.key, response, optional(opts.options, 'options'));
+      if (opts.write) writeAtomic(opts.queue, r.queue);
+      return { out: r, code: EXIT.OK };
+    }
+    case 'prune': {
+      const queue = readQueue(opts.queue);
+      const options = {};
+      if (opts.keep !== undefined) options.keep = wholeNumber(opts.keep, 'keep');
+      if (opts.before !== undefined) options.before = opts.before;
+      const r = eg.prune(queue, options);
+      if (opts.write) writeAtomic(opts.queue, r.queue);
+      return { out: r, code: EXIT.OK };
     }
     default:
       throw new UsageError(`unknown command '${command}'`);
@@ -307,7 +372,7 @@ async function main(argv) {
     const eg = require('../index.js');
     let result;
     try {
-      const locked = (command === 'enqueue' || command === 'drain') && opts.write && opts.queue !== undefined;
+      const locked = WRITERS.has(command) && opts.write && opts.queue !== undefined;
       result = locked ? await withQueueLock(opts.queue, () => run(command, opts, eg)) : run(command, opts, eg);
     } catch (err) {
       if (!(err instanceof eg.ExportGuardError)) throw err;

@@ -121,6 +121,41 @@ test('enqueue and drain persist the queue file', () => {
   r = cli(['drain', '--queue', q, '--jobs', noneFile, '--write']);
   assert.equal(r.code, 0, r.err);
   assert.equal(r.json.submit.length, 1);
+  // Released, not dropped: the item stays, submitting under a lease, until its answer.
+  let items = JSON.parse(fs.readFileSync(q, 'utf8')).items;
+  assert.deepEqual(items.map((i) => i.state), ['submitting']);
+  const answer = path.join(tmp, 'answer.json');
+  fs.writeFileSync(answer, JSON.stringify({ status: 202, body: { id: 'ee-1', status: 'QUEUED' } }));
+  r = cli(['record', '--queue', q, '--key', r.json.submit[0].key, '--response', answer, '--write']);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.json.event, 'submitted');
+  items = JSON.parse(fs.readFileSync(q, 'utf8')).items;
+  assert.deepEqual(items.map((i) => [i.state, i.jobId]), [['submitted', 'ee-1']]);
+  r = cli(['record', '--queue', q, '--key', items[0].key, '--response', answer]);
+  assert.equal(r.code, 4, 'nobody waits for a second answer');
+  assert.match(r.err, /STALE_ANSWER/);
+});
+
+test('next leases the due calls in the file before they are made; prune drops the history', () => {
+  const q = path.join(tmp, 'queue-next.json');
+  let r = cli(['enqueue', '--queue', q, '--request', reqFile, '--write']);
+  const opts = path.join(tmp, 'next-options.json');
+  fs.writeFileSync(opts, JSON.stringify({ now: '2026-11-28T10:00:00Z' }));
+  r = cli(['next', '--queue', q, '--options', opts, '--write']);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(r.json.actions.map((a) => [a.kind, a.method]), [['submit', 'POST']]);
+  assert.equal(JSON.parse(fs.readFileSync(q, 'utf8')).items[0].lease.action, 'submit');
+  r = cli(['next', '--queue', q, '--options', opts]);
+  assert.equal(r.code, 3, 'nothing due until the lease expires');
+  const answer = path.join(tmp, 'answer-done.json');
+  fs.writeFileSync(answer, JSON.stringify({ status: 202, body: { id: 'ee-2', status: 'COMPLETED' } }));
+  r = cli(['record', '--queue', q, '--key', r.json.queue.items[0].key, '--response', answer, '--options', opts, '--write']);
+  assert.equal(r.json.event, 'completed');
+  r = cli(['next', '--queue', q, '--options', opts]);
+  assert.equal(r.code, 0, 'every item final');
+  assert.equal(r.json.wakeAt, null);
+  r = cli(['prune', '--queue', q, '--write']);
+  assert.equal(r.json.removed.length, 1);
   assert.equal(JSON.parse(fs.readFileSync(q, 'utf8')).items.length, 0);
 });
 
@@ -155,7 +190,7 @@ test('--help works on the command and on each subcommand', () => {
   let r = cli(['--help']);
   assert.equal(r.code, 0);
   assert.match(r.out, /Commands:/);
-  for (const sub of ['decide', 'plan', 'payload', 'schedule', 'next-retry', 'enqueue', 'drain']) {
+  for (const sub of ['decide', 'plan', 'payload', 'schedule', 'next-retry', 'enqueue', 'drain', 'next', 'record', 'prune']) {
     r = cli([sub, '--help']);
     assert.equal(r.code, 0, sub);
     assert.match(r.out, new RegExp(`Usage: export-guard ${sub}`));
