@@ -9,7 +9,7 @@
  */
 const eg = require('../pkg');
 const { Api, pool } = require('./http');
-const { report, SIM_INTEGRATION } = require('./guarded');
+const { summary, SIM_INTEGRATION } = require('./guarded');
 
 const PROFILE_INFO = Object.fromEntries(eg.profiles().map((p) => [p.name, p]));
 
@@ -67,8 +67,8 @@ async function runNaive(o) {
       }
     }
   });
-  const keyOf = Object.fromEntries(o.requests.map((r) => [r.id, r.id]));
-  return report('naive', o.requests, keyOf, outcomes, api, counters, clock.now() - startedAt);
+  const perRequest = o.requests.map((r) => ({ id: r.id, key: r.id, ...(outcomes[r.id] || { status: 'unfinished' }) }));
+  return summary('naive', perRequest, api, counters, clock.now() - startedAt);
 }
 
 module.exports = { runNaive };

@@ -17,7 +17,8 @@ const eg = require('../pkg');
 const { SimClock } = require('./clock');
 const { createSimulator, exportKey } = require('./server');
 const { workload } = require('./workload');
-const { runGuarded } = require('./guarded');
+const { runGuarded, outcomes } = require('./guarded');
+const { spawn } = require('child_process');
 const { runNaive } = require('./naive');
 
 /** The faults of the main run (both clients); every duration is simulated. */
@@ -40,7 +41,56 @@ const FAULT_CASES = {
   'daily limit: 429 with Retry-After of hours': { ...NO_FAULTS, dailyLimit: { requests: 25, windowMs: 1.5 * 3600000 } },
   'recording jobs only: READY → PUT → FULFILLED': { ...NO_FAULTS, mix: { recordingJobs: 1 } },
   'two guarded clients, separate queues (races)': { ...NO_FAULTS, client: 'guarded-pair' },
+  'client SIGKILLed after next, before its calls (×3), resumed': { ...NO_FAULTS, client: 'guarded-killed', kills: [2, 4, 6].map((step) => ({ step, point: 'after-next' })) },
+  'client SIGKILLed after its calls, before record (×3), resumed': { ...NO_FAULTS, client: 'guarded-killed', kills: [2, 4, 6].map((step) => ({ step, point: 'after-calls' })) },
 };
+
+/** Runs `node sim/guarded.js` to its end or its kill; resolves to { code, signal, out }. */
+function guardedProcess(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(__dirname, 'guarded.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve({ code, signal, out }));
+  });
+}
+
+/**
+ * The guarded client as separate processes, SIGKILLed at the given points and resumed
+ * from the same queue file each time, then run to the end. After each kill the queue
+ * file is read: items still leased for a submit are POSTs whose answer was lost (made
+ * after-calls: in doubt, at-least-once unless the listing explains them).
+ */
+async function runKilled(o) {
+  const requestsFile = `${o.queueFile}.requests.json`;
+  fs.writeFileSync(requestsFile, JSON.stringify(o.requests));
+  const args = ['--url', o.baseUrl, '--requests', requestsFile, '--queue', o.queueFile, '--workers', String(o.workers)];
+  const kills = [];
+  for (const k of o.kills) {
+    const r = await guardedProcess([...args, '--kill-at', `${k.step}:${k.point}`]);
+    if (r.signal !== 'SIGKILL') {
+      if (r.code !== 0) throw new Error(`guarded client failed before its kill (exit ${r.code}): ${r.out}`);
+      break; // finished before the kill point
+    }
+    const state = JSON.parse(fs.readFileSync(o.queueFile, 'utf8'));
+    const inDoubt = state.queue.items.filter((i) => i.state === 'submitting' && i.lease && i.lease.action === 'submit');
+    kills.push({ ...k, inDoubt: inDoubt.length, inDoubtListable: inDoubt.filter((i) => i.profile === 'recordingJobs').length });
+  }
+  const last = await guardedProcess(args);
+  if (last.code !== 0) throw new Error(`the resumed guarded client did not finish (exit ${last.code}): ${last.out.slice(-2000)}`);
+  const state = JSON.parse(fs.readFileSync(o.queueFile, 'utf8'));
+  const byStatus = o.sim.stats().byStatus;
+  const count = (status, method) => Object.entries(byStatus).filter(([k]) => Number(k.split(' ')[1]) === status && (!method || k.startsWith(`${method} `)))
+    .reduce((t, [, n]) => t + n, 0);
+  const posts = Object.entries(byStatus).filter(([k]) => k.startsWith('POST ')).reduce((t, [, n]) => t + n, 0);
+  const c = state.counters;
+  return { client: 'guarded (killed, resumed)', perRequest: outcomes(o.requests, state), kills,
+    counts: { posts, c409: count(409), c429: count(429), c503: count(503), c400: count(400), retries: c.retries + c.rechecks + c.resubmits },
+    counters: { ...c, kills: kills.length, inDoubt: kills.reduce((t, k) => t + k.inDoubt, 0), inDoubtListable: kills.reduce((t, k) => t + k.inDoubtListable, 0) },
+    makespanMs: o.clock.now() - o.startedAt };
+}
 
 /** The export (profile, UTC range, sorted channels) a request asks for, computed independently of the clients. */
 function expectedKey(request) {
@@ -124,6 +174,8 @@ async function runOne(client, o) {
     };
     if (client === 'guarded') {
       result = await runGuarded({ ...common, queueFile: queueFile('') });
+    } else if (client === 'guarded-killed') {
+      result = await runKilled({ ...common, queueFile: queueFile(''), kills: faults.kills, sim, startedAt: clock.now() });
     } else if (client === 'guarded-pair') {
       // Two guarded clients with separate queues and half the requests each: they only
       // see each other's jobs through the listing, so a POST can race the other's.
@@ -145,8 +197,10 @@ async function runOne(client, o) {
   const audit = sim.audit();
   await sim.stop();
   const recording = audit.exports.filter((e) => e.profile === 'recordingJobs');
+  const duplicatesOf = (profile) => audit.duplicates.filter((d) => d.key.startsWith(`${profile}|`)).reduce((t, d) => t + d.count - 1, 0);
   return { client, ...result.counts, ...account(result, audit, o.requests), makespanMs: result.makespanMs, wallMs, counters: result.counters,
-    recordingExports: recording.length, recordingExecuted: recording.filter((e) => e.wasReady && e.executed).length };
+    recordingExports: recording.length, recordingExecuted: recording.filter((e) => e.wasReady && e.executed).length,
+    recordingDuplicates: duplicatesOf('recordingJobs'), killPoint: faults.kills ? faults.kills[0].point : undefined };
 }
 
 /** One report from several clients' reports. */
@@ -176,8 +230,11 @@ function notes(rows) {
     const c = r.counters;
     const extra = c.steps ? `; jobs lost in a restart and resubmitted: ${c.lost}, FAILED jobs resubmitted: ${c.failedJobs}` +
       `; recording jobs exported ${r.recordingExports}, of them through READY and the PUT: ${r.recordingExecuted}` : '';
+    const kills = !c.kills ? '' : r.killPoint === 'after-next'
+      ? `; ${c.kills} SIGKILL(s) after next: ${c.inDoubt} leased POST(s) never made (${c.inDoubtListable} recording: looked for, ${c.found} found)`
+      : `; ${c.kills} SIGKILL(s) after the calls: ${c.inDoubt} POST answer(s) lost (${c.inDoubtListable} recording: looked for in the listing, ${c.found} found; the rest resubmitted, at-least-once)`;
     return `${r.name || r.client}: ${r.uniqueExports} distinct exports wanted, ${r.exportedOnce} exported exactly once, ` +
-      `${r.unexpected} unexpected; ${r.restarts} restart(s)${extra}${why ? `; failures: ${why}` : ''}`;
+      `${r.unexpected} unexpected; ${r.restarts} restart(s)${extra}${kills}${why ? `; failures: ${why}` : ''}`;
   }).join('\n');
 }
 

@@ -130,6 +130,7 @@ function createSimulator(options = {}) {
   const exportsDone = []; // audit of completed exports
   const windows = new Map(); // client -> { start, count }
   const days = new Map(); // client -> { start, posts } for the daily-limit fault
+  const byStatus = {}; // "METHOD status" -> count of API answers (what clients in other processes cannot report)
   let nextId = 1;
   let restarts = 0;
   let downUntil = -Infinity;
@@ -406,6 +407,7 @@ function createSimulator(options = {}) {
         [status, body, headers] = fail(500, 'internal.error', String(e && e.stack));
       }
       if (!url.pathname.startsWith('/sim/')) {
+        byStatus[`${req.method} ${status}`] = (byStatus[`${req.method} ${status}`] || 0) + 1;
         record({ type: 'request', client, method: req.method, path: url.pathname + url.search, status,
           id: status === 202 ? body.id || body.jobId : undefined, code: status >= 400 ? body.code : undefined,
           retryAfter: headers['Retry-After'] });
@@ -452,7 +454,7 @@ function createSimulator(options = {}) {
     stats() {
       advance();
       return { created: nextId - 1, active: [...jobs.values()].filter(active).length,
-        ready: [...jobs.values()].filter((j) => j.status === 'READY').length, restarts };
+        ready: [...jobs.values()].filter((j) => j.status === 'READY').length, restarts, byStatus: { ...byStatus } };
     },
     log,
     audit,

@@ -78,7 +78,8 @@ pub enum Event {
     /// The request will be submitted again (409/429/5xx on the POST, a FAILED or
     /// vanished job, a lost answer that no listing explains).
     Resubmit,
-    /// A lost create answer was explained: the job was found in the listing.
+    /// A lost create answer was explained: the job was found in the listing (the item's
+    /// state is the job's: submitted, ready or completed).
     Found,
     /// Given up, with the reason.
     Failed,
@@ -180,9 +181,11 @@ pub fn record(q: &mut Queue, key: &str, answer: Answer, s: &Settings, now: i64) 
             Some(j) => {
                 item.job_id = Some(j.id);
                 item.retries = 0;
+                // Found: whatever its phase (the item's state says where it is now),
+                // unless it had failed and is resubmitted or given up.
                 match on_phase(item, j.phase, None, s, now) {
-                    Event::Running => Event::Found,
-                    e => e,
+                    e @ (Event::Resubmit | Event::Failed) => e,
+                    _ => Event::Found,
                 }
             }
             None => resubmit(

@@ -185,7 +185,8 @@ fn an_expired_submit_lease_looks_for_a_recording_job_first() {
         window: q.items[0].window,
     };
     let o = record(&mut q, &key, Answer::Listing(200, vec![found]), &s, 70_000).unwrap();
-    assert_eq!(o.event, Event::Ready);
+    assert_eq!(o.event, Event::Found);
+    assert_eq!(q.items[0].state, State::Ready);
     assert_eq!(q.items[0].job_id.as_deref(), Some("r9"));
     assert_eq!(q.items[0].attempts, 1, "found, not resubmitted");
 }
