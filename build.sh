@@ -203,8 +203,8 @@ run_tests() {
   rhino -version 180 -opt -1 tests/rhino/vectors.js "$ROOT" "rhino interpreted"
   say "Rhino, highest optimisation level (-opt 9)"
   rhino -version 180 -opt 9 tests/rhino/vectors.js "$ROOT" "rhino -opt 9"
-  say "Rhino: the example Script Include end to end against GlideRecord/RESTMessageV2 stand-ins"
-  rhino -version 180 -opt -1 tests/rhino/servicenow-example.js "$ROOT"
+  say "Rhino: the ServiceNow runner end to end over HTTP against the simulator (3 profiles, a killed transaction, two nodes)"
+  node tests/rhino/run-servicenow-e2e.js --opt -1
   ensure_chromium
   say "Chromium + Playwright: the admin page in www/ (screenshots in out/screenshots/)"
   node --test www/test/

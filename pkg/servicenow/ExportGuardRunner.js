@@ -1,202 +1,239 @@
 /*
- * ExportGuardRunner: an example ServiceNow Script Include that exports Genesys Cloud
- * evaluations without ever colliding on the 409 date-range lock.
+ * ExportGuardRunner: an example ServiceNow Script Include that runs Genesys Cloud exports
+ * (evaluation exports, conversation details jobs, recording jobs) through export-guard's
+ * lifecycle. It is a thin I/O loop: ExportGuard.next decides every HTTP call and
+ * ExportGuard.record reads every answer; this file only reads and writes table rows and
+ * makes the calls with sn_ws.RESTMessageV2.
  *
  * It needs the Script Include "ExportGuard" (paste pkg/servicenow/ExportGuard.js, built
- * by ./build.sh) and:
+ * by ./build.sh) and two tables:
  *
- *   Table u_export_guard_request
- *     u_lock_key      String (100)   UNIQUE INDEX: the canonical "startZ/endZ" range
- *     u_request       String (4000)  the request JSON ({ start, end, timeZone, channels, profile })
- *     u_state         String (40)    queued | submitted | completed | failed
- *     u_job_id        String (100)   the Genesys export id, once submitted
- *     u_job_status    String (40)    its last polled state (QUEUED, IN_PROGRESS, READY, ...)
- *     u_attempt       Integer        attempts so far
- *     u_next_attempt  Date/Time      when a queued row may be tried again
- *     u_last_status   Integer        last HTTP status
- *     u_last_reason   String (1000)  why it waits, failed or was given up
+ *   Table u_export_guard_item: one row per queue item
+ *     u_key        String (300)   "profile|lockKey|channels", the item's key
+ *     u_live_key   String (300)   UNIQUE INDEX: the key while the item is live, empty once
+ *                                 it is completed or failed (so a completed range can be
+ *                                 requested again, as a new export)
+ *     u_item       String (8000)  the queue item's JSON, as ExportGuard writes it
+ *     u_state      String (40)    queued | waiting | submitting | submitted | ready |
+ *                                 executing | completed | failed (a copy, for list views)
+ *     u_job_id     String (100)   the Genesys job id, once known
+ *     u_due        Date/Time      when the item next needs the runner
+ *     u_reason     String (1000)  why it waits or failed
+ *
+ *   Table u_export_guard_lock: the runner's claim
+ *     u_name       String (100)   UNIQUE INDEX
+ *     u_holder     String (100)   who holds it
+ *     u_expires    Date/Time      when a crashed holder's claim may be taken over
  *
  *   Scheduled Script Execution "Export Guard: process queue", every minute:
- *     new ExportGuardRunner().processDue();
+ *     new ExportGuardRunner({ integrationId: '<S3 integration>' }).processDue();
  *
- * Nothing here sleeps: a delay from ExportGuard.nextRetry becomes u_next_attempt, and
- * the scheduled job picks the row up when it is due. Requests are decided before any
- * HTTP call, so overlapping requests wait in the table instead of drawing 409s. Every
- * answer is read by ExportGuard.readJob, as the profile's API model has it (jobId for
- * details jobs, state for the documented jobs); a recording job that reaches READY is
- * executed with PUT {"state":"PROCESSING"}, as Genesys requires.
+ * Two scheduler nodes never act on the same rows: processDue first claims the queue by
+ * inserting the row "processDue" into u_export_guard_lock, whose unique index lets only
+ * one insert succeed (GlideMutex would do too, but it is undocumented). The claim expires
+ * after claimMs (a node that dies holding it is taken over then), and is deleted at the
+ * end. The whole queue is claimed, not single rows, because every live item counts:
+ * in-flight details jobs cannot be listed from Genesys, so the queue is the only record
+ * of them.
+ *
+ * Nothing here sleeps: a delay becomes the item's due time, and the scheduled job picks
+ * it up when it is due. Requests are decided before any HTTP call; the leased queue is
+ * written before the calls are made, so a transaction that dies midway loses nothing
+ * (a call whose answer was lost is handed out again when its lease expires: recording
+ * jobs are looked for in the listing first; the others are resubmitted, at-least-once).
  * ES5 only (works in ES5 and ES12 script modes).
  */
 var ExportGuardRunner = Class.create();
 ExportGuardRunner.prototype = {
   /**
    * @param {object} [config] baseUrl (default https://api.mypurecloud.com), authProfile
-   *   ({ type: 'oauth2', sysId }), policy (backoff policy), table, now (ms clock, for tests),
-   *   integrationId (the S3 integration of recording EXPORT jobs)
+   *   ({ type: 'oauth2', sysId }), integrationId (the S3 integration of recording EXPORT
+   *   jobs), options (further ExportGuard options: policy, pollMs, leaseMs, maxActiveJobs),
+   *   table, lockTable, claimMs (default 5 minutes), maxSteps (next/record rounds per
+   *   processDue, default 10), now (ms clock, for tests), node (this node's name)
    */
   initialize: function (config) {
     config = config || {};
-    this.table = config.table || 'u_export_guard_request';
+    this.table = config.table || 'u_export_guard_item';
+    this.lockTable = config.lockTable || 'u_export_guard_lock';
     this.baseUrl = config.baseUrl || 'https://api.mypurecloud.com';
     this.authProfile = config.authProfile || null;
-    this.policy = config.policy || { initialMs: 5000, factor: 2, maxMs: 60000, maxAttempts: 8 };
-    this.now = config.now || function () { return new GlideDateTime().getNumericValue(); };
     this.integrationId = config.integrationId || null;
+    this.extra = config.options || {};
+    this.claimMs = config.claimMs || 5 * 60000;
+    this.maxSteps = config.maxSteps || 10;
+    this.now = config.now || function () { return new GlideDateTime().getNumericValue(); };
+    this.node = config.node || 'node-' + Math.floor(Math.random() * 1e9);
   },
 
-  /** The payload options: the clock, and the integration recording EXPORT jobs need. */
+  /** The options of next and record: the clock, the integration, the caller's extras. */
   _options: function () {
-    var o = { now: this.now() };
+    var o = {};
+    for (var k in this.extra) if (Object.prototype.hasOwnProperty.call(this.extra, k)) o[k] = this.extra[k];
+    o.now = this.now();
     if (this.integrationId) o.integrationId = this.integrationId;
     return o;
   },
 
   /**
-   * Records an export request and submits it now if nothing blocks it.
-   * @returns {{ action: string, sysId?: string, lockKey?: string, errors?: object[], duplicate?: boolean }}
+   * Queues an export request. Nothing is sent here: processDue sends it when it is due.
+   * @returns {{ action: 'queued'|'duplicate'|'reject', key?: string, sysId?: string,
+   *   previous?: string, errors?: object[] }} previous: 'completed' when the same export
+   *   already ran (this is a new export of it), 'failed' when it failed before
    */
   request: function (request) {
-    var decision = ExportGuard.decide(request, this._activeJobs(), this._options());
-    if (decision.action === 'reject') return { action: 'reject', errors: decision.errors };
-
-    var existing = new GlideRecord(this.table);
-    if (existing.get('u_lock_key', decision.lockKey)) {
-      return { action: 'duplicate', duplicate: true, sysId: existing.getUniqueValue(), lockKey: decision.lockKey };
+    var e;
+    try {
+      e = ExportGuard.enqueue(null, request, { now: this.now() });
+    } catch (err) {
+      if (!(err instanceof ExportGuard.ExportGuardError)) throw err;
+      return { action: 'reject', errors: err.errors };
     }
+    var key = e.item.key;
+    var live = new GlideRecord(this.table);
+    if (live.get('u_live_key', key)) return { action: 'duplicate', key: key, sysId: live.getUniqueValue() };
     var gr = new GlideRecord(this.table);
     gr.initialize();
-    gr.setValue('u_lock_key', decision.lockKey);
-    gr.setValue('u_request', JSON.stringify(request));
-    gr.setValue('u_state', 'queued');
-    gr.setValue('u_attempt', 0);
-    this._setNext(gr, this.now());
+    gr.setValue('u_key', key);
+    gr.setValue('u_live_key', key);
+    this._write(gr, e.item);
     var sysId = gr.insert();
-    if (!sysId) {
-      // The unique index refused a concurrent insert of the same range: that one wins.
-      return { action: 'duplicate', duplicate: true, lockKey: decision.lockKey };
-    }
-    gr.get(sysId);
-    if (decision.action === 'submit') {
-      return { action: this._submit(gr), sysId: sysId, lockKey: decision.lockKey };
-    }
-    this._wait(gr, decision.recheckAfterMs, 'waiting for ' + this._ids(decision.conflicts));
-    return { action: 'queue', sysId: sysId, lockKey: decision.lockKey };
+    // The unique index refused a concurrent insert of the same live key: that one wins.
+    if (!sysId) return { action: 'duplicate', key: key };
+    var out = { action: 'queued', key: key, sysId: sysId };
+    var previous = this._previous(key);
+    if (previous) out.previous = previous;
+    return out;
   },
 
-  /** The scheduled job: poll submitted exports, then try the queued rows that are due. */
+  /**
+   * The scheduled job: claims the queue, then up to maxSteps rounds of next → calls →
+   * record. Returns what it did: { claimed, steps, calls, events: { event: count } }.
+   */
   processDue: function () {
-    this._pollSubmitted();
-    var due = new GlideRecord(this.table);
-    due.addQuery('u_state', 'queued');
-    due.orderBy('sys_created_on');
-    due.query();
-    var now = this.now();
-    var jobs = this._activeJobs();
-    while (due.next()) {
-      if (this._next(due) > now) continue;
-      var request = JSON.parse(due.getValue('u_request'));
-      var decision = ExportGuard.decide(request, jobs, this._options());
-      if (decision.action === 'reject') {
-        this._fail(due, 0, 'invalid request: ' + JSON.stringify(decision.errors));
-      } else if (decision.action === 'queue') {
-        this._wait(due, decision.recheckAfterMs, 'waiting for ' + this._ids(decision.conflicts));
-      } else if (this._submit(due) === 'submitted') {
-        // Count it as active for the rest of this pass, so nothing overlapping follows it.
-        var p = this._profile(request);
-        jobs.push({ id: due.getValue('u_job_id'), interval: due.getValue('u_lock_key'),
-          status: due.getValue('u_job_status') || p.activeStatuses[0], profile: p.name });
+    var summary = { claimed: false, steps: 0, calls: 0, events: {} };
+    var claim = this._claim();
+    if (!claim) return summary;
+    summary.claimed = true;
+    try {
+      for (var step = 0; step < this.maxSteps; step++) {
+        var rows = this._load();
+        if (!rows.queue.items.length) break;
+        var listed = this._listed(rows.queue);
+        if (listed === null) break; // the listing failed: decide nothing blind; try next run
+        var next = ExportGuard.next(rows.queue, listed, this._options());
+        if (!next.actions.length) break;
+        this._save(rows, next.queue); // the calls are leased before they are made
+        var queue = next.queue;
+        for (var i = 0; i < next.actions.length; i++) {
+          var answer = this._call(next.actions[i]);
+          summary.calls++;
+          try {
+            var r = ExportGuard.record(queue, next.actions[i].key, answer, this._options());
+            queue = r.queue;
+            summary.events[r.event] = (summary.events[r.event] || 0) + 1;
+            if (r.event === 'failed') gs.error('ExportGuardRunner: ' + r.item.key + ' failed: ' + r.item.reason);
+          } catch (err) {
+            if (!(err instanceof ExportGuard.ExportGuardError) || err.code !== 'STALE_ANSWER') throw err;
+            gs.warn('ExportGuardRunner: dropped a late answer for ' + next.actions[i].key);
+          }
+        }
+        this._save(rows, queue);
+        summary.steps++;
       }
+    } finally {
+      this._release(claim);
     }
+    return summary;
   },
 
   // ------------------------------------------------------------------ internals
 
-  _submit: function (gr) {
-    var request = JSON.parse(gr.getValue('u_request'));
-    var profile = this._profile(request);
-    var attempt = parseInt(gr.getValue('u_attempt'), 10) + 1;
-    gr.setValue('u_attempt', attempt);
-    var rm = this._rest('post', this.baseUrl + profile.path);
-    rm.setRequestBody(JSON.stringify(ExportGuard.buildPayload(request, this._options())));
-    var answer = this._answer(rm.execute());
-    gr.setValue('u_last_status', answer.status);
-    var verdict = ExportGuard.nextRetry(attempt, answer, this.policy, { now: this.now(), profile: profile.name });
-    if (verdict.action === 'done') {
-      var job;
-      try {
-        job = ExportGuard.readJob(profile.name, answer, { call: 'submit' });
-      } catch (e) {
-        // Created, but the answer does not say which job: nothing can be polled.
-        this._fail(gr, answer.status, 'the create answer could not be read: ' + e.message);
-        return 'failed';
-      }
-      gr.setValue('u_state', 'submitted');
-      gr.setValue('u_job_id', job.jobId);
-      // A details job's create answer has no state: it is queued.
-      gr.setValue('u_job_status', job.state || profile.activeStatuses[0]);
-      gr.setValue('u_last_reason', '');
-      gr.update();
-      return 'submitted';
+  /** The live rows, oldest first, as an ExportGuard queue (seq = position: FIFO order). */
+  _load: function () {
+    var gr = new GlideRecord(this.table);
+    gr.addQuery('u_state', 'NOT IN', 'completed,failed');
+    gr.orderBy('sys_created_on');
+    gr.query();
+    var items = [], sysIds = {};
+    while (gr.next()) {
+      var item = JSON.parse(gr.getValue('u_item'));
+      item.seq = items.length;
+      items.push(item);
+      sysIds[item.key] = gr.getUniqueValue();
     }
-    if (verdict.action === 'give-up') {
-      this._fail(gr, status, verdict.reason);
-      return 'failed';
-    }
-    // retry (429/5xx) or recheck (409: decide again before resubmitting).
-    this._wait(gr, verdict.delayMs, verdict.reason);
-    return verdict.action;
+    return { queue: { version: 2, nextSeq: items.length, items: items }, sysIds: sysIds };
   },
 
-  _pollSubmitted: function () {
-    var gr = new GlideRecord(this.table);
-    gr.addQuery('u_state', 'submitted');
-    gr.query();
-    while (gr.next()) {
-      var profile = this._profile(JSON.parse(gr.getValue('u_request')));
-      var jobId = gr.getValue('u_job_id');
-      var answer = this._answer(this._rest('get', this.baseUrl + this._path(profile.rules.poll.value.path, jobId)).execute());
-      if (answer.status < 200 || answer.status > 299) {
-        gs.warn('ExportGuardRunner: polling ' + jobId + ' answered ' + answer.status);
-        continue;
-      }
-      var job;
-      try {
-        job = ExportGuard.readJob(profile.name, answer, { call: 'poll' });
-      } catch (e) {
-        gs.warn('ExportGuardRunner: polling ' + jobId + ': ' + e.message);
-        continue;
-      }
-      gr.setValue('u_job_status', job.state);
-      if (job.phase === 'completed') {
-        gr.setValue('u_state', 'completed');
-      } else if (job.phase === 'failed') {
-        gr.setValue('u_state', 'failed');
-        gr.setValue('u_last_reason', 'the export ended ' + job.state + (job.message ? ': ' + job.message : ''));
-      } else if (job.phase === 'ready') {
-        // READY is not final: nothing is exported until the creator executes the job.
-        var exec = profile.rules.execute.value;
-        var rm = this._rest(exec.method.toLowerCase(), this.baseUrl + this._path(exec.path, jobId));
-        rm.setRequestBody(JSON.stringify(exec.body));
-        var put = this._answer(rm.execute());
-        if (put.status >= 200 && put.status <= 299) gr.setValue('u_job_status', ExportGuard.readJob(profile.name, put, { call: 'execute' }).state);
-        else gr.setValue('u_last_reason', 'executing the READY job answered ' + put.status + '; trying again on the next run');
-      }
+  /** Writes every item back to its row; a final one frees its live key. */
+  _save: function (rows, queue) {
+    for (var i = 0; i < queue.items.length; i++) {
+      var item = queue.items[i];
+      var gr = new GlideRecord(this.table);
+      if (!gr.get(rows.sysIds[item.key])) throw new Error('ExportGuardRunner: the row of ' + item.key + ' disappeared');
+      this._write(gr, item);
+      if (item.state === 'completed' || item.state === 'failed') gr.setValue('u_live_key', '');
       gr.update();
     }
   },
 
-  /** The submitted rows as ExportGuard jobs: they are the active exports we know of. */
-  _activeJobs: function () {
-    var jobs = [];
+  _write: function (gr, item) {
+    gr.setValue('u_item', JSON.stringify(item));
+    gr.setValue('u_state', item.state);
+    gr.setValue('u_job_id', item.jobId || '');
+    gr.setValue('u_reason', String(item.reason || '').substring(0, 1000));
+    var due = item.lease ? item.lease.until : item.pollAt || item.notBefore || null;
+    var at = new GlideDateTime();
+    at.setNumericValue(due ? Date.parse(due) : this.now());
+    gr.setValue('u_due', at);
+  },
+
+  /** How the newest final row with this key ended ('completed' or 'failed'), if any. */
+  _previous: function (key) {
     var gr = new GlideRecord(this.table);
-    gr.addQuery('u_state', 'submitted');
+    gr.addQuery('u_key', key);
+    gr.addQuery('u_state', 'IN', 'completed,failed');
+    gr.orderBy('sys_created_on');
     gr.query();
-    while (gr.next()) {
-      var profile = this._profile(JSON.parse(gr.getValue('u_request')));
-      jobs.push({ id: gr.getValue('u_job_id') || gr.getUniqueValue(), interval: gr.getValue('u_lock_key'),
-        status: gr.getValue('u_job_status') || profile.activeStatuses[0], profile: profile.name });
+    var state = null;
+    while (gr.next()) state = gr.getValue('u_state');
+    return state;
+  },
+
+  /** The active jobs Genesys lists (recording jobs only) while live recording items exist; null on an error. */
+  _listed: function (queue) {
+    var profiles = {}, listed = [];
+    for (var i = 0; i < queue.items.length; i++) profiles[queue.items[i].profile] = true;
+    var all = ExportGuard.profiles();
+    for (var p = 0; p < all.length; p++) {
+      var listing = all[p].rules.listing.value;
+      if (!profiles[all[p].name] || !listing) continue;
+      for (var s = 0; s < all[p].activeStatuses.length; s++) {
+        var query = [listing.stateParam + '=' + all[p].activeStatuses[s]];
+        for (var q = 0; q < listing.query.length; q++) query.push(listing.query[q][0] + '=' + listing.query[q][1]);
+        var answer = this._answer(this._rest(listing.method, listing.path + '?' + query.join('&'), null).execute());
+        if (answer.status !== 200 || !answer.body) {
+          gs.warn('ExportGuardRunner: listing ' + all[p].name + ' answered ' + answer.status + '; trying on the next run');
+          return null;
+        }
+        var entities = answer.body[listing.entitiesField] || [];
+        for (var e = 0; e < entities.length; e++) {
+          var v = entities[e], cq = v.recordingJobsQuery && v.recordingJobsQuery.conversationQuery;
+          listed.push({ id: v.id, status: v.state, profile: all[p].name,
+            interval: (cq && cq.interval) || '1970-01-01T00:00:00Z/1970-01-01T00:00:01Z' });
+        }
+      }
     }
-    return jobs;
+    return listed;
+  },
+
+  /** Makes one action's call; the answer as ExportGuard reads it (status 0: no response). */
+  _call: function (action) {
+    try {
+      return this._answer(this._rest(action.method, action.path, action.body).execute());
+    } catch (err) {
+      return { status: 0, body: { message: 'no response: ' + (err && err.message) } };
+    }
   },
 
   /** An HTTP answer as ExportGuard reads it: { status, headers, body }. */
@@ -210,56 +247,44 @@ ExportGuardRunner.prototype = {
     };
   },
 
-  _path: function (template, jobId) {
-    return template.replace('{jobId}', encodeURIComponent(jobId));
-  },
-
-  _profile: function (request) {
-    var all = ExportGuard.profiles(), name = request.profile || 'evaluationExports';
-    for (var i = 0; i < all.length; i++) if (all[i].name === name) return all[i];
-    throw new Error('unknown profile ' + name);
-  },
-
-  _rest: function (method, endpoint) {
+  _rest: function (method, path, body) {
     var rm = new sn_ws.RESTMessageV2();
-    rm.setHttpMethod(method);
-    rm.setEndpoint(endpoint);
+    rm.setHttpMethod(String(method).toLowerCase());
+    rm.setEndpoint(this.baseUrl + path);
     rm.setRequestHeader('Content-Type', 'application/json');
     rm.setRequestHeader('Accept', 'application/json');
     if (this.authProfile) rm.setAuthenticationProfile(this.authProfile.type, this.authProfile.sysId);
+    if (body !== null && body !== undefined) rm.setRequestBody(JSON.stringify(body));
     return rm;
   },
 
-  _wait: function (gr, delayMs, reason) {
-    gr.setValue('u_state', 'queued');
-    this._setNext(gr, this.now() + (delayMs || 0));
-    gr.setValue('u_last_reason', String(reason).substring(0, 1000));
-    gr.update();
+  /** Claims the queue through the lock table's unique index; null when another node holds it. */
+  _claim: function () {
+    for (var attempt = 0; attempt < 2; attempt++) {
+      var gr = new GlideRecord(this.lockTable);
+      gr.initialize();
+      gr.setValue('u_name', 'processDue');
+      gr.setValue('u_holder', this.node);
+      var until = new GlideDateTime();
+      until.setNumericValue(this.now() + this.claimMs);
+      gr.setValue('u_expires', until);
+      var sysId = gr.insert();
+      if (sysId) return sysId;
+      // Held: take it over only if its holder's claim expired (it died holding it). The
+      // delete is by the expired row's sys_id: if another node took it over meanwhile,
+      // its new row survives and our insert fails again.
+      var held = new GlideRecord(this.lockTable);
+      if (!held.get('u_name', 'processDue')) continue;
+      if (new GlideDateTime(held.getValue('u_expires')).getNumericValue() > this.now()) return null;
+      gs.warn('ExportGuardRunner: taking over the expired claim of ' + held.getValue('u_holder'));
+      held.deleteRecord();
+    }
+    return null;
   },
 
-  _fail: function (gr, status, reason) {
-    gr.setValue('u_state', 'failed');
-    gr.setValue('u_last_status', status);
-    gr.setValue('u_last_reason', String(reason).substring(0, 1000));
-    gr.update();
-    gs.error('ExportGuardRunner: ' + gr.getValue('u_lock_key') + ' failed: ' + reason);
-  },
-
-  _setNext: function (gr, ms) {
-    var at = new GlideDateTime();
-    at.setNumericValue(ms);
-    gr.setValue('u_next_attempt', at);
-  },
-
-  _next: function (gr) {
-    var at = new GlideDateTime(gr.getValue('u_next_attempt'));
-    return at.getNumericValue();
-  },
-
-  _ids: function (jobs) {
-    var ids = [];
-    for (var i = 0; i < jobs.length; i++) ids.push(jobs[i].id);
-    return ids.join(', ');
+  _release: function (sysId) {
+    var gr = new GlideRecord(this.lockTable);
+    if (gr.get(sysId)) gr.deleteRecord();
   },
 
   type: 'ExportGuardRunner'

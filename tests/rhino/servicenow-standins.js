@@ -1,6 +1,8 @@
 // Small stand-ins for the ServiceNow APIs the example Script Include uses:
 // Class.create, GlideRecord (in memory, with unique indexes), GlideDateTime, gs and
-// sn_ws.RESTMessageV2 (which hands requests to a fake Genesys set by the test).
+// sn_ws.RESTMessageV2, which performs real HTTP through java.net.HttpURLConnection (to
+// the Node simulator on 127.0.0.1), or hands the request to Http.handler when a test
+// sets one.
 // Only what the example calls is implemented; anything else throws, so a call the
 // stand-in does not know cannot pass silently.
 var Class = { create: function () { return function () { this.initialize.apply(this, arguments); }; } };
@@ -34,7 +36,7 @@ GlideDateTime.prototype = {
   toString: function () { return this.getValue(); }
 };
 
-var Tables = { data: {}, unique: { u_export_guard_request: ['u_lock_key'] }, seq: 0 };
+var Tables = { data: {}, unique: { u_export_guard_item: ['u_live_key'], u_export_guard_lock: ['u_name'] }, seq: 0 };
 function GlideRecord(table) {
   this.table = table;
   this.rows = Tables.data[table] = Tables.data[table] || [];
@@ -46,12 +48,22 @@ function GlideRecord(table) {
 }
 GlideRecord.prototype = {
   initialize: function () { this.current = {}; },
-  addQuery: function (field, value) { this.conditions.push([field, value]); },
+  /** addQuery(field, value) or addQuery(field, '=' | 'IN' | 'NOT IN', value). */
+  addQuery: function (field, op, value) {
+    if (value === undefined) { value = op; op = '='; }
+    if (op !== '=' && op !== 'IN' && op !== 'NOT IN') throw new Error('GlideRecord stand-in: operator ' + op);
+    this.conditions.push([field, op, String(value)]);
+  },
   orderBy: function (field) { this.order = field; },
   query: function () {
     var self = this;
     this.result = this.rows.filter(function (r) {
-      return self.conditions.every(function (c) { return String(r[c[0]]) === String(c[1]); });
+      return self.conditions.every(function (c) {
+        var v = r[c[0]] === undefined || r[c[0]] === null ? '' : String(r[c[0]]);
+        if (c[1] === '=') return v === c[2];
+        var inList = c[2].split(',').indexOf(v) >= 0;
+        return c[1] === 'IN' ? inList : !inList;
+      });
     });
     if (this.order) {
       var f = this.order;
@@ -81,7 +93,9 @@ GlideRecord.prototype = {
     var keys = Tables.unique[this.table] || [];
     for (var k = 0; k < keys.length; k++) {
       for (var i = 0; i < this.rows.length; i++) {
-        if (this.rows[i][keys[k]] === this.current[keys[k]]) {
+        var value = this.current[keys[k]];
+        // Like a database's unique index, empty values do not collide.
+        if (value !== undefined && value !== null && value !== '' && this.rows[i][keys[k]] === value) {
           gs.error('Unique Key violation detected by database (' + keys[k] + ')');
           return null;
         }
@@ -97,12 +111,61 @@ GlideRecord.prototype = {
   },
   update: function () {
     if (!this.current || !this.current.sys_id) throw new Error('update() without a current record');
+    var keys = Tables.unique[this.table] || [];
+    for (var k = 0; k < keys.length; k++) {
+      var value = this.current[keys[k]];
+      for (var i = 0; i < this.rows.length; i++) {
+        if (this.rows[i] !== this.current && value !== undefined && value !== null && value !== '' && this.rows[i][keys[k]] === value) {
+          throw new Error('Unique Key violation on update (' + keys[k] + ')');
+        }
+      }
+    }
     return this.current.sys_id;
+  },
+  deleteRecord: function () {
+    if (!this.current || !this.current.sys_id) throw new Error('deleteRecord() without a current record');
+    for (var i = 0; i < this.rows.length; i++) {
+      if (this.rows[i].sys_id === this.current.sys_id) { this.rows.splice(i, 1); return true; }
+    }
+    return false;
   }
 };
 
-// sn_ws.RESTMessageV2: the test sets Http.handler(method, endpoint, body) -> { status, headers, body }.
-var Http = { handler: null, calls: [] };
+// sn_ws.RESTMessageV2: real HTTP with java.net.HttpURLConnection, or Http.handler(method,
+// endpoint, body) -> { status, headers, body } when a test sets one. Calls are logged.
+var Http = { handler: null, calls: [], clientId: 'servicenow' };
+
+/** One HTTP exchange through the JVM: { status, text, header(name) }; throws on no response. */
+function javaHttp(method, url, body, headers) {
+  var conn = new java.net.URL(url).openConnection();
+  conn.setRequestMethod(method);
+  conn.setConnectTimeout(5000);
+  conn.setReadTimeout(30000);
+  for (var k in headers) conn.setRequestProperty(k, headers[k]);
+  conn.setRequestProperty('X-Client-Id', Http.clientId);
+  if (body !== null) {
+    conn.setDoOutput(true);
+    var w = new java.io.OutputStreamWriter(conn.getOutputStream(), 'UTF-8');
+    w.write(body);
+    w.close();
+  }
+  var status = conn.getResponseCode();
+  var stream = status >= 400 ? conn.getErrorStream() : conn.getInputStream();
+  var text = '';
+  if (stream !== null) {
+    var reader = new java.io.BufferedReader(new java.io.InputStreamReader(stream, 'UTF-8'));
+    var sb = new java.lang.StringBuilder(), line;
+    while ((line = reader.readLine()) !== null) sb.append(line);
+    reader.close();
+    text = String(sb.toString());
+  }
+  return {
+    status: status,
+    text: text,
+    header: function (name) { var v = conn.getHeaderField(name); return v === null ? null : String(v); }
+  };
+}
+
 var sn_ws = {
   RESTMessageV2: function () {
     this.method = null; this.endpoint = null; this.body = null; this.headers = {}; this.auth = null;
@@ -116,14 +179,22 @@ sn_ws.RESTMessageV2.prototype = {
   setAuthenticationProfile: function (type, id) { this.auth = [type, id]; },
   execute: function () {
     Http.calls.push({ method: this.method, endpoint: this.endpoint, body: this.body });
-    var r = Http.handler(this.method, this.endpoint, this.body ? JSON.parse(this.body) : null);
+    if (Http.handler) {
+      var r = Http.handler(this.method, this.endpoint, this.body ? JSON.parse(this.body) : null);
+      return {
+        getStatusCode: function () { return r.status; },
+        getHeader: function (name) {
+          for (var k in (r.headers || {})) if (k.toLowerCase() === String(name).toLowerCase()) return String(r.headers[k]);
+          return null;
+        },
+        getBody: function () { return r.body === undefined ? '' : JSON.stringify(r.body); }
+      };
+    }
+    var x = javaHttp(this.method, this.endpoint, this.body, this.headers);
     return {
-      getStatusCode: function () { return r.status; },
-      getHeader: function (name) {
-        for (var k in (r.headers || {})) if (k.toLowerCase() === String(name).toLowerCase()) return String(r.headers[k]);
-        return null;
-      },
-      getBody: function () { return r.body === undefined ? '' : JSON.stringify(r.body); }
+      getStatusCode: function () { return x.status; },
+      getHeader: function (name) { return x.header(name); },
+      getBody: function () { return x.text; }
     };
   }
 };

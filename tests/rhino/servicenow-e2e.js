@@ -1,0 +1,107 @@
+// The example Script Include (pkg/servicenow/ExportGuardRunner.js) end to end in Rhino,
+// with ServiceNow's restrictions imitated, over real HTTP to the Node simulator (the same
+// faithful Genesys stand-in as the load run): all three profiles, READY → PUT, a
+// transaction killed between its calls and their record, a second node that must not
+// act while the queue is claimed, a completed export requested again.
+//   rhino -version 180 -opt -1 tests/rhino/servicenow-e2e.js <repo root> <simulator URL>
+// Run by tests/rhino/run-servicenow-e2e.js, which starts the simulator and audits its
+// record of exports against the RESULT line printed last.
+var root = arguments[0], baseUrl = arguments[1];
+load(root + '/tests/rhino/restrict.js');
+load(root + '/tests/rhino/servicenow-standins.js');
+load(root + '/pkg/servicenow/ExportGuard.js');
+load(root + '/pkg/servicenow/ExportGuardRunner.js');
+
+var passed = 0, failed = 0;
+function check(name, ok, detail) {
+  if (ok) passed++; else { failed++; print('FAIL ' + name + (detail === undefined ? '' : ': ' + detail)); }
+}
+function rows() { return Tables.data.u_export_guard_item || []; }
+function rowOf(key) { var r = null; for (var i = 0; i < rows().length; i++) if (rows()[i].u_key === key) r = rows()[i]; return r; }
+function simNow() { return Date.parse(JSON.parse(javaHttp('GET', baseUrl + '/sim/health', null, {}).text).now); }
+function config(node, extra) {
+  var c = { baseUrl: baseUrl, integrationId: 'sim-s3-integration', node: node, now: simNow,
+    options: { pollMs: 5000, maxActiveJobs: 2 } };
+  for (var k in extra || {}) c[k] = extra[k];
+  return c;
+}
+function day(d) { return '2026-07-' + (d < 10 ? '0' : '') + d; }
+
+// 1. Requests for the three profiles. Nothing is sent yet; overlapping evaluation exports
+// and a same-range request for other channels are queued, not refused as duplicates.
+var runner = new ExportGuardRunner(config('node-a'));
+var requests = [
+  { start: day(1), end: day(3), timeZone: 'UTC', channels: ['sms'] },
+  { start: day(2), end: day(4), timeZone: 'UTC', channels: ['sms'] },
+  { start: day(1), end: day(3), timeZone: 'UTC', channels: ['whatsapp'] },
+  { start: day(10), end: day(11), timeZone: 'UTC', channels: ['voice'] }
+];
+for (var d = 1; d <= 4; d++) {
+  requests.push({ start: day(d), end: day(d + 1), timeZone: 'UTC', channels: ['sms'], profile: 'conversationDetailsJobs' });
+  requests.push({ start: day(d), end: day(d + 1), timeZone: 'UTC', channels: ['voice'], profile: 'recordingJobs' });
+}
+var keys = [];
+for (var i = 0; i < requests.length; i++) {
+  var q = runner.request(requests[i]);
+  check('request ' + i + ' queued', q.action === 'queued', JSON.stringify(q));
+  keys.push(q.key);
+}
+check('no HTTP call before processDue', Http.calls.length === 0);
+check('the same export again is a duplicate', runner.request(requests[0]).action === 'duplicate');
+var bad = runner.request({ start: day(1), end: day(2), timeZone: 'UTC', channels: [] });
+check('a request without channels is rejected before any call', bad.action === 'reject' && bad.errors[0].code === 'NO_CHANNELS', JSON.stringify(bad));
+
+// 2. A transaction dies after its first call, before recording the answer, and without
+// releasing its claim: the leased queue was saved first, so nothing is lost.
+var lost = [];
+var killed = new ExportGuardRunner(config('node-dead', { claimMs: 600000 })); // 10 simulated minutes: 3 s here
+killed._call = function (action) {
+  ExportGuardRunner.prototype._call.call(this, action);
+  lost.push(action.profile + ' ' + action.kind);
+  throw new Error('transaction killed after its call');
+};
+killed._release = function () {};
+var died = false;
+try { killed.processDue(); } catch (e) { died = /transaction killed/.test(e.message); }
+check('the transaction died', died);
+var leased = 0;
+for (var r = 0; r < rows().length; r++) if (rows()[r].u_state === 'submitting') leased++;
+check('its calls were leased in the table before they were made', leased >= 1, leased);
+
+// 3. Another node must not act while the dead node's claim holds.
+var callsBefore = Http.calls.length;
+var s = runner.processDue();
+check('a second node does not act on a claimed queue', !s.claimed && Http.calls.length === callsBefore, JSON.stringify(s));
+
+// 4. The scheduled job runs until every item is final (the claim expires, the leases
+// expire: recording jobs are looked for in the listing, the others resubmitted).
+function drain(label) {
+  var deadline = java.lang.System.currentTimeMillis() + 120000, events = {};
+  for (;;) {
+    var left = 0;
+    for (var j = 0; j < rows().length; j++) if (rows()[j].u_state !== 'completed' && rows()[j].u_state !== 'failed') left++;
+    if (!left) return events;
+    if (java.lang.System.currentTimeMillis() > deadline) { check(label + ' finished in time', false, left + ' items left'); return events; }
+    var sum = runner.processDue();
+    for (var e in sum.events) events[e] = (events[e] || 0) + sum.events[e];
+    java.lang.Thread.sleep(20);
+  }
+}
+var events = drain('the first run');
+for (var k = 0; k < keys.length; k++) {
+  var row = rowOf(keys[k]);
+  check(keys[k] + ' completed', row.u_state === 'completed' && row.u_job_id, row.u_state + ' ' + row.u_reason);
+  check(keys[k] + ' freed its live key', !row.u_live_key);
+}
+check('READY recording jobs were executed', events.executed >= 4, JSON.stringify(events));
+check('the claim table is empty at the end', (Tables.data.u_export_guard_lock || []).length === 0);
+
+// 5. A completed export requested again is a new export, reported as such.
+var again = runner.request(requests[0]);
+check('a completed export requested again is queued as a new one', again.action === 'queued' && again.previous === 'completed', JSON.stringify(again));
+drain('the second run');
+check('the new export completed', rowOf(keys[0]).u_state === 'completed' && rows().length === keys.length + 1);
+
+print('RESULT ' + JSON.stringify({ passed: passed, failed: failed, keys: keys, again: [keys[0]], lost: lost, events: events,
+  calls: Http.calls.length }));
+if (failed) java.lang.System.exit(1);
