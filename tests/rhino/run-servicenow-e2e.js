@@ -26,12 +26,21 @@ function rhino(args) {
 }
 
 async function main() {
-  const sim = createSimulator({ clock: new SimClock({ scale: 200 }), seed: 5, keepLog: false, transient503Rate: 0.02 });
+  // Faults: transient 503s, FAILED jobs (resubmitted), and a restart that loses the
+  // active jobs (404 on the next poll: resubmitted) once 10 jobs exist.
+  const sim = createSimulator({ clock: new SimClock({ scale: 200 }), seed: 5, keepLog: false, transient503Rate: 0.02, failRate: 0.15 });
   const url = await sim.start(0);
+  const restart = setInterval(() => {
+    if (sim.stats().created >= 10) {
+      clearInterval(restart);
+      sim.restart();
+    }
+  }, 5);
   let r;
   try {
     r = await rhino(['-version', '180', '-opt', opt, path.join(root, 'tests/rhino/servicenow-e2e.js'), root, url]);
   } finally {
+    clearInterval(restart);
     await sim.stop();
   }
   const line = r.out.split('\n').find((l) => l.startsWith('RESULT '));
@@ -59,7 +68,9 @@ async function main() {
   if (unexpected.length) problems.push(`exports nobody asked for: ${unexpected.join(', ')}`);
   const recording = audit.exports.filter((e) => e.profile === 'recordingJobs');
   if (recording.some((e) => !e.wasReady || !e.executed)) problems.push('a recording job was exported without READY → PUT');
+  if (!audit.restarts) problems.push('the simulator never restarted: the restart fault tests nothing');
   console.log(`ServiceNow runner in Rhino (-opt ${opt}) against the simulator over HTTP: ${result.passed} checks passed, ` +
+    `${audit.restarts} restart(s), FAILED jobs and 503s on; ` +
     `${result.keys.length} items of 3 profiles + 1 re-export, ${audit.exports.length} exports (${recording.length} recording, all through READY → PUT), ` +
     `${result.calls} HTTP calls, ${result.lost.length} answer(s) lost to the killed transaction (${result.lost.join(', ')}), ` +
     `${duplicates} duplicate export(s); events ${JSON.stringify(result.events)}`);
