@@ -222,6 +222,8 @@ export interface EnqueueOptions {
   notBefore?: Instant;
   attempts?: number;
   maxRangeDays?: number;
+  /** false: a key whose item already completed or failed is a duplicate too (default true: a new export). */
+  repeatFinished?: boolean;
 }
 
 export interface Enqueued {
@@ -438,6 +440,11 @@ export function drain(queue: QueueState | null, activeJobs: ActiveJobs, options?
 export function next(queue: QueueState | null, activeJobs: ActiveJobs, options?: LifecycleOptions): Stepped;
 /** Reads the answer to an item's outstanding call (status 0: no response) and moves the item on. */
 export function record(queue: QueueState, key: string, response: HttpResponseLike, options?: LifecycleOptions): Recorded;
+/** record for a step's answers, reading and writing the queue once; a refused answer gets its errors in its place. */
+export function recordMany(queue: QueueState, answers: Array<{ key: string; response: HttpResponseLike }>, options?: LifecycleOptions): {
+  queue: QueueState;
+  results: Array<{ action: ActionKind; event: RecordEvent; item: QueueItem } | { errors: ErrorDetail[] }>;
+};
 /** Removes completed and failed items: those that ended before `before`, all but the newest `keep` (default 0). */
 export function prune(queue: QueueState | null, options?: { keep?: number; before?: Instant }): Pruned;
 export function schedule(policy?: BackoffPolicy): Schedule;

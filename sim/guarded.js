@@ -39,16 +39,15 @@ function readState(file) {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
-/** Atomically (temporary file, fsync, rename): a kill leaves the old state or the new. */
+/**
+ * Atomically (temporary file, rename): a killed process leaves the old state or the new.
+ * No fsync: the page cache outlives a killed process, and the load run's clock turns
+ * every real millisecond into 200 simulated ones (the CLI's queue file is fsynced, as a
+ * power loss must not undo a POST's record).
+ */
 function writeState(file, state) {
   const tmp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeSync(fd, JSON.stringify(state));
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
+  fs.writeFileSync(tmp, JSON.stringify(state));
   fs.renameSync(tmp, file);
 }
 
@@ -166,17 +165,19 @@ async function runGuarded(o) {
       answers[i] = await api.call(a.method, a.path, a.body);
     });
     kill('after-calls');
-    step.actions.forEach((a, i) => {
-      const now = clock.now();
-      try {
-        const r = eg.record(state.queue, a.key, answers[i], { ...options, now: new Date(now).toISOString() });
-        state.queue = r.queue;
-        tally(state.counters, r, now);
-      } catch (e) {
-        if (!(e instanceof eg.ExportGuardError) || e.code !== 'STALE_ANSWER') throw e;
+    // One recordMany for the step: the queue is read and written once, not per answer.
+    const now = clock.now();
+    const recorded = eg.recordMany(state.queue, step.actions.map((a, i) => ({ key: a.key, response: answers[i] })),
+      { ...options, now: new Date(now).toISOString() });
+    state.queue = recorded.queue;
+    for (const r of recorded.results) {
+      if (r.errors) {
+        if (r.errors[0].code !== 'STALE_ANSWER') throw new Error(`record refused an answer: ${JSON.stringify(r.errors[0])}`);
         state.counters.stale += 1;
+      } else {
+        tally(state.counters, r, now);
       }
-    });
+    }
     writeState(o.queueFile, state);
     if (o.onStep) await o.onStep({ step: state.counters.steps, state });
   }

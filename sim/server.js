@@ -22,6 +22,11 @@ const { parseOptions } = require('./args');
  *  - on every endpoint: 429 with Retry-After in seconds beyond a request rate per client,
  *    random transient 503s, 404 for unknown jobs (also for jobs lost in a restart).
  *
+ * With `credentials`, the API needs a bearer token from `POST /oauth/token` (the OAuth
+ * client-credentials grant: HTTP Basic client_id:client_secret, form body
+ * grant_type=client_credentials; answers { access_token, token_type, expires_in }), and
+ * answers 401 to a missing, unknown or expired token; the client is then the token's.
+ *
  * Rules that are not the API's are options, named as such: `requireChannelFilter`
  * (export-guard's own rule that an export names its channels: off by default),
  * `touchingConflicts` (whether the end of a range is inclusive is unverified),
@@ -97,6 +102,8 @@ const DEFAULTS = {
   touchingConflicts: false,
   requireChannelFilter: false,
   dailyLimit: null,
+  credentials: null, // { clientId, clientSecret }: require OAuth client-credentials tokens
+  tokenTtlSeconds: 86400, // expires_in of the tokens (simulated seconds)
   maxBodyBytes: 512000,
   logFile: null,
   keepLog: true,
@@ -131,6 +138,8 @@ function createSimulator(options = {}) {
   const windows = new Map(); // client -> { start, count }
   const days = new Map(); // client -> { start, posts } for the daily-limit fault
   const byStatus = {}; // "METHOD status" -> count of API answers (what clients in other processes cannot report)
+  const tokens = new Map(); // access token -> { clientId, expiresAt }
+  let tokensIssued = 0;
   let nextId = 1;
   let restarts = 0;
   let downUntil = -Infinity;
@@ -372,6 +381,35 @@ function createSimulator(options = {}) {
     return [202, r.profile === 'conversationDetailsJobs' ? { jobId: job.id } : view(job), {}];
   }
 
+  /** POST /oauth/token: the client-credentials grant (Basic auth, form body). */
+  function handleToken(req, body) {
+    if (!cfg.credentials) return fail(404, 'not.found', 'this simulator was started without credentials: no authentication');
+    if (req.method !== 'POST') return fail(405, 'method.not.allowed', `${req.method} is not supported here`);
+    const grant = new URLSearchParams(body).get('grant_type');
+    if (grant !== 'client_credentials') return [400, { error: 'unsupported_grant_type', description: 'grant_type must be client_credentials' }, {}];
+    const m = /^Basic\s+(\S+)$/i.exec(String(req.headers.authorization || ''));
+    const pair = m ? Buffer.from(m[1], 'base64').toString('utf8') : '';
+    const i = pair.indexOf(':');
+    if (i < 0 || pair.slice(0, i) !== cfg.credentials.clientId || pair.slice(i + 1) !== cfg.credentials.clientSecret) {
+      return [401, { error: 'invalid_client', description: 'client authentication failed' }, {}];
+    }
+    tokensIssued += 1;
+    const token = `sim-token-${tokensIssued}-${Math.floor(random() * 1e9)}`;
+    tokens.set(token, { clientId: cfg.credentials.clientId, expiresAt: clock.now() + cfg.tokenTtlSeconds * 1000 });
+    record({ type: 'token', client: cfg.credentials.clientId, n: tokensIssued });
+    return [200, { access_token: token, token_type: 'bearer', expires_in: cfg.tokenTtlSeconds }, {}];
+  }
+
+  /** With credentials: the client the bearer token belongs to, or a 401 answer. */
+  function authenticate(req) {
+    const m = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization || ''));
+    const t = m && tokens.get(m[1]);
+    if (!m) return { refusal: fail(401, 'authentication.required', 'no bearer token: get one from /oauth/token') };
+    if (!t) return { refusal: fail(401, 'bad.credentials', 'unknown bearer token') };
+    if (clock.now() >= t.expiresAt) return { refusal: fail(401, 'bad.credentials', 'the bearer token has expired') };
+    return { client: t.clientId };
+  }
+
   function handleAdmin(req, url) {
     if (url.pathname === '/sim/health') return [200, { ok: true, now: clock.iso(), scale: clock.scale, restarts }, {}];
     if (url.pathname === '/sim/audit') return [200, audit(), {}];
@@ -391,22 +429,28 @@ function createSimulator(options = {}) {
     });
     req.on('end', () => {
       const url = new URL(req.url, 'http://127.0.0.1');
-      const client = String(req.headers['x-client-id'] || req.headers.authorization || 'anonymous');
+      let client = String(req.headers['x-client-id'] || req.headers.authorization || 'anonymous');
       let status;
       let body;
       let headers;
       try {
+        const auth = cfg.credentials && !url.pathname.startsWith('/sim/') && url.pathname !== '/oauth/token' ? authenticate(req) : null;
+        if (auth && auth.client) client = auth.client;
         if (tooBig) {
           [status, body, headers] = fail(413, 'payload.too.large', `the body exceeds ${cfg.maxBodyBytes} bytes`);
         } else if (url.pathname.startsWith('/sim/')) {
           [status, body, headers] = handleAdmin(req, url);
+        } else if (url.pathname === '/oauth/token') {
+          [status, body, headers] = handleToken(req, Buffer.concat(chunks).toString('utf8'));
+        } else if (auth && auth.refusal) {
+          [status, body, headers] = auth.refusal;
         } else {
           [status, body, headers] = handleApi(req, url, Buffer.concat(chunks).toString('utf8'), client);
         }
       } catch (e) {
         [status, body, headers] = fail(500, 'internal.error', String(e && e.stack));
       }
-      if (!url.pathname.startsWith('/sim/')) {
+      if (!url.pathname.startsWith('/sim/') && url.pathname !== '/oauth/token') {
         byStatus[`${req.method} ${status}`] = (byStatus[`${req.method} ${status}`] || 0) + 1;
         record({ type: 'request', client, method: req.method, path: url.pathname + url.search, status,
           id: status === 202 ? body.id || body.jobId : undefined, code: status >= 400 ? body.code : undefined,
@@ -454,7 +498,7 @@ function createSimulator(options = {}) {
     stats() {
       advance();
       return { created: nextId - 1, active: [...jobs.values()].filter(active).length,
-        ready: [...jobs.values()].filter((j) => j.status === 'READY').length, restarts, byStatus: { ...byStatus } };
+        ready: [...jobs.values()].filter((j) => j.status === 'READY').length, restarts, byStatus: { ...byStatus }, tokensIssued };
     },
     log,
     audit,
@@ -509,6 +553,10 @@ and the community's evaluation exports (409 range lock); 429/503/400 rules.
   --require-channel-filter
                        400 for a body without an explicit channel filter: export-guard's
                        own rule, not the API's (off by default)
+  --credentials ID:SECRET
+                       require OAuth: POST /oauth/token (client-credentials grant) gives
+                       bearer tokens; the API answers 401 without a valid one
+  --token-ttl S        the tokens' expires_in, in simulated seconds (default 86400)
 
 Admin: GET /sim/health, GET /sim/audit, GET /sim/log, POST /sim/restart.
 Clients name themselves with an X-Client-Id header (rate limits are per client).`;
@@ -517,7 +565,7 @@ async function main(argv) {
   const a = parseOptions(argv, {
     port: 'number', scale: 'number', 'fail-rate': 'number', 'transient-503': 'number',
     'retry-after': 'number', seed: 'number', log: 'string', rate: 'string',
-    'daily-limit': 'string', 'require-channel-filter': 'boolean',
+    'daily-limit': 'string', 'require-channel-filter': 'boolean', credentials: 'string', 'token-ttl': 'number',
   });
   if (a.help) {
     console.log(HELP);
@@ -532,6 +580,12 @@ async function main(argv) {
   if (a.seed !== undefined) opts.seed = a.seed;
   if (a.log !== undefined) opts.logFile = a.log;
   if (a['require-channel-filter']) opts.requireChannelFilter = true;
+  if (a.credentials !== undefined) {
+    const i = a.credentials.indexOf(':');
+    if (i <= 0) throw new Error('--credentials needs ID:SECRET');
+    opts.credentials = { clientId: a.credentials.slice(0, i), clientSecret: a.credentials.slice(i + 1) };
+  }
+  if (a['token-ttl'] !== undefined) opts.tokenTtlSeconds = a['token-ttl'];
   if (a['daily-limit'] !== undefined) {
     const m = /^(\d+):(\d+(\.\d+)?)$/.exec(a['daily-limit']);
     if (!m) throw new Error('--daily-limit needs N:HOURS, e.g. 100:24');

@@ -273,7 +273,8 @@ pub struct Enqueued {
 #[derive(Debug, Clone, Default)]
 pub struct KeyIndex {
     live: BTreeMap<String, usize>,
-    done: BTreeMap<String, State>,
+    /// The newest final item of each key.
+    done: BTreeMap<String, usize>,
 }
 
 impl Queue {
@@ -282,7 +283,7 @@ impl Queue {
         let mut index = KeyIndex::default();
         for (i, item) in self.items.iter().enumerate() {
             if item.state.is_final() {
-                index.done.insert(item.key(), item.state);
+                index.done.insert(item.key(), i);
             } else {
                 index.live.insert(item.key(), i);
             }
@@ -300,17 +301,21 @@ impl Queue {
     /// Adds a request unless a live item (not completed or failed) has the same key.
     pub fn enqueue(&mut self, request: &Request, now: i64, not_before: Option<i64>) -> Enqueued {
         let mut index = self.key_index();
-        self.enqueue_with(&mut index, request, now, not_before)
+        self.enqueue_with(&mut index, request, now, not_before, true)
     }
 
     /// [`Queue::enqueue`] with an index made by [`Queue::key_index`] and kept up to date
-    /// here: a backlog of n requests costs O(n log n) instead of O(n²).
+    /// here: a backlog of n requests costs O(n log n) instead of O(n²). With
+    /// `repeat_finished` false, a key whose item already completed or failed is a
+    /// duplicate too (the answer carries that item): a driver that re-reads the same
+    /// request file on resume must not export again what it finished.
     pub fn enqueue_with(
         &mut self,
         index: &mut KeyIndex,
         request: &Request,
         now: i64,
         not_before: Option<i64>,
+        repeat_finished: bool,
     ) -> Enqueued {
         let item = Item::new(self.next_seq, request, now, not_before);
         let key = item.key();
@@ -321,7 +326,15 @@ impl Queue {
                 previous: None,
             };
         }
-        let previous = index.done.get(&key).copied();
+        let finished = index.done.get(&key).and_then(|&i| self.items.get(i));
+        if let (false, Some(done)) = (repeat_finished, finished) {
+            return Enqueued {
+                added: false,
+                item: done.clone(),
+                previous: None,
+            };
+        }
+        let previous = finished.map(|i| i.state);
         index.live.insert(key, self.items.len());
         self.next_seq = self.next_seq.saturating_add(1);
         self.items.push(item.clone());

@@ -124,19 +124,23 @@ ExportGuardRunner.prototype = {
         var next = ExportGuard.next(rows.queue, listed, this._options());
         if (!next.actions.length) break;
         this._save(rows, next.queue); // the calls are leased before they are made
-        var queue = next.queue;
+        var answers = [];
         for (var i = 0; i < next.actions.length; i++) {
-          var answer = this._call(next.actions[i]);
+          answers.push({ key: next.actions[i].key, response: this._call(next.actions[i]) });
           summary.calls++;
-          try {
-            var r = ExportGuard.record(queue, next.actions[i].key, answer, this._options());
-            queue = r.queue;
-            summary.events[r.event] = (summary.events[r.event] || 0) + 1;
-            if (r.event === 'failed') gs.error('ExportGuardRunner: ' + r.item.key + ' failed: ' + r.item.reason);
-          } catch (err) {
-            if (!(err instanceof ExportGuard.ExportGuardError) || err.code !== 'STALE_ANSWER') throw err;
-            gs.warn('ExportGuardRunner: dropped a late answer for ' + next.actions[i].key);
+        }
+        // One recordMany: the queue is read and written once for the step's answers.
+        var recorded = ExportGuard.recordMany(next.queue, answers, this._options());
+        var queue = recorded.queue;
+        for (var j = 0; j < recorded.results.length; j++) {
+          var r = recorded.results[j];
+          if (r.errors) {
+            if (r.errors[0].code !== 'STALE_ANSWER') throw new Error('ExportGuardRunner: ' + r.errors[0].code + ' at ' + r.errors[0].field + ': ' + r.errors[0].message);
+            gs.warn('ExportGuardRunner: dropped a late answer for ' + answers[j].key);
+            continue;
           }
+          summary.events[r.event] = (summary.events[r.event] || 0) + 1;
+          if (r.event === 'failed') gs.error('ExportGuardRunner: ' + r.item.key + ' failed: ' + r.item.reason);
         }
         this._save(rows, queue);
         summary.steps++;
@@ -209,8 +213,10 @@ ExportGuardRunner.prototype = {
       var listing = all[p].rules.listing.value;
       if (!profiles[all[p].name] || !listing) continue;
       for (var s = 0; s < all[p].activeStatuses.length; s++) {
-        var query = [listing.stateParam + '=' + all[p].activeStatuses[s]];
-        for (var q = 0; q < listing.query.length; q++) query.push(listing.query[q][0] + '=' + listing.query[q][1]);
+        var query = [listing.stateParam + '=' + encodeURIComponent(all[p].activeStatuses[s])];
+        for (var name in listing.query) {
+          if (Object.prototype.hasOwnProperty.call(listing.query, name)) query.push(name + '=' + encodeURIComponent(listing.query[name]));
+        }
         var answer = this._answer(this._rest(listing.method, listing.path + '?' + query.join('&'), null).execute());
         if (answer.status !== 200 || !answer.body) {
           gs.warn('ExportGuardRunner: listing ' + all[p].name + ' answered ' + answer.status + '; trying on the next run');

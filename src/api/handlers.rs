@@ -298,13 +298,14 @@ pub fn plan(a: Args<'_>, _now_ms: i64) -> Answer {
     })
 }
 
-const ENQUEUE_OPTION_KEYS: [&str; 6] = [
+const ENQUEUE_OPTION_KEYS: [&str; 7] = [
     "now",
     "profile",
     "timeZone",
     "notBefore",
     "attempts",
     "maxRangeDays",
+    "repeatFinished",
 ];
 
 /// `options.attempts` on a new item: tries made before it was enqueued (by another tool).
@@ -327,7 +328,8 @@ pub fn enqueue(a: Args<'_>, now_ms: i64) -> Answer {
     let request = request_of(a.get(1), "request", &ctx, true)?;
     check_max_range(&o, &request, "request")?;
     let (now, not_before, attempts) = enqueue_settings(&o, now_ms)?;
-    let e = q.enqueue(&request, now, not_before);
+    let repeat = one(o.bool("repeatFinished"))?.unwrap_or(true);
+    let e = q.enqueue_with(&mut q.key_index(), &request, now, not_before, repeat);
     let e = with_attempts(&mut q, e, attempts);
     answer(&wq::EnqueueOut {
         added: e.added,
@@ -348,6 +350,7 @@ pub fn enqueue_many(a: Args<'_>, now_ms: i64) -> Answer {
     let list = request_list(a.get(1))?;
     let (now, not_before, attempts) = enqueue_settings(&o, now_ms)?;
     one(u32_opt(&o, "maxRangeDays", read::limits::MAX_RANGE_DAYS))?; // a bad option fails the call
+    let repeat = one(o.bool("repeatFinished"))?.unwrap_or(true);
     let mut index = q.key_index();
     let mut results = Vec::with_capacity(list.len());
     for (i, r) in list.iter().enumerate() {
@@ -356,7 +359,7 @@ pub fn enqueue_many(a: Args<'_>, now_ms: i64) -> Answer {
             .and_then(|request| check_max_range(&o, &request, &path).map(|()| request));
         results.push(match checked {
             Ok(request) => {
-                let e = q.enqueue_with(&mut index, &request, now, not_before);
+                let e = q.enqueue_with(&mut index, &request, now, not_before, repeat);
                 Ok(with_attempts(&mut q, e, attempts))
             }
             Err(mut errors) => {

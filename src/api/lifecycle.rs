@@ -198,35 +198,24 @@ fn listed(profile: Profile, body: Option<&Value>, path: &str) -> Result<Vec<List
     Ok(out)
 }
 
-/// `record(queue, key, response, options)`: the answer to the item's outstanding call.
-#[inline(never)]
-pub fn record(a: Args<'_>, now_ms: i64) -> Answer {
-    let o = options_of(a.get(3), &read::with_payload_keys(&OWN_KEYS))?;
-    let mut q = one(queue_of(a.get(0)))?;
-    let key = match a.get(1) {
-        Some(Value::String(k)) => k.as_str(),
-        other => {
-            return Err(vec![Error::new(
-                ErrorCode::InvalidArgument,
-                "key",
-                format!(
-                    "key must be the action's key (a string), not {}",
-                    other.map_or("nothing", type_name)
-                ),
-            )])
-        }
-    };
-    let s = settings(&o)?;
-    let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
-    let (pos, kind) = one(lifecycle::outstanding(&q, key))?;
+/// Reads one answer (at `path`) to the outstanding call of `key`'s item and records it.
+fn record_one(
+    q: &mut Queue,
+    key: &str,
+    response: Option<&Value>,
+    path: &str,
+    s: &Settings,
+    now: i64,
+) -> Result<lifecycle::Outcome, Vec<Error>> {
+    let (pos, kind) = one(lifecycle::outstanding(q, key))?;
     let profile = q.items[pos].profile;
-    let r = reading(a.get(2), "response", false)?;
+    let r = reading(response, path, false)?;
     let status = r.status.unwrap_or(0) as u16;
-    let base = "response.body";
     let ans = if (200..300).contains(&status) {
+        let base = format!("{path}.body");
         let read = match kind {
             ActionKind::Find => {
-                listed(profile, r.body, base).map(|l| CallAnswer::Listing(status, l))
+                listed(profile, r.body, &base).map(|l| CallAnswer::Listing(status, l))
             }
             _ => {
                 let call = match kind {
@@ -269,8 +258,109 @@ pub fn record(a: Args<'_>, now_ms: i64) -> Answer {
             message,
         )
     };
-    let outcome = one(lifecycle::record(&mut q, key, ans, &s, now))?;
+    one(lifecycle::record(q, key, ans, s, now))
+}
+
+fn key_of<'a>(v: Option<&'a Value>, path: &str) -> Result<&'a str, Vec<Error>> {
+    match v {
+        Some(Value::String(k)) => Ok(k.as_str()),
+        other => Err(vec![Error::new(
+            ErrorCode::InvalidArgument,
+            path,
+            format!(
+                "key must be the action's key (a string), not {}",
+                other.map_or("nothing", type_name)
+            ),
+        )]),
+    }
+}
+
+/// `record(queue, key, response, options)`: the answer to the item's outstanding call.
+#[inline(never)]
+pub fn record(a: Args<'_>, now_ms: i64) -> Answer {
+    let o = options_of(a.get(3), &read::with_payload_keys(&OWN_KEYS))?;
+    let mut q = one(queue_of(a.get(0)))?;
+    let key = key_of(a.get(1), "key")?;
+    let s = settings(&o)?;
+    let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
+    let outcome = record_one(&mut q, key, a.get(2), "response", &s, now)?;
     answer(&wq::RecordOut::new(&outcome, &q))
+}
+
+/// `recordMany(queue, answers, options)`: `record` for a step's answers
+/// (`[{ key, response }]`), reading and writing the queue once. An answer that cannot be
+/// recorded (late, or malformed) gets its error in its place; the others are recorded.
+#[inline(never)]
+pub fn record_many(a: Args<'_>, now_ms: i64) -> Answer {
+    let o = options_of(a.get(2), &read::with_payload_keys(&OWN_KEYS))?;
+    let mut q = one(queue_of(a.get(0)))?;
+    let list = match a.get(1) {
+        Some(Value::Array(list)) => list,
+        other => {
+            return Err(vec![Error::new(
+                ErrorCode::InvalidArgument,
+                "answers",
+                format!(
+                    "answers must be an array of {{ key, response }}, not {}",
+                    other.map_or("nothing", type_name)
+                ),
+            )])
+        }
+    };
+    if list.len() > read::limits::MAX_BATCH {
+        return Err(vec![read::too_many(
+            "answers",
+            list.len(),
+            read::limits::MAX_BATCH,
+            "answers",
+        )]);
+    }
+    let s = settings(&o)?;
+    let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
+    let mut results = Vec::with_capacity(list.len());
+    for (i, v) in list.iter().enumerate() {
+        let path = format!("answers[{i}]");
+        let r = one(Obj::new(
+            v,
+            &path,
+            ErrorCode::InvalidArgument,
+            "an answer { key, response }",
+        ))
+        .and_then(|obj| {
+            one(obj.only(&["key", "response"]))?;
+            let key = key_of(obj.get("key"), &obj.field("key"))?;
+            record_one(
+                &mut q,
+                key,
+                obj.get("response"),
+                &obj.field("response"),
+                &s,
+                now,
+            )
+        });
+        results.push(r);
+    }
+    let outs: Vec<wq::RecordResult> = results
+        .iter()
+        .map(|r| match r {
+            Ok(o) => wq::RecordResult::Recorded {
+                action: o.kind.as_str(),
+                event: o.event.as_str(),
+                item: Box::new(wq::ItemOut::from(&o.item)),
+            },
+            Err(errors) => wq::RecordResult::Refused {
+                errors: errors
+                    .iter()
+                    .take(super::MAX_ERRORS)
+                    .map(super::write::ErrorOut::from)
+                    .collect(),
+            },
+        })
+        .collect();
+    answer(&wq::RecordManyOut {
+        queue: wq::QueueOut::from(&q),
+        results: outs,
+    })
 }
 
 /// `prune(queue, options)`: removes completed and failed items (`before`: those that

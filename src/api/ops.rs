@@ -66,7 +66,7 @@ const fn op(
 use Shape::{Decision, PreparedJobs, Value};
 
 /// Every operation, in the order the docs list them.
-pub static OPERATIONS: [Op; 22] = [
+pub static OPERATIONS: [Op; 23] = [
     op(
         "decide",
         &["request", "activeJobs", "options"],
@@ -150,6 +150,13 @@ pub static OPERATIONS: [Op; 22] = [
         Value,
         "reads the answer to an item's outstanding call and moves the item on",
         lc::record,
+    ),
+    op(
+        "recordMany",
+        &["queue", "answers", "options"],
+        Value,
+        "records a step's answers ([{ key, response }]) reading and writing the queue once",
+        lc::record_many,
     ),
     op(
         "prune",

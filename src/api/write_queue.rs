@@ -355,6 +355,35 @@ impl<'a> RecordOut<'a> {
     }
 }
 
+/// One answer's result in `recordMany`.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum RecordResult<'a> {
+    /// Recorded: `{action, event, item}`.
+    Recorded {
+        /// The call the answer was to.
+        action: &'static str,
+        /// What happened.
+        event: &'static str,
+        /// The item, updated (boxed: much larger than the other variant).
+        item: Box<ItemOut<'a>>,
+    },
+    /// Not recorded: `{errors}` (e.g. `STALE_ANSWER`).
+    Refused {
+        /// Why.
+        errors: Vec<ErrorOut<'a>>,
+    },
+}
+
+/// `recordMany`'s answer.
+#[derive(Debug, Serialize)]
+pub struct RecordManyOut<'a> {
+    /// The new queue state.
+    pub queue: QueueOut<'a>,
+    /// One result per answer, in order.
+    pub results: Vec<RecordResult<'a>>,
+}
+
 /// `prune`'s answer.
 #[derive(Debug, Serialize)]
 pub struct PruneOut<'a> {
