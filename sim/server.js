@@ -494,6 +494,11 @@ function createSimulator(options = {}) {
   let ticker = null;
   return {
     clock,
+    /** Invalidates every bearer token issued so far (a revocation): the next call with one gets 401. */
+    revokeTokens() {
+      tokens.clear();
+      record({ type: 'token', revoked: true });
+    },
     /** Counts so far: jobs created, jobs active now, restarts. */
     stats() {
       advance();

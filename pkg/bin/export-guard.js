@@ -14,11 +14,42 @@ const { readQueue: readQueueFile, writeAtomic, withQueueLock, LockError } = requ
 const EXIT = { OK: 0, INTERNAL: 1, USAGE: 2, QUEUE: 3, REJECT: 4 };
 
 const HELP = {
+  run: `Usage: export-guard run --queue FILE (--base-url URL | --region DOMAIN) [--requests FILE]
+                        [--options FILE] [--once] [--max-wait DURATION] [--dry-run] [--json]
+
+Queues the requests in FILE (a JSON array of requests, each optionally with an "id"), then
+drives them to the end: next → calls → record, sleeping until the next call is due. A
+request whose export is already in the queue file (live, or finished) is not added again,
+so running the same command again after a crash or a --max-wait resumes the job: nothing
+is lost, and nothing recorded as submitted is POSTed again.
+  --queue FILE         the queue file (created when missing; locked while written)
+  --requests FILE      the requests JSON; '-' for stdin; omitted: run the queue file as it is
+  --base-url URL       the API base, e.g. http://127.0.0.1:8787 (the simulator)
+  --region DOMAIN      a Genesys Cloud region: mypurecloud.com, euw2.pure.cloud, ...
+                       (API https://api.DOMAIN, tokens from https://login.DOMAIN)
+  --login-url URL      where /oauth/token is, when not https://login.DOMAIN or the base URL
+  --options FILE       options JSON (integrationId, maxActiveJobs, pollMs, leaseMs, policy, ...)
+  --concurrency N      HTTP calls in flight at once (default 8)
+  --once               one step (list, next, calls, record), then stop
+  --max-wait DURATION  stop waiting after this long (90s, 30m, 2h): exit 3 if items remain
+  --dry-run            print the calls that are due now; make none, change nothing
+  --json               JSON lines of events (and a final summary) instead of text
+
+Authentication: OAuth client credentials from GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET
+(required with --region); the token is cached for the run and refreshed on expiry or a 401.
+Secrets never appear in the output.
+
+Exit codes: 0 every request exported; 3 some still waiting at --max-wait (or --once);
+4 some failed (each with its reason), or requests/queue file invalid; 2 usage error;
+1 the run could not go on (authentication refused, token endpoint unreachable, queue
+file lock) or an internal error.`,
   main: `Usage: export-guard <command> [options]
 
 Decide, plan and back off Genesys Cloud export jobs before any HTTP call.
 
 Commands:
+  run         the whole export job: queue the requests, then submit, poll, execute and
+              retry against Genesys (or the simulator) until every one is exported
   decide      submit / queue / reject one request against the active jobs
   plan        split a range into disjoint, locally aligned windows for N workers
   payload     build the request body for a request
@@ -116,6 +147,7 @@ Removes completed and failed items (never live ones). Prints { queue, removed }.
 };
 
 const SPEC = {
+  run: { values: ['requests', 'queue', 'base-url', 'region', 'login-url', 'max-wait', 'options', 'concurrency'], flags: ['once', 'dry-run', 'json'] },
   decide: { values: ['request', 'jobs', 'options'], flags: [] },
   plan: { values: ['request', 'granularity', 'workers', 'time-zone', 'jobs', 'options'], flags: [] },
   payload: { values: ['request', 'options'], flags: [] },
@@ -297,6 +329,25 @@ function run(command, opts, eg) {
   }
 }
 
+/** `run`: its own loop, output and exit codes (pkg/bin/run.js). */
+async function runCommand(opts, eg) {
+  const { run, RunUsageError, RunError, RUN_EXIT } = require('./run');
+  try {
+    return await run(opts, eg, { readJson: readJsonFile });
+  } catch (err) {
+    if (err instanceof RunUsageError) throw new UsageError(err.message);
+    if (err instanceof RunError || err instanceof LockError) {
+      process.stderr.write(`export-guard: ${err.message}\n`);
+      return RUN_EXIT.INTERNAL;
+    }
+    if (err instanceof eg.ExportGuardError) {
+      process.stderr.write(`export-guard: ${err.code}${err.field ? ' at ' + err.field : ''}: ${err.message}\n`);
+      return RUN_EXIT.FAILED;
+    }
+    throw err;
+  }
+}
+
 async function main(argv) {
   const command = argv[0];
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
@@ -315,6 +366,7 @@ async function main(argv) {
       return EXIT.OK;
     }
     const eg = require('../index.js');
+    if (command === 'run') return await runCommand(opts, eg);
     let result;
     try {
       const locked = WRITERS.has(command) && opts.write && opts.queue !== undefined;
