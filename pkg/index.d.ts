@@ -445,6 +445,21 @@ export function recordMany(queue: QueueState, answers: Array<{ key: string; resp
   queue: QueueState;
   results: Array<{ action: ActionKind; event: RecordEvent; item: QueueItem } | { errors: ErrorDetail[] }>;
 };
+/** The queue as a person reads it (for pages and reports); changes nothing. */
+export function inspectQueue(queue: QueueState | null, activeJobs?: ActiveJobs, options?: LifecycleOptions): {
+  counts: Record<ItemState, number>;
+  /** When the next call falls due (now when one is due); null when every item is final. */
+  wakeAt: string | null;
+  items: Array<QueueItem & {
+    /** The call it gets next; null while one is outstanding (see lease) or once final. */
+    nextCall: 'submit' | 'poll' | 'execute' | null;
+    /** When its next call (or its lease) falls due; null when final or free to go now. */
+    due: string | null;
+    dueNow: boolean;
+    /** Why a queued item waits. */
+    waiting?: Omit<Waiting, 'key'>;
+  }>;
+};
 /** Removes completed and failed items: those that ended before `before`, all but the newest `keep` (default 0). */
 export function prune(queue: QueueState | null, options?: { keep?: number; before?: Instant }): Pruned;
 export function schedule(policy?: BackoffPolicy): Schedule;

@@ -229,6 +229,21 @@ impl Item {
         )
     }
 
+    /// The call the lifecycle hands out next for this item: none while a call is
+    /// outstanding (see `lease`) or once it is final. A queued item's submit still waits
+    /// for its turn (free range, free slot, no earlier overlapping item).
+    pub fn next_call(&self) -> Option<ActionKind> {
+        if self.lease.is_some() {
+            return None;
+        }
+        match self.state {
+            State::Queued | State::Waiting => Some(ActionKind::Submit),
+            State::Submitted | State::Executing => Some(ActionKind::Poll),
+            State::Ready => Some(ActionKind::Execute),
+            State::Submitting | State::Completed | State::Failed => None,
+        }
+    }
+
     /// When something is next due for this item: its lease's expiry, its next poll or
     /// execute, or its `notBefore`. `None`: nothing is scheduled (final, or queued and
     /// free to go at the next `next`).

@@ -363,6 +363,41 @@ pub fn record_many(a: Args<'_>, now_ms: i64) -> Answer {
     })
 }
 
+/// `inspectQueue(queue, activeJobs, options)`: the queue as a person reads it, for pages
+/// and reports: per item its next call, when it is due, and why a queued one waits; the
+/// counts per state and when the next call falls due. Changes nothing (no lease).
+#[inline(never)]
+pub fn inspect_queue(a: Args<'_>, now_ms: i64) -> Answer {
+    let o = options_of(a.get(2), &read::with_payload_keys(&OWN_KEYS))?;
+    let q = one(queue_of(a.get(0)))?;
+    let ctx = one(context(&o))?;
+    let jobs = jobs_of(a.get(1), "activeJobs", ctx.jobs_profile)?;
+    let s = settings(&o)?;
+    let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
+    let mut copy = q.clone();
+    let st = lifecycle::next(&mut copy, &jobs.active, &s, now, &ActionKind::ALL);
+    let due_now: std::collections::BTreeSet<u64> = st.actions.iter().map(|a| a.seq).collect();
+    let items = q
+        .items
+        .iter()
+        .map(|i| {
+            let key = i.key();
+            let waiting = st.waiting.iter().find(|(k, _)| *k == key).map(|(_, r)| r);
+            wq::InspectedOut::new(i, due_now.contains(&i.seq), waiting)
+        })
+        .collect();
+    answer(&wq::InspectOut {
+        counts: wq::CountsOut::from(&q),
+        items,
+        wake_at: st
+            .actions
+            .first()
+            .map(|_| now)
+            .or(st.wake_at)
+            .map(super::write::Iso),
+    })
+}
+
 /// `prune(queue, options)`: removes completed and failed items (`before`: those that
 /// ended before it; `keep`: all but the newest this many; default keep 0).
 #[inline(never)]

@@ -66,7 +66,7 @@ const fn op(
 use Shape::{Decision, PreparedJobs, Value};
 
 /// Every operation, in the order the docs list them.
-pub static OPERATIONS: [Op; 23] = [
+pub static OPERATIONS: [Op; 24] = [
     op(
         "decide",
         &["request", "activeJobs", "options"],
@@ -157,6 +157,13 @@ pub static OPERATIONS: [Op; 23] = [
         Value,
         "records a step's answers ([{ key, response }]) reading and writing the queue once",
         lc::record_many,
+    ),
+    op(
+        "inspectQueue",
+        &["queue", "activeJobs", "options"],
+        Value,
+        "the queue as a person reads it: each item's next call, when it is due, why it waits",
+        lc::inspect_queue,
     ),
     op(
         "prune",

@@ -193,6 +193,7 @@ pub struct EnqueueManyOut<'a> {
 pub struct WaitingOut<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     blocked_by: Option<Vec<&'a str>>,
+    #[serde(skip_serializing_if = "str::is_empty")]
     key: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     max_active: Option<u32>,
@@ -222,6 +223,11 @@ impl<'a> WaitingOut<'a> {
             WaitReason::ConcurrencyLimit(n) => w.max_active = Some(*n),
         }
         w
+    }
+
+    /// A reason alone (its item is given beside it): the key left empty is not written.
+    pub fn reason(reason: &'a WaitReason) -> Self {
+        WaitingOut::new("", reason)
     }
 
     /// Every `waiting` entry of a step.
@@ -382,6 +388,48 @@ pub struct RecordManyOut<'a> {
     pub queue: QueueOut<'a>,
     /// One result per answer, in order.
     pub results: Vec<RecordResult<'a>>,
+}
+
+/// One item in `inspectQueue`: the item, its next call and when, and why it waits.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InspectedOut<'a> {
+    /// When its next call falls due (none: final, or free to go at the next step).
+    due: Option<Iso>,
+    /// Whether a call for it is due now.
+    due_now: bool,
+    #[serde(flatten)]
+    item: ItemOut<'a>,
+    /// The call it gets next (`submit`, `poll`, `execute`); none while one is outstanding or once final.
+    next_call: Option<&'static str>,
+    /// Why a queued item waits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waiting: Option<WaitingOut<'a>>,
+}
+
+impl<'a> InspectedOut<'a> {
+    /// Writes one inspected item.
+    pub fn new(i: &'a Item, due_now: bool, waiting: Option<&'a WaitReason>) -> Self {
+        InspectedOut {
+            due: i.due().map(Iso),
+            due_now,
+            item: ItemOut::from(i),
+            next_call: i.next_call().map(|k| k.as_str()),
+            waiting: waiting.map(WaitingOut::reason),
+        }
+    }
+}
+
+/// `inspectQueue`'s answer.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InspectOut<'a> {
+    /// Items per state.
+    pub counts: CountsOut,
+    /// Each item, in queue order.
+    pub items: Vec<InspectedOut<'a>>,
+    /// When the next call falls due (now when one is due; none when every item is final).
+    pub wake_at: Option<Iso>,
 }
 
 /// `prune`'s answer.
