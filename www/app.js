@@ -2,6 +2,9 @@
 // (pkg/web/); this file only reads inputs and draws. Nothing leaves the page.
 import * as eg from '/pkg/web/index.js';
 
+// The library itself, for the browser console: decide before any HTTP call from DevTools.
+window.exportGuard = eg;
+
 const $ = (id) => document.getElementById(id);
 const SVG = 'http://www.w3.org/2000/svg';
 const HOUR = 3600000;
@@ -60,6 +63,20 @@ function setup() {
     if (f) { $('jobs').value = await f.text(); update(); }
   });
   $('copy').addEventListener('click', copyPayload);
+  $('queue-file').addEventListener('change', async (e) => {
+    const f = e.target.files && e.target.files[0];
+    if (f) openQueue(await f.text(), f.name);
+  });
+  const drop = $('queue-drop');
+  drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', async (e) => {
+    e.preventDefault();
+    drop.classList.remove('over');
+    const f = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
+    if (f) openQueue(await f.text(), f.name);
+  });
+  $('tz').addEventListener('change', () => { if (queueText) openQueue(queueText, queueName); });
   $('inputs').addEventListener('input', update);
   $('inputs').addEventListener('change', update);
   window.addEventListener('resize', () => update());
@@ -350,6 +367,120 @@ function renderBackoff(inp) {
     el('text', { x: cx + bw / 2, y: height - 8, 'text-anchor': 'middle' }, axis, `#${st.attempt}`);
   });
   $('backoff-summary').textContent = `Delay after each failed attempt (jitter: ${inp.jitter}; the band is the range jitter can give). ${s.steps.length} retries, ${Math.round(s.totalMs / 1000)} s in all.`;
+}
+
+// ------------------------------------------------------------------ queue
+
+let queueText = null;
+let queueName = '';
+
+/** A UTC instant in the page's time zone, as a focusable <time> whose title is the UTC instant. */
+function timeIn(instant, tz) {
+  const t = html('time');
+  if (!instant) {
+    t.textContent = '–';
+    return t;
+  }
+  let text = instant;
+  try {
+    text = new Intl.DateTimeFormat('en-GB', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false })
+      .format(new Date(instant));
+  } catch (_) { /* keep the UTC form */ }
+  t.textContent = text;
+  t.dateTime = instant;
+  t.title = `${instant} (UTC)`;
+  t.tabIndex = 0;
+  const show = () => { $('queue-details').textContent = `${text} in ${tz} is ${instant} UTC`; };
+  t.addEventListener('mouseenter', show);
+  t.addEventListener('focus', show);
+  return t;
+}
+
+const CALL_TEXT = { submit: 'submit (POST)', poll: 'poll (GET)', execute: 'execute (PUT)' };
+
+/** What an item waits for, in words, from inspectQueue's answer. */
+function nextText(i) {
+  if (i.lease) return `awaiting the answer to its ${i.lease.action}`;
+  if (!i.nextCall) return '–';
+  const call = CALL_TEXT[i.nextCall];
+  if (i.waiting) return `${call} when ${i.waiting.reason}${i.waiting.blockedBy ? ` (${i.waiting.blockedBy.join(', ')})` : ''} clears`;
+  return i.dueNow ? `${call} now` : call;
+}
+
+/** Reads a queue file's text and shows it (errors as the core words them). */
+function openQueue(text, name) {
+  queueText = text;
+  queueName = name || '';
+  $('queue-error').textContent = '';
+  let view;
+  try {
+    view = eg.inspectQueue(JSON.parse(text), null, { now: Date.now() });
+  } catch (err) {
+    $('queue-error').textContent = err instanceof eg.ExportGuardError ? `${err.code}${err.field ? ' at ' + err.field : ''}: ${err.message}` : `not a queue file: ${err.message}`;
+    $('queue-summary').textContent = '';
+    $('queue-table').tBodies[0].replaceChildren();
+    $('queue-timeline').replaceChildren(el('desc', { id: 'queue-desc' }, null, 'No queue.'));
+    return;
+  }
+  const tz = $('tz').value;
+  const counts = Object.entries(view.counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
+  $('queue-summary').textContent = `${queueName ? queueName + ': ' : ''}${view.items.length} item(s)${counts ? ': ' + counts : ''}.`;
+  if (view.wakeAt) $('queue-summary').append(' Next call due ', timeIn(view.wakeAt, tz), '.');
+  const body = $('queue-table').tBodies[0];
+  body.replaceChildren();
+  for (const i of view.items) {
+    const tr = document.createElement('tr');
+    tr.dataset.state = i.state;
+    tr.dataset.key = i.key;
+    const item = html('td');
+    item.append(`${i.profile} `, timeIn(i.start, tz), ' → ', timeIn(i.end, tz), ` [${i.channels.join(', ')}]`);
+    const wake = html('td');
+    wake.append(timeIn(i.due, tz));
+    const last = i.lastAnswer ? `${i.lastAnswer.status} to ${i.lastAnswer.action}${i.lastAnswer.summary ? ': ' + i.lastAnswer.summary : ''}` : '–';
+    const state = html('td', i.state, `state q-${i.state}`);
+    if (i.reason) state.title = i.reason;
+    tr.append(state, item, html('td', nextText(i)), wake, html('td', i.jobId || '–'), html('td', last + (i.reason && i.state === 'failed' ? ` (${i.reason})` : '')));
+    body.appendChild(tr);
+  }
+  renderQueueTimeline(view.items, tz);
+}
+
+/** The queue's items on a time axis, one row each, coloured by state. */
+function renderQueueTimeline(items, tz) {
+  const svg = $('queue-timeline');
+  svg.replaceChildren();
+  const desc = el('desc', { id: 'queue-desc' }, svg);
+  if (!items.length) {
+    desc.textContent = 'The queue is empty.';
+    svg.setAttribute('viewBox', '0 0 640 30');
+    el('text', { x: 10, y: 20 }, svg, 'The queue is empty.');
+    return;
+  }
+  const shown = items.slice(0, 300);
+  const s = shown.map((i) => Date.parse(i.start)), e = shown.map((i) => Date.parse(i.end));
+  const t0 = Math.min(...s), t1 = Math.max(...e);
+  const width = Math.max(640, Math.min(1400, $('queue-timeline-wrap').clientWidth || 800));
+  const left = 110, right = 12, top = 24, row = 18;
+  const height = top + shown.length * row + 8;
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  svg.setAttribute('width', width);
+  svg.setAttribute('height', height);
+  const x = (t) => left + ((t - t0) / Math.max(1, t1 - t0)) * (width - left - right);
+  el('text', { x: 4, y: 14, class: 'axis' }, svg, tz);
+  el('text', { x: left, y: 14, class: 'axis' }, svg, localDayLabel(t0, tz));
+  el('text', { x: width - right, y: 14, class: 'axis', 'text-anchor': 'end' }, svg, localDayLabel(t1, tz));
+  shown.forEach((i, r) => {
+    const y = top + r * row;
+    el('text', { x: 4, y: y + 12 }, svg, `${i.state}`);
+    const details = `${i.state}: ${i.profile} ${i.start} → ${i.end} UTC [${i.channels.join(', ')}]${i.jobId ? ', job ' + i.jobId : ''}; next: ${nextText(i)}${i.due ? ' at ' + i.due + ' UTC' : ''}${i.reason ? '; ' + i.reason : ''}`;
+    const b = el('rect', { class: `qbar q-${i.state}`, x: x(Date.parse(i.start)), y: y + 3, width: Math.max(1.5, x(Date.parse(i.end)) - x(Date.parse(i.start))), height: row - 6,
+      rx: 2, tabindex: 0, role: 'img', 'aria-label': details, 'data-key': i.key, 'data-state': i.state }, svg);
+    el('title', {}, b, details);
+    const show = () => { $('queue-details').textContent = details; };
+    b.addEventListener('mouseenter', show);
+    b.addEventListener('focus', show);
+  });
+  desc.textContent = `${items.length} queue item(s) drawn by range${items.length > shown.length ? ` (the first ${shown.length})` : ''}, coloured by state.`;
 }
 
 setup();

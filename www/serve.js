@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Serves the admin page on 127.0.0.1: www/ at /, and the web build at /pkg/web/.
+// Serves the admin page on 127.0.0.1: www/ at /, the web build at /pkg/web/ and the ES5
+// script (for pages that cannot load modules) at /pkg/servicenow/.
 //   node www/serve.js [--port N]      (or PORT=N; default 8080; 0 picks a free port)
 // Prints "serving http://127.0.0.1:PORT/" once listening. Node's standard library only.
 'use strict';
@@ -34,8 +35,9 @@ function resolve(urlPath) {
     return null;
   }
   if (p === '/' || p === '') p = '/index.html';
-  const base = p.startsWith('/pkg/web/') ? path.join(ROOT, 'pkg', 'web') : path.join(ROOT, 'www');
-  const rel = p.startsWith('/pkg/web/') ? p.slice('/pkg/web/'.length) : p.slice(1);
+  const dir = ['/pkg/web/', '/pkg/servicenow/'].find((d) => p.startsWith(d));
+  const base = dir ? path.join(ROOT, ...dir.split('/').filter(Boolean)) : path.join(ROOT, 'www');
+  const rel = dir ? p.slice(dir.length) : p.slice(1);
   const file = path.normalize(path.join(base, rel));
   return file.startsWith(base + path.sep) ? file : null;
 }

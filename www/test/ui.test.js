@@ -147,3 +147,78 @@ test('usable by keyboard and readable on a phone', async () => {
   await page.screenshot({ path: path.join(SHOTS, 'queue-390x844.png'), fullPage: true });
   await page.close();
 });
+
+/** A queue file in several states, made with the Node build (the same core as the page). */
+function sampleQueue() {
+  const eg = require('../../pkg');
+  const now = Date.parse('2026-11-28T10:00:00Z');
+  let q = eg.enqueueMany(null, [
+    { start: '2026-11-02', end: '2026-11-04', timeZone: 'Europe/London', channels: ['sms'] },
+    { start: '2026-11-03', end: '2026-11-05', timeZone: 'Europe/London', channels: ['sms'] },
+    { start: '2026-11-10', end: '2026-11-11', timeZone: 'Europe/London', channels: ['voice'], profile: 'recordingJobs' },
+    { start: '2026-11-12', end: '2026-11-13', timeZone: 'Europe/London', channels: ['sms'], profile: 'conversationDetailsJobs' },
+  ], { now }).queue;
+  const step = eg.next(q, null, { now, integrationId: 's3' });
+  const [a, , c] = step.actions;
+  q = eg.recordMany(step.queue, [
+    { key: a.key, response: { status: 202, body: { id: 'ee-1', status: 'QUEUED' } } },
+    { key: c.key, response: { status: 202, body: { jobId: 'cd-9' } } },
+    { key: step.actions[1].key, response: { status: 400, body: { message: 'integration not found' } } },
+  ], { now: now + 1000 }).queue;
+  return q;
+}
+
+test('the queue view lists each item by state with its next call, wake-up, job id and last answer, and draws it', async () => {
+  const { page, problems } = await open();
+  const file = path.join(os.tmpdir(), `eg-queue-${process.pid}.json`);
+  fs.writeFileSync(file, JSON.stringify(sampleQueue()));
+  await page.setInputFiles('#queue-file', file);
+  await page.waitForFunction(() => document.querySelectorAll('#queue-table tbody tr').length === 4);
+  const rows = await page.$$eval('#queue-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+  assert.deepEqual(rows.map((r) => r[0]), ['submitted', 'queued', 'failed', 'submitted']);
+  assert.match(rows[0][2], /^poll \(GET\)/);
+  assert.equal(rows[0][4], 'ee-1');
+  assert.match(rows[0][5], /^202 to submit/);
+  assert.match(rows[1][2], /submit \(POST\) when activeJobs \(ee-1\) clears/);
+  assert.match(rows[2][5], /400 to submit: integration not found/);
+  assert.equal(rows[3][4], 'cd-9');
+  // Times in the chosen zone (London is UTC+0 in November; New York is UTC-5), the UTC instant on hover/focus.
+  assert.match(rows[0][3], /28\/11\/2026, 10:00:06/);
+  await page.selectOption('#tz', 'America/New_York');
+  await page.waitForFunction(() => /05:00:06/.test(document.querySelector('#queue-table tbody tr td:nth-child(4)').textContent));
+  const wake = page.locator('#queue-table tbody tr:first-child td:nth-child(4) time');
+  assert.equal(await wake.getAttribute('title'), '2026-11-28T10:00:06.000Z (UTC)');
+  await wake.focus();
+  assert.match(await page.textContent('#queue-details'), /is 2026-11-28T10:00:06.000Z UTC/);
+  // The items on the timeline, one bar each, coloured by state.
+  assert.equal(await page.locator('#queue-timeline rect.qbar').count(), 4);
+  assert.equal(await page.locator('#queue-timeline rect.q-failed').count(), 1);
+  await page.focus('#queue-timeline rect.q-failed');
+  assert.match(await page.textContent('#queue-details'), /^failed: recordingJobs/);
+  assert.match(await page.textContent('#queue-summary'), /4 item\(s\): 1 failed, 1 queued, 2 submitted/);
+  await page.screenshot({ path: path.join(SHOTS, 'queue-view-1280x800.png'), fullPage: true });
+  // A corrupt file is refused with the core's words.
+  const bad = path.join(os.tmpdir(), `eg-queue-bad-${process.pid}.json`);
+  fs.writeFileSync(bad, JSON.stringify({ version: 99, items: [] }));
+  await page.setInputFiles('#queue-file', bad);
+  await page.waitForFunction(() => /INVALID_QUEUE/.test(document.getElementById('queue-error').textContent));
+  assert.match(await page.textContent('#queue-error'), /queue version 99 is not supported/);
+  fs.rmSync(file, { force: true });
+  fs.rmSync(bad, { force: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the library is on the page as window.exportGuard, and the ES5 script works as a plain <script> (global ExportGuard)', async () => {
+  const { page, problems } = await open();
+  assert.match(await page.textContent('#console-hint'), /window\.exportGuard/);
+  const request = { start: '2026-11-02', end: '2026-11-09', timeZone: 'Europe/London', channels: ['sms'] };
+  const jobs = [{ id: 'j1', start: '2026-11-03T00:00:00Z', end: '2026-11-04T00:00:00Z', status: 'IN_PROGRESS' }];
+  const fromModule = await page.evaluate(([r, j]) => window.exportGuard.decide(r, j), [request, jobs]);
+  assert.equal(fromModule.action, 'queue');
+  await page.addScriptTag({ url: '/pkg/servicenow/ExportGuard.js' });
+  const fromScript = await page.evaluate(([r, j]) => ExportGuard.decide(r, j), [request, jobs]); // eslint-disable-line no-undef
+  assert.deepEqual(fromScript, fromModule);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
