@@ -379,4 +379,4 @@ async function listActive(queue, profiles, api, auth, eg, policy) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-module.exports = { run, RunUsageError, RunError, RUN_EXIT, parseDuration };
+module.exports = { run, RunUsageError, RunError, RUN_EXIT, parseDuration, Progress };

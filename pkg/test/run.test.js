@@ -230,3 +230,25 @@ test('run: usage errors exit 2; --region without credentials is refused', async 
     assert.match(r.err, re);
   }
 });
+
+test('progress: one live line on a terminal, plain lines otherwise, and never the secret', () => {
+  const { Progress, parseDuration } = require('../bin/run');
+  const sink = (isTTY) => ({ isTTY, text: '', write(s) { this.text += s; } });
+  const tty = sink(true);
+  const p = new Progress(tty, { json: false, tty: true, secret: 's3cret' });
+  p.step({ queued: 2, submitted: 1, completed: 0 }, '2026-11-29T03:00:00.000Z');
+  assert.match(tty.text, /^\r\x1b\[2Kqueued 2, submitted 1; next 2026-11-29T03:00:00Z$/);
+  p.event({ at: '2026-11-29T03:00:01.000Z', event: 'running', key: 'k', id: 'r1', state: 'submitted' });
+  p.event({ at: '2026-11-29T03:00:02.000Z', event: 'submitted', key: 'k', id: 'r2', jobId: 'j2', state: 'submitted' });
+  assert.doesNotMatch(tty.text, /r1|r2/, 'on a terminal, routine events stay in the live line');
+  p.event({ at: '2026-11-29T03:00:03.000Z', event: 'failed', key: 'k', id: 'r3', state: 'failed', reason: 'token s3cret refused' });
+  assert.match(tty.text, /\r\x1b\[2K2026-11-29T03:00:03Z failed {4}r3 \(token \*\*\* refused\)\n$/);
+  const plain = sink(false);
+  const q = new Progress(plain, { json: false, tty: false, secret: 's3cret' });
+  q.event({ at: '2026-11-29T03:00:02.000Z', event: 'submitted', key: 'k', id: 'r2', jobId: 'j2', state: 'submitted' });
+  q.event({ at: '2026-11-29T03:00:04.000Z', event: 'running', key: 'k', id: 'r2', state: 'submitted' });
+  assert.equal(plain.text, '2026-11-29T03:00:02Z submitted r2 job j2\n');
+  assert.equal(parseDuration('90s'), 90000);
+  assert.equal(parseDuration('2h'), 7200000);
+  assert.equal(parseDuration('1.5m'), 90000);
+});
