@@ -252,3 +252,14 @@ test('progress: one live line on a terminal, plain lines otherwise, and never th
   assert.equal(parseDuration('2h'), 7200000);
   assert.equal(parseDuration('1.5m'), 90000);
 });
+
+test('run refuses a corrupt or unknown-version queue file (exit 4) and never overwrites it', async () => {
+  for (const [name, text] of [['corrupt', '{"version": 2, "items": [ {'], ['future', JSON.stringify({ version: 99, items: [] })]]) {
+    const queue = path.join(tmp, `q-${name}.json`);
+    fs.writeFileSync(queue, text);
+    const r = await cli(['run', '--queue', queue, '--requests', requestsFile(name, 2, 9), '--base-url', 'http://127.0.0.1:9']);
+    assert.equal(r.code, name === 'corrupt' ? 2 : 4, `${name}: ${r.err}`);
+    assert.match(r.err, name === 'corrupt' ? /queue .* is not valid JSON/ : /INVALID_QUEUE at queue\.version: queue version 99 is not supported/);
+    assert.equal(fs.readFileSync(queue, 'utf8'), text, 'the file was changed');
+  }
+});
