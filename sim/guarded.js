@@ -110,7 +110,7 @@ function tally(counters, r, now) {
  * @param {object} [o.policy]     export-guard backoff policy
  * @param {string} [o.integrationId] recording EXPORT jobs' S3 integration
  * @param {{step: number, point: 'after-next'|'after-calls'}} [o.killAt] fault injection:
- *   SIGKILL this process at that point of that step (a step with calls)
+ *   SIGKILL this process at that point of its N-th step that POSTs
  */
 async function runGuarded(o) {
   const api = new Api(o.baseUrl, o.clientId || 'guarded');
@@ -155,7 +155,7 @@ async function runGuarded(o) {
       continue;
     }
     writeState(o.queueFile, state); // the calls are leased before they are made
-    callSteps += 1;
+    if (step.actions.some((a) => a.kind === 'submit')) callSteps += 1;
     const kill = (point) => {
       if (o.killAt && o.killAt.step === callSteps && o.killAt.point === point) process.kill(process.pid, 'SIGKILL');
     };
@@ -220,7 +220,7 @@ Runs the guarded client: export-guard decides, the queue lives in a file between
   --scale N        simulated ms per real ms; default: asked from the simulator's
                    /sim/health, else 1 (real time, for anything that is not the simulator)
   --client ID      sent as X-Client-Id (default guarded)
-  --kill-at N:POINT  fault injection: SIGKILL this process in its N-th step with calls,
+  --kill-at N:POINT  fault injection: SIGKILL this process in its N-th step that POSTs,
                    at POINT after-next (calls leased, not made) or after-calls (made, not
                    recorded); run again with the same --queue to resume
 
