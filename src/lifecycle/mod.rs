@@ -33,7 +33,7 @@ pub use release::{release, WaitReason};
 
 use crate::backoff::Policy;
 use crate::decide::Job;
-use crate::profile::Profile;
+use crate::profile::{LockRule, Profile};
 use crate::queue::{ActionKind, Item, Lease, Queue, State};
 
 /// Default lease of an action: how long the lifecycle waits for its answer before it
@@ -142,6 +142,12 @@ pub fn next(q: &mut Queue, listed: &[Job], s: &Settings, now: i64, kinds: &[Acti
     let wants = |k: ActionKind| kinds.contains(&k);
     let lease_until = now.saturating_add(s.lease_ms as i64);
     let mut actions = Vec::new();
+    // Active jobs per profile (listed and in flight): a READY job is executed only while
+    // its profile has a free slot, since executing makes it count (PROCESSING).
+    let mut active: std::collections::BTreeMap<Profile, usize> = Default::default();
+    for j in release::active_jobs(q, listed) {
+        *active.entry(j.profile).or_default() += 1;
+    }
     for item in &mut q.items {
         let expired = item.lease.filter(|l| l.until <= now);
         if item.lease.is_some() && expired.is_none() {
@@ -187,6 +193,16 @@ pub fn next(q: &mut Queue, listed: &[Job], s: &Settings, now: i64, kinds: &[Acti
             State::Ready => {
                 let due = expired.map(|l| l.until).or(item.poll_at).unwrap_or(now);
                 if due <= now && wants(ActionKind::Execute) {
+                    let taken = active.entry(item.profile).or_default();
+                    if let LockRule::MaxActive(n) = item.profile.lock_rule(s.max_active_jobs) {
+                        if *taken >= n as usize {
+                            // No slot: look again after a poll interval.
+                            item.lease = None;
+                            item.poll_at = Some(now.saturating_add(s.poll_ms as i64));
+                            continue;
+                        }
+                    }
+                    *taken += 1;
                     item.state = State::Executing;
                     hand_out(item, ActionKind::Execute, due, &mut actions);
                 }

@@ -4,7 +4,8 @@
 //!
 //! Active jobs are the jobs the API listed plus the queue's own in-flight items
 //! (submitting, submitted, executing), deduplicated by job id: details jobs cannot be
-//! listed, so without the second half a client would exceed their limit.
+//! listed, so without the second half a client would exceed their limit. The queue's
+//! READY recording jobs also keep their slot here, for their execute call.
 
 use super::Settings;
 use crate::decide::{blocking_jobs, Job};
@@ -44,7 +45,7 @@ impl WaitReason {
 
 /// The queue's in-flight items as active jobs (id: the job id, or the key while the
 /// POST is under way), then the listed active jobs that are not among them.
-fn active_jobs(q: &Queue, listed: &[Job]) -> Vec<Job> {
+pub(super) fn active_jobs(q: &Queue, listed: &[Job]) -> Vec<Job> {
     let mut own_ids = BTreeSet::new();
     let mut jobs = Vec::new();
     for item in q.items.iter().filter(|i| i.state.in_flight()) {
@@ -83,7 +84,23 @@ pub fn release(
     s: &Settings,
     now: i64,
 ) -> (Vec<usize>, Vec<(String, WaitReason)>) {
-    let jobs = active_jobs(q, listed);
+    let mut jobs = active_jobs(q, listed);
+    // A READY job keeps its slot for its execute call: Genesys does not count READY jobs,
+    // but executing one makes it PROCESSING, and a slot taken meanwhile by a new job would
+    // leave it waiting (or its PUT refused with 429) while newer work goes first.
+    jobs.extend(
+        q.items
+            .iter()
+            .filter(|i| i.state == State::Ready)
+            .map(|i| Job {
+                id: i.job_id.clone().unwrap_or_else(|| i.key()),
+                window: i.window,
+                status: i.state.as_str().to_string(),
+                active: true,
+                channels: Some(i.channels.clone()),
+                profile: i.profile,
+            }),
+    );
     let touching = s.touching_conflicts;
     let mut released: Vec<usize> = Vec::new();
     let mut held: Vec<usize> = Vec::new();

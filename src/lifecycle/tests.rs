@@ -1,3 +1,6 @@
+//! Unit tests of the lifecycle: this file is compiled only under `#[cfg(test)]` (see
+//! `mod tests` in `mod.rs`), so its `unwrap`s never reach the wasm build.
+
 use super::*;
 use crate::backoff::Response;
 use crate::decide::Request;
@@ -319,4 +322,65 @@ fn overlapping_evaluation_exports_wait_for_the_in_flight_one() {
     let st = next(&mut q, &[], &s, 1, &ALL);
     assert_eq!(st.waiting[0].1.code(), "activeJobs");
     assert_eq!(st.wake_at, Some(1 + s.poll_ms as i64).min(q.items[0].due()));
+}
+
+#[test]
+fn a_ready_job_is_executed_only_when_its_profile_has_a_free_slot() {
+    let s = Settings::default();
+    let mut q = Queue::default();
+    for i in 0..3 {
+        q.enqueue(&req(Profile::RecordingJobs, i * 24, i * 24 + 24), 0, None);
+    }
+    let keys: Vec<String> = q.items.iter().map(Item::key).collect();
+    next(&mut q, &[], &s, 0, &ALL);
+    record(
+        &mut q,
+        &keys[0],
+        job(202, Some("r0"), Some("READY"), Phase::Ready),
+        &s,
+        1,
+    )
+    .unwrap();
+    record(
+        &mut q,
+        &keys[1],
+        job(202, Some("r1"), Some("PENDING"), Phase::Active),
+        &s,
+        1,
+    )
+    .unwrap();
+    // READY keeps its slot for its PUT: the third waits although Genesys would take it.
+    let st = next(&mut q, &[], &s, 1, &[ActionKind::Submit]);
+    assert!(st.actions.is_empty());
+    assert_eq!(st.waiting[0].1.code(), "concurrencyLimit");
+    // Another tool's job takes the slot meanwhile (listed): the PUT waits for a free one.
+    let other = crate::decide::Job {
+        id: "other".into(),
+        window: q.items[2].window,
+        status: "PENDING".into(),
+        active: true,
+        channels: None,
+        profile: Profile::RecordingJobs,
+    };
+    let st = next(&mut q, std::slice::from_ref(&other), &s, 2, &ALL);
+    assert!(
+        st.actions.iter().all(|a| a.kind != ActionKind::Execute),
+        "no slot: no PUT"
+    );
+    assert_eq!(q.items[0].state, State::Ready);
+    assert_eq!(
+        q.items[0].poll_at,
+        Some(2 + s.poll_ms as i64),
+        "looked at again later"
+    );
+    // The other job ends (no longer listed): the READY job is executed at its next look.
+    let now = 2 + s.poll_ms as i64;
+    let st = next(&mut q, &[], &s, now, &ALL);
+    assert_eq!(
+        st.actions
+            .iter()
+            .filter(|a| a.kind == ActionKind::Execute)
+            .count(),
+        1
+    );
 }
