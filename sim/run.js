@@ -41,10 +41,10 @@ const FAULT_CASES = {
   'daily limit: 429 with Retry-After of hours': { ...NO_FAULTS, dailyLimit: { requests: 25, windowMs: 1.5 * 3600000 } },
   'recording jobs only: READY → PUT → FULFILLED': { ...NO_FAULTS, mix: { recordingJobs: 1 } },
   'two guarded clients, separate queues (races)': { ...NO_FAULTS, client: 'guarded-pair' },
-  'client SIGKILLed after next, before its calls (×3), resumed': { ...NO_FAULTS, client: 'guarded-killed', kills: [2, 4, 6].map((step) => ({ step, point: 'after-next' })) },
-  'client SIGKILLed after its calls, before record (×3), resumed': { ...NO_FAULTS, client: 'guarded-killed', kills: [2, 4, 6].map((step) => ({ step, point: 'after-calls' })) },
+  'client SIGKILLed after next, before its calls (×3), resumed': { ...NO_FAULTS, client: 'guarded-killed', kills: [1, 2, 3].map((step) => ({ step, point: 'after-next' })) },
+  'client SIGKILLed after its calls, before record (×3), resumed': { ...NO_FAULTS, client: 'guarded-killed', kills: [1, 2, 3].map((step) => ({ step, point: 'after-calls' })) },
   'recording jobs, SIGKILLed after their calls (×3): found in the listing': { ...NO_FAULTS, client: 'guarded-killed', mix: { recordingJobs: 1 },
-    kills: [1, 3, 5].map((step) => ({ step, point: 'after-calls' })) },
+    kills: [1, 2, 3].map((step) => ({ step, point: 'after-calls' })) },
 };
 
 /** Runs `node sim/guarded.js` to its end or its kill; resolves to { code, signal, out }. */
