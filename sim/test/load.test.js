@@ -86,7 +86,9 @@ for (const [name, faults] of Object.entries(FAULT_CASES)) {
       // Every recording job went PENDING → READY → PUT → PROCESSING → FULFILLED.
       assert.ok(r.recordingExports > 0);
       assert.equal(r.recordingExecuted, r.recordingExports);
-      assert.equal(r.counters.executed >= r.recordingExports, true);
+      // The client's own count of executes; after a kill some execute answers are lost
+      // (the audit above is the check then).
+      if (!faults.kills) assert.equal(r.counters.executed >= r.recordingExports, true);
     }
     if (faults.retryAfterSeconds) {
       assert.ok(r.c429 > 0, 'never rate limited: the case tests nothing');
