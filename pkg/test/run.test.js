@@ -32,9 +32,9 @@ async function simulator(extra = {}) {
   return { sim, url: await sim.start(0) };
 }
 
-function cli(args, { kill } = {}) {
+function cli(args, { kill, env: withEnv = env } = {}) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], { env: withEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => { out += d; });
@@ -141,14 +141,9 @@ test('run: a wrong secret stops with a clear error and exit 1, and never prints 
   const { sim, url } = await simulator();
   try {
     const wrong = 'wrong-secret-5c2a';
-    const child = await new Promise((resolve) => {
-      const p = spawn(process.execPath, [bin, 'run', '--queue', path.join(tmp, 'q-auth.json'), '--requests', requestsFile('auth', 3, 5), '--base-url', url],
-        { env: { ...env, GENESYS_CLIENT_SECRET: wrong }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      p.stdout.on('data', (d) => { out += d; });
-      p.stderr.on('data', (d) => { out += d; });
-      p.on('exit', (code) => resolve({ code, out }));
-    });
+    const r = await cli(['run', '--queue', path.join(tmp, 'q-auth.json'), '--requests', requestsFile('auth', 3, 5), '--base-url', url],
+      { env: { ...env, GENESYS_CLIENT_SECRET: wrong } });
+    const child = { code: r.code, out: r.out + r.err };
     assert.equal(child.code, 1, child.out);
     assert.match(child.out, /authentication failed .*401 invalid_client.*GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET/);
     assert.ok(!child.out.includes(wrong) && !child.out.includes(CREDS.clientSecret));
@@ -220,12 +215,7 @@ test('run: usage errors exit 2; --region without credentials is refused', async 
     [['run', '--queue', path.join(tmp, 'u.json'), '--region', 'mypurecloud.com'], /needs OAuth/, { ...process.env, GENESYS_CLIENT_ID: '', GENESYS_CLIENT_SECRET: '' }],
     [['run', '--queue', path.join(tmp, 'u.json'), '--base-url', 'http://127.0.0.1:9', '--max-wait', 'soon'], /duration/],
   ]) {
-    const r = await new Promise((resolve) => {
-      const p = spawn(process.execPath, [bin, ...args], { env: e || env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let err = '';
-      p.stderr.on('data', (d) => { err += d; });
-      p.on('exit', (code) => resolve({ code, err }));
-    });
+    const r = await cli(args, { env: e || env });
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
     assert.match(r.err, re);
   }

@@ -43,30 +43,33 @@ impl WaitReason {
     }
 }
 
-/// The queue's in-flight items as active jobs (id: the job id, or the key while the
-/// POST is under way), then the listed active jobs that are not among them.
+/// A queue item as an active job (id: the job id, or the key while the POST is under way).
+fn as_job(item: &Item) -> Job {
+    Job {
+        id: item.job_id.clone().unwrap_or_else(|| item.key()),
+        window: item.window,
+        status: item.state.as_str().to_string(),
+        active: true,
+        channels: Some(item.channels.clone()),
+        profile: item.profile,
+    }
+}
+
+/// The queue's in-flight items as active jobs, then the listed active jobs that are not
+/// among them (nor among its READY ones: a listed job the queue holds is the queue's).
 pub(super) fn active_jobs(q: &Queue, listed: &[Job]) -> Vec<Job> {
-    let mut own_ids = BTreeSet::new();
-    let mut jobs = Vec::new();
-    for item in q.items.iter().filter(|i| i.state.in_flight()) {
-        if let Some(id) = &item.job_id {
-            own_ids.insert(id.as_str());
-        }
-        jobs.push(Job {
-            id: item.job_id.clone().unwrap_or_else(|| item.key()),
-            window: item.window,
-            status: item.state.as_str().to_string(),
-            active: true,
-            channels: Some(item.channels.clone()),
-            profile: item.profile,
-        });
-    }
-    // A listed job the queue holds as READY (not active) is the queue's too.
-    for item in q.items.iter().filter(|i| i.state == State::Ready) {
-        if let Some(id) = &item.job_id {
-            own_ids.insert(id.as_str());
-        }
-    }
+    let own_ids: BTreeSet<&str> = q
+        .items
+        .iter()
+        .filter(|i| i.state.in_flight() || i.state == State::Ready)
+        .filter_map(|i| i.job_id.as_deref())
+        .collect();
+    let mut jobs: Vec<Job> = q
+        .items
+        .iter()
+        .filter(|i| i.state.in_flight())
+        .map(as_job)
+        .collect();
     jobs.extend(
         listed
             .iter()
@@ -92,14 +95,7 @@ pub fn release(
         q.items
             .iter()
             .filter(|i| i.state == State::Ready)
-            .map(|i| Job {
-                id: i.job_id.clone().unwrap_or_else(|| i.key()),
-                window: i.window,
-                status: i.state.as_str().to_string(),
-                active: true,
-                channels: Some(i.channels.clone()),
-                profile: i.profile,
-            }),
+            .map(as_job),
     );
     let touching = s.touching_conflicts;
     let mut released: Vec<usize> = Vec::new();
