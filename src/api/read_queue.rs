@@ -32,6 +32,10 @@ fn queue_error(e: Error) -> Error {
     }
 }
 
+// Never inlined: inlined into `queue_of` (its one caller), it made one function whose
+// ES5 translation is over the JVM's 64 KB of bytecode per method, and Rhino's class
+// compiler then interprets the whole script (tests/rhino/compile-check.js).
+#[inline(never)]
 fn item_of(v: &Value, path: &str) -> Result<Item> {
     let o = Obj::new(v, path, ErrorCode::InvalidQueue, "a queue item")?;
     o.only(&[
@@ -75,7 +79,34 @@ fn item_of(v: &Value, path: &str) -> Result<Item> {
         .unwrap_or(0);
     let not_before = opt_instant(&o, "notBefore").map_err(queue_error)?;
     let attempts = u32_opt(&o, "attempts", u32::MAX)?.unwrap_or(0);
-    let state = match o.str("state")? {
+    let mut item = Item {
+        seq,
+        profile,
+        window,
+        channels,
+        enqueued_at,
+        not_before,
+        attempts,
+        state: State::Queued,
+        job_id: None,
+        lease: None,
+        poll_at: None,
+        reason: None,
+        retries: 0,
+        last: None,
+        done_at: None,
+    };
+    lifecycle_of(&o, &mut item)?;
+    check_state(&item, &o)?;
+    check_keys(&item, &o)?;
+    Ok(item)
+}
+
+/// The lifecycle's fields of an item (its state and what the state carries). A function
+/// of its own for the same reason as `item_of`.
+#[inline(never)]
+fn lifecycle_of(o: &Obj, item: &mut Item) -> Result<()> {
+    item.state = match o.str("state")? {
         None => State::Queued,
         Some(s) => State::parse(s).ok_or_else(|| {
             Error::new(
@@ -89,7 +120,7 @@ fn item_of(v: &Value, path: &str) -> Result<Item> {
             )
         })?,
     };
-    let job_id = match o.str("jobId")? {
+    item.job_id = match o.str("jobId")? {
         Some("") => {
             return Err(Error::new(
                 ErrorCode::InvalidQueue,
@@ -99,32 +130,24 @@ fn item_of(v: &Value, path: &str) -> Result<Item> {
         }
         other => other.map(str::to_string),
     };
-    let lease = match o.get("lease") {
+    item.lease = match o.get("lease") {
         None | Some(Value::Null) => None,
         Some(v) => Some(lease_of(v, &o.field("lease"))?),
     };
-    let last = match o.get("lastAnswer") {
+    item.last = match o.get("lastAnswer") {
         None | Some(Value::Null) => None,
         Some(v) => Some(last_of(v, &o.field("lastAnswer"))?),
     };
-    let item = Item {
-        seq,
-        profile,
-        window,
-        channels,
-        enqueued_at,
-        not_before,
-        attempts,
-        state,
-        job_id,
-        lease,
-        poll_at: opt_instant(&o, "pollAt").map_err(queue_error)?,
-        reason: o.str("reason")?.map(str::to_string),
-        retries: u32_opt(&o, "retries", u32::MAX)?.unwrap_or(0),
-        last,
-        done_at: opt_instant(&o, "doneAt").map_err(queue_error)?,
-    };
-    check_state(&item, &o)?;
+    item.poll_at = opt_instant(o, "pollAt").map_err(queue_error)?;
+    item.reason = o.str("reason")?.map(str::to_string);
+    item.retries = u32_opt(o, "retries", u32::MAX)?.unwrap_or(0);
+    item.done_at = opt_instant(o, "doneAt").map_err(queue_error)?;
+    Ok(())
+}
+
+/// `key` and `lockKey`, when given, must be the ones the item's range makes.
+#[inline(never)]
+fn check_keys(item: &Item, o: &Obj) -> Result<()> {
     for (key, want) in [("lockKey", item.lock_key()), ("key", item.key())] {
         if let Some(got) = o.str(key)? {
             if got != want {
@@ -132,7 +155,7 @@ fn item_of(v: &Value, path: &str) -> Result<Item> {
             }
         }
     }
-    Ok(item)
+    Ok(())
 }
 
 fn lease_of(v: &Value, path: &str) -> Result<Lease> {
