@@ -5,8 +5,9 @@
  * ExportGuard.record reads every answer; this file only reads and writes table rows and
  * makes the calls with sn_ws.RESTMessageV2.
  *
- * It needs the Script Include "ExportGuard" (paste pkg/servicenow/ExportGuard.js, built
- * by ./build.sh) and two tables:
+ * It needs the Script Includes "ExportGuard", "ExportGuardCore1", "ExportGuardCore2" and
+ * "ExportGuardCore3" (paste the files of pkg/servicenow/ with those names, built by
+ * ./build.sh) and two tables:
  *
  *   Table u_export_guard_item: one row per queue item
  *     u_key        String (300)   "profile|lockKey|channels", the item's key

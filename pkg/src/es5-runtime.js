@@ -12,6 +12,13 @@
 var $M = [];
 var $pages = 0;
 
+/**
+ * The variables the core's functions assign (the stack pointer and wasm2js's i64
+ * scratch): properties of one object, because those functions live in several scripts
+ * (pkg/src/es5-split.js) and scripts cannot share a closure.
+ */
+var $G = {};
+
 // One page of zero words, built by doubling (14 steps instead of 16,384 interpreted ones).
 var $ZERO_PAGE = null;
 

@@ -9,7 +9,8 @@
 var root = arguments[0], baseUrl = arguments[1];
 load(root + '/tests/rhino/restrict.js');
 load(root + '/tests/rhino/servicenow-standins.js');
-load(root + '/pkg/servicenow/ExportGuard.js');
+load(root + '/tests/rhino/load-export-guard.js');
+loadExportGuard(root);
 load(root + '/pkg/servicenow/ExportGuardRunner.js');
 
 var passed = 0, failed = 0;

@@ -10,7 +10,8 @@ load(root + '/tests/rhino/restrict.js');
 function now() { return java.lang.System.nanoTime() / 1e6; }
 
 var t0 = now();
-load(root + '/pkg/servicenow/ExportGuard.js');
+load(root + '/tests/rhino/load-export-guard.js');
+loadExportGuard(root);
 var first = ExportGuard.decide({ start: '2026-11-02T00:00:00Z', end: '2026-11-03T00:00:00Z', channels: ['sms'] }, []);
 var loadAndFirstMs = now() - t0;
 if (first.action !== 'submit') throw new Error('first decide: ' + JSON.stringify(first));

@@ -209,16 +209,25 @@ test('the queue view lists each item by state with its next call, wake-up, job i
   await page.close();
 });
 
-test('the library is on the page as window.exportGuard, and the ES5 script works as a plain <script> (global ExportGuard)', async () => {
+test('the library is on the page as window.exportGuard, and the ES5 build works as a plain <script> (global ExportGuard), as one file or as its ServiceNow parts', async () => {
   const { page, problems } = await open();
   assert.match(await page.textContent('#console-hint'), /window\.exportGuard/);
   const request = { start: '2026-11-02', end: '2026-11-09', timeZone: 'Europe/London', channels: ['sms'] };
   const jobs = [{ id: 'j1', start: '2026-11-03T00:00:00Z', end: '2026-11-04T00:00:00Z', status: 'IN_PROGRESS' }];
   const fromModule = await page.evaluate(([r, j]) => window.exportGuard.decide(r, j), [request, jobs]);
   assert.equal(fromModule.action, 'queue');
-  await page.addScriptTag({ url: '/pkg/servicenow/ExportGuard.js' });
+  await page.addScriptTag({ url: '/pkg/servicenow/ExportGuard.all.js' });
   const fromScript = await page.evaluate(([r, j]) => ExportGuard.decide(r, j), [request, jobs]); // eslint-disable-line no-undef
   assert.deepEqual(fromScript, fromModule);
+  // The ServiceNow layout: one script per part, then the main one.
+  const parts = fs.readdirSync(path.join(__dirname, '..', '..', 'pkg', 'servicenow')).filter((f) => /^ExportGuardCore\d+\.js$/.test(f)).sort();
+  assert.ok(parts.length >= 2, 'the ES5 build is split into parts');
+  const { page: page2, problems: problems2 } = await open();
+  for (const f of parts) await page2.addScriptTag({ url: '/pkg/servicenow/' + f });
+  await page2.addScriptTag({ url: '/pkg/servicenow/ExportGuard.js' });
+  assert.deepEqual(await page2.evaluate(([r, j]) => ExportGuard.decide(r, j), [request, jobs]), fromModule); // eslint-disable-line no-undef
+  assert.deepEqual(problems2, []);
+  await page2.close();
   assert.deepEqual(problems, []);
   await page.close();
 });
