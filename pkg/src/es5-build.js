@@ -92,7 +92,9 @@ const lit = (value) => ({ type: 'Literal', value, raw: String(value) });
 const bin = (operator, left, right) => ({ type: 'BinaryExpression', operator, left, right });
 const mem = (index) => ({ type: 'MemberExpression', object: id('$m'), property: index, computed: true, optional: false });
 function inlineLoad(name, index) {
-  if (name === 'HEAP32') return bin('|', mem(index), lit(0));
+  // Every word in $M is an int32 already: stores coerce (`v | 0`) and memory grows
+  // zero-filled, so a signed load needs no coercion of its own.
+  if (name === 'HEAP32') return mem(index);
   if (name === 'HEAPU32') return bin('>>>', mem(index), lit(0));
   return null;
 }
