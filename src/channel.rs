@@ -96,9 +96,7 @@ pub fn canonicalize<S: AsRef<str>>(names: &[S], field: &str) -> Result<Vec<Strin
         }
         out.push(lower);
     }
-    out.sort_unstable();
-    out.dedup();
-    Ok(out)
+    Ok(crate::order::sort_dedup_strings(out))
 }
 
 /// Refuses the channels analytics does not know, for a profile that filters on the

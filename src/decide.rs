@@ -44,8 +44,9 @@ pub struct Job {
 pub struct JobIndex {
     /// Jobs in an active status, in input order.
     pub active: Vec<Job>,
-    /// Jobs in their profile's completed status, by profile and range, in input order.
-    completed: std::collections::BTreeMap<(Profile, Window), Vec<Job>>,
+    /// Jobs in their profile's completed status, sorted by range (start, then end); jobs
+    /// with one range stay in input order.
+    completed: Vec<Job>,
     /// How many jobs were given, all statuses included.
     pub count: usize,
 }
@@ -57,26 +58,35 @@ impl JobIndex {
             count: jobs.len(),
             ..JobIndex::default()
         };
+        let mut completed = Vec::new();
         for j in jobs {
             if j.active {
                 index.active.push(j);
             } else if j.status == j.profile.completed_status() {
-                index
-                    .completed
-                    .entry((j.profile, j.window))
-                    .or_default()
-                    .push(j);
+                completed.push(j);
             }
         }
+        let ranges: Vec<(i64, i64)> = completed
+            .iter()
+            .map(|j| (j.window.start, j.window.end))
+            .collect();
+        index.completed = crate::order::permute(completed, &crate::order::order_by_pair(&ranges));
         index
     }
 
     /// The first completed job with exactly this profile, range and channels.
     pub fn already_exported(&self, request: &Request) -> Option<&Job> {
-        self.completed
-            .get(&(request.profile, request.window))?
+        let w = request.window;
+        let from = self
+            .completed
+            .partition_point(|j| (j.window.start, j.window.end) < (w.start, w.end));
+        self.completed[from..]
             .iter()
-            .find(|j| j.channels.as_deref() == Some(request.channels.as_slice()))
+            .take_while(|j| j.window == w)
+            .find(|j| {
+                j.profile == request.profile
+                    && j.channels.as_deref() == Some(request.channels.as_slice())
+            })
     }
 }
 

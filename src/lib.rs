@@ -35,6 +35,7 @@ pub mod decide;
 pub mod error;
 pub mod httpdate;
 pub mod lifecycle;
+pub mod order;
 pub mod plan;
 pub mod profile;
 pub mod queue;

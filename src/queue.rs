@@ -12,7 +12,7 @@
 use crate::decide::Request;
 use crate::profile::Profile;
 use crate::time::Window;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// Where an item is in its life.
 ///
@@ -367,23 +367,29 @@ impl Queue {
         let finals: Vec<usize> = (0..self.items.len())
             .filter(|&i| self.items[i].state.is_final())
             .collect();
-        let mut gone = BTreeSet::new();
+        let mut gone = vec![false; self.items.len()];
         for &i in &finals {
             let ended = self.items[i].done_at.unwrap_or(i64::MIN);
             if before.is_some_and(|b| ended < b) {
-                gone.insert(i);
+                gone[i] = true;
             }
         }
-        let kept: Vec<usize> = finals.into_iter().filter(|i| !gone.contains(i)).collect();
-        // The newest are those that ended last (queue order breaks ties).
-        let mut by_end: Vec<usize> = kept.clone();
-        by_end.sort_by_key(|&i| (self.items[i].done_at.unwrap_or(i64::MIN), i));
+        let kept: Vec<usize> = finals.into_iter().filter(|&i| !gone[i]).collect();
+        // The newest are those that ended last (queue order breaks ties: the sort is
+        // stable and `kept` is in queue order).
+        let ends: Vec<u64> = kept
+            .iter()
+            .map(|&i| crate::order::ordered_i64(self.items[i].done_at.unwrap_or(i64::MIN)))
+            .collect();
+        let by_end = crate::order::permute(kept, &crate::order::order_by_u64(&ends));
         let excess = by_end.len().saturating_sub(keep);
-        gone.extend(by_end.into_iter().take(excess));
-        let mut removed = Vec::with_capacity(gone.len());
-        let mut left = Vec::with_capacity(self.items.len() - gone.len());
+        for i in by_end.into_iter().take(excess) {
+            gone[i] = true;
+        }
+        let mut removed = Vec::new();
+        let mut left = Vec::with_capacity(self.items.len());
         for (i, item) in std::mem::take(&mut self.items).into_iter().enumerate() {
-            if gone.contains(&i) {
+            if gone[i] {
                 removed.push(item);
             } else {
                 left.push(item);

@@ -347,11 +347,12 @@ impl Window {
     /// The parts of `self` not covered by any of `blocks` (each widened by `pad_ms` on
     /// both sides), in order. The result is disjoint and sorted.
     pub fn minus(&self, blocks: &[Window], pad_ms: i64) -> Vec<Window> {
-        let mut spans: Vec<(i64, i64)> = blocks
+        let spans: Vec<(i64, i64)> = blocks
             .iter()
             .map(|b| (b.start.saturating_sub(pad_ms), b.end.saturating_add(pad_ms)))
             .collect();
-        spans.sort_unstable();
+        let order = crate::order::order_by_pair(&spans);
+        let spans = crate::order::permute(spans, &order);
         let mut out = Vec::new();
         let mut cursor = self.start;
         for (s, e) in spans {

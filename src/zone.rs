@@ -24,9 +24,9 @@ pub const UTC: Zone = Zone(Tz::UTC);
 
 /// Names of every zone this build carries, sorted.
 pub fn supported() -> Vec<&'static str> {
-    let mut v: Vec<&'static str> = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name()).collect();
-    v.sort_unstable();
-    v
+    let v: Vec<&'static str> = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name()).collect();
+    let order = crate::order::order_by_str(&v);
+    crate::order::permute(v, &order)
 }
 
 impl Zone {

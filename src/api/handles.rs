@@ -9,7 +9,6 @@ use super::obj::whole_number;
 use crate::decide::JobIndex;
 use serde_json::Value;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// Most prepared job lists alive at once in one instance.
@@ -17,12 +16,19 @@ pub const MAX_PREPARED: usize = 1_000;
 
 struct Registry {
     last: u32,
-    lists: BTreeMap<u32, Rc<JobIndex>>,
+    /// By handle, ascending (a sorted list: smaller code than a map, see crate::order).
+    lists: Vec<(u32, Rc<JobIndex>)>,
+}
+
+impl Registry {
+    fn find(&self, h: u32) -> Result<usize, usize> {
+        self.lists.binary_search_by(|(k, _)| k.cmp(&h))
+    }
 }
 
 thread_local! {
     static PREPARED: RefCell<Registry> = const {
-        RefCell::new(Registry { last: 0, lists: BTreeMap::new() })
+        RefCell::new(Registry { last: 0, lists: Vec::new() })
     };
 }
 
@@ -38,7 +44,10 @@ pub fn handle_of(v: &Value) -> Option<u32> {
 /// The prepared list behind a handle, if it is alive.
 pub fn get(v: &Value) -> Option<Rc<JobIndex>> {
     let h = handle_of(v)?;
-    PREPARED.with(|p| p.borrow().lists.get(&h).cloned())
+    PREPARED.with(|p| {
+        let p = p.borrow();
+        p.find(h).ok().map(|i| p.lists[i].1.clone())
+    })
 }
 
 /// Keeps `list` and returns its new handle; `None` when [`MAX_PREPARED`] are alive.
@@ -49,16 +58,27 @@ pub fn insert(list: Rc<JobIndex>) -> Option<u32> {
             return None;
         }
         let mut next = p.last.wrapping_add(1).max(1);
-        while p.lists.contains_key(&next) {
+        while p.find(next).is_ok() {
             next = next.wrapping_add(1).max(1);
         }
         p.last = next;
-        p.lists.insert(next, list);
+        if let Err(at) = p.find(next) {
+            p.lists.insert(at, (next, list));
+        }
         Some(next)
     })
 }
 
 /// Drops the list behind `handle`; answers whether it was alive.
 pub fn remove(handle: u32) -> bool {
-    PREPARED.with(|p| p.borrow_mut().lists.remove(&handle).is_some())
+    PREPARED.with(|p| {
+        let mut p = p.borrow_mut();
+        match p.find(handle) {
+            Ok(i) => {
+                p.lists.remove(i);
+                true
+            }
+            Err(_) => false,
+        }
+    })
 }

@@ -376,14 +376,15 @@ pub fn inspect_queue(a: Args<'_>, now_ms: i64) -> Answer {
     let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
     let mut copy = q.clone();
     let st = lifecycle::next(&mut copy, &jobs.active, &s, now, &ActionKind::ALL);
-    let due_now: std::collections::BTreeSet<u64> = st.actions.iter().map(|a| a.seq).collect();
+    // `next` hands actions out in queue order, whose seqs increase: binary-searchable.
+    let due_now: Vec<u64> = st.actions.iter().map(|a| a.seq).collect();
     let items = q
         .items
         .iter()
         .map(|i| {
             let key = i.key();
             let waiting = st.waiting.iter().find(|(k, _)| *k == key).map(|(_, r)| r);
-            wq::InspectedOut::new(i, due_now.contains(&i.seq), waiting)
+            wq::InspectedOut::new(i, due_now.binary_search(&i.seq).is_ok(), waiting)
         })
         .collect();
     answer(&wq::InspectOut {

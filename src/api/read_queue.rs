@@ -258,13 +258,19 @@ pub fn queue_of(v: Option<&Value>) -> Result<Queue> {
         ));
     }
     let mut items = Vec::with_capacity(list.len());
-    let mut max_seq = None;
-    let mut seen = std::collections::BTreeSet::new();
-    let mut live = std::collections::BTreeSet::new();
+    // The same map type as the queue's key index (one B-tree in the code: crate::order).
+    let mut live: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut stop = None;
     for (i, v) in list.iter().enumerate() {
-        let item = item_of(v, &format!("queue.items[{i}]"))?;
-        if !item.state.is_final() && !live.insert(item.key()) {
-            return Err(Error::new(
+        let item = match item_of(v, &format!("queue.items[{i}]")) {
+            Ok(item) => item,
+            Err(e) => {
+                stop = Some(e);
+                break;
+            }
+        };
+        if !item.state.is_final() && live.insert(item.key(), i).is_some() {
+            stop = Some(Error::new(
                 ErrorCode::InvalidQueue,
                 format!("queue.items[{i}].key"),
                 format!(
@@ -272,17 +278,29 @@ pub fn queue_of(v: Option<&Value>) -> Result<Queue> {
                     item.key()
                 ),
             ));
+            break;
         }
-        if !seen.insert(item.seq) {
-            return Err(Error::new(
-                ErrorCode::InvalidQueue,
-                format!("queue.items[{i}].seq"),
-                format!("seq {} appears twice", item.seq),
-            ));
-        }
-        max_seq = max_seq.max(Some(item.seq));
         items.push(item);
     }
+    // A repeated seq, at the first item whose seq an earlier one has: it comes before
+    // the error that stopped the loop, if any (that item was not read).
+    let seqs: Vec<u64> = items.iter().map(|i| i.seq).collect();
+    let twice = crate::order::order_by_u64(&seqs)
+        .windows(2)
+        .filter(|w| seqs[w[0]] == seqs[w[1]])
+        .map(|w| w[1])
+        .min();
+    if let Some(i) = twice {
+        return Err(Error::new(
+            ErrorCode::InvalidQueue,
+            format!("queue.items[{i}].seq"),
+            format!("seq {} appears twice", seqs[i]),
+        ));
+    }
+    if let Some(e) = stop {
+        return Err(e);
+    }
+    let max_seq = seqs.iter().copied().max();
     let floor = max_seq.map_or(0, |m: u64| m.saturating_add(1));
     let next_seq = o.uint("nextSeq", u64::MAX)?.unwrap_or(floor).max(floor);
     Ok(Queue { items, next_seq })

@@ -73,8 +73,20 @@ struct ListingOut {
     entities_field: &'static str,
     method: &'static str,
     path: &'static str,
-    query: std::collections::BTreeMap<&'static str, &'static str>,
+    query: Query,
     state_param: &'static str,
+}
+
+/// Fixed query parameters, written as an object with its keys sorted.
+#[derive(Debug)]
+struct Query(&'static [(&'static str, &'static str)]);
+
+impl Serialize for Query {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let keys: Vec<&str> = self.0.iter().map(|(k, _)| *k).collect();
+        let order = crate::order::order_by_str(&keys);
+        s.collect_map(order.into_iter().map(|i| self.0[i]))
+    }
 }
 
 /// Every rule of a profile, each with its source.
@@ -163,7 +175,7 @@ impl From<Profile> for ProfileOut {
                         entities_field: l.entities_field,
                         method: l.method,
                         path: l.path,
-                        query: l.query.iter().copied().collect(),
+                        query: Query(l.query),
                         state_param: l.state_param,
                     }),
                     l.source,

@@ -144,9 +144,9 @@ pub fn next(q: &mut Queue, listed: &[Job], s: &Settings, now: i64, kinds: &[Acti
     let mut actions = Vec::new();
     // Active jobs per profile (listed and in flight): a READY job is executed only while
     // its profile has a free slot, since executing makes it count (PROCESSING).
-    let mut active: std::collections::BTreeMap<Profile, usize> = Default::default();
+    let mut active = [0usize; Profile::ALL.len()];
     for j in release::active_jobs(q, listed) {
-        *active.entry(j.profile).or_default() += 1;
+        active[j.profile.index()] += 1;
     }
     for item in &mut q.items {
         let expired = item.lease.filter(|l| l.until <= now);
@@ -193,7 +193,7 @@ pub fn next(q: &mut Queue, listed: &[Job], s: &Settings, now: i64, kinds: &[Acti
             State::Ready => {
                 let due = expired.map(|l| l.until).or(item.poll_at).unwrap_or(now);
                 if due <= now && wants(ActionKind::Execute) {
-                    let taken = active.entry(item.profile).or_default();
+                    let taken = &mut active[item.profile.index()];
                     if let LockRule::MaxActive(n) = item.profile.lock_rule(s.max_active_jobs) {
                         if *taken >= n as usize {
                             // No slot: look again after a poll interval.
@@ -236,7 +236,8 @@ pub fn next(q: &mut Queue, listed: &[Job], s: &Settings, now: i64, kinds: &[Acti
             });
         }
     }
-    actions.sort_by_key(|a| a.seq);
+    let seqs: Vec<u64> = actions.iter().map(|a| a.seq).collect();
+    let actions = crate::order::permute(actions, &crate::order::order_by_u64(&seqs));
     let blocked = waiting
         .iter()
         .any(|(_, r)| !matches!(r, WaitReason::NotBefore(_)));

@@ -11,7 +11,6 @@ use super::Settings;
 use crate::decide::{blocking_jobs, Job};
 use crate::profile::LockRule;
 use crate::queue::{Item, Queue, State};
-use std::collections::BTreeSet;
 
 /// Why a queued item is not released.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,12 +57,13 @@ fn as_job(item: &Item) -> Job {
 /// The queue's in-flight items as active jobs, then the listed active jobs that are not
 /// among them (nor among its READY ones: a listed job the queue holds is the queue's).
 pub(super) fn active_jobs(q: &Queue, listed: &[Job]) -> Vec<Job> {
-    let own_ids: BTreeSet<&str> = q
+    let ids: Vec<&str> = q
         .items
         .iter()
         .filter(|i| i.state.in_flight() || i.state == State::Ready)
         .filter_map(|i| i.job_id.as_deref())
         .collect();
+    let own_ids = crate::order::permute(ids.clone(), &crate::order::order_by_str(&ids));
     let mut jobs: Vec<Job> = q
         .items
         .iter()
@@ -73,7 +73,7 @@ pub(super) fn active_jobs(q: &Queue, listed: &[Job]) -> Vec<Job> {
     jobs.extend(
         listed
             .iter()
-            .filter(|j| j.active && !own_ids.contains(j.id.as_str()))
+            .filter(|j| j.active && own_ids.binary_search(&j.id.as_str()).is_err())
             .cloned(),
     );
     jobs

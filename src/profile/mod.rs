@@ -54,6 +54,12 @@ impl Profile {
         Profile::RecordingJobs,
     ];
 
+    /// The profile's position in [`Profile::ALL`], for per-profile arrays (smaller code
+    /// than a map keyed by profile, which matters in the ES5 build).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// The profile's name in the JS contract (`evaluationExports`, ...).
     pub fn name(self) -> &'static str {
         match self {
