@@ -280,6 +280,64 @@ proptest! {
         prop_assert!(st.actions.windows(2).all(|p| p[0].seq < p[1].seq));
     }
 
+    /// The release by sorted intervals (O((q + j) log)) decides exactly as the plain scan
+    /// it replaced: for each queued item in order, the same verdict and the same reason,
+    /// blockers included, over mixed profiles, notBefore, touching or not, any limit.
+    #[test]
+    fn release_equals_the_plain_scan(
+        reqs in prop::collection::vec((window(), 0usize..3, prop::option::of(0i64..3)), 0..25),
+        jobs in prop::collection::vec((job(), 0usize..3), 0..12),
+        touching in any::<bool>(),
+        max_active in prop::option::of(0u32..4),
+    ) {
+        use export_guard::lifecycle::WaitReason;
+        use export_guard::profile::LockRule;
+        let mut q = Queue::default();
+        for (w, p, nb) in &reqs {
+            let r = Request { profile: Profile::ALL[*p], ..request(*w) };
+            q.enqueue(&r, 0, nb.map(|h| h * HOUR_MS));
+        }
+        let jobs: Vec<Job> = jobs.into_iter().map(|(j, p)| Job { profile: Profile::ALL[p], ..j }).collect();
+        let s = Settings { touching_conflicts: touching, max_active_jobs: max_active, ..Settings::default() };
+        let now = HOUR_MS;
+        let (released, waiting) = lifecycle::release(&q, &jobs, &s, now);
+        // The reference: every check a scan, as before.
+        let mut want_released: Vec<usize> = Vec::new();
+        let mut held: Vec<usize> = Vec::new();
+        let mut want_waiting = Vec::new();
+        for (pos, item) in q.items.iter().enumerate() {
+            let same = |o: &&usize| q.items[**o].profile == item.profile;
+            let overlaps = |o: &&usize| q.items[**o].window.conflicts_with(&item.window, touching);
+            let active: Vec<&Job> = jobs.iter().filter(|j| j.active && j.profile == item.profile).collect();
+            let reason = if let Some(nb) = item.not_before.filter(|nb| *nb > now) {
+                Some(WaitReason::NotBefore(nb))
+            } else {
+                match item.profile.lock_rule(max_active) {
+                    LockRule::RangeOverlap => {
+                        let ids: Vec<String> = active.iter().filter(|j| j.window.conflicts_with(&item.window, touching)).map(|j| j.id.clone()).collect();
+                        if !ids.is_empty() {
+                            Some(WaitReason::ActiveJobs(ids))
+                        } else if let Some(o) = want_released.iter().filter(same).find(overlaps) {
+                            Some(WaitReason::OverlapsSubmitted(q.items[*o].key()))
+                        } else {
+                            held.iter().filter(same).find(overlaps).map(|o| WaitReason::EarlierItem(q.items[*o].key()))
+                        }
+                    }
+                    LockRule::MaxActive(n) => {
+                        let taken = want_released.iter().filter(same).count();
+                        (active.len() + taken >= n as usize).then_some(WaitReason::ConcurrencyLimit(n))
+                    }
+                }
+            };
+            match reason {
+                None => want_released.push(pos),
+                Some(r) => { want_waiting.push((item.key(), r)); held.push(pos); }
+            }
+        }
+        prop_assert_eq!(released, want_released);
+        prop_assert_eq!(waiting, want_waiting);
+    }
+
     /// Any interleaving of next, record and crashes (a step whose actions are dropped, or
     /// whose leased queue is never saved) over random answers never loses an item, never
     /// has two live items with one key, never hands out a second submit for a key while

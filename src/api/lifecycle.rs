@@ -19,7 +19,7 @@ use crate::queue::{ActionKind, Queue};
 use serde_json::Value;
 
 /// The options `next`, `record` and `drain` share (record ignores the payload ones).
-const OWN_KEYS: [&str; 8] = [
+const OWN_KEYS: [&str; 9] = [
     "now",
     "profile",
     "touchingConflicts",
@@ -28,13 +28,16 @@ const OWN_KEYS: [&str; 8] = [
     "pollMs",
     "policy",
     "splitByChannel",
+    "waitingDetail",
 ];
 
 /// The longest lease or poll interval (a day): longer ones would leave a crashed
 /// driver's item, or a running job, unattended for days.
 const MAX_INTERVAL_MS: u64 = 24 * 3_600_000;
 
-fn settings(o: &Obj) -> Result<Settings, Vec<Error>> {
+/// The lifecycle's settings from the options; `detail` is the default of `waitingDetail`
+/// (`drain` leaves the detail out unless asked, `next` and `inspectQueue` include it).
+fn settings(o: &Obj, detail: bool) -> Result<Settings, Vec<Error>> {
     let d = Settings::default();
     let interval = |key: &str, default: u64| -> Result<u64, Vec<Error>> {
         match one(o.uint(key, MAX_INTERVAL_MS))? {
@@ -52,6 +55,7 @@ fn settings(o: &Obj) -> Result<Settings, Vec<Error>> {
         policy: one(policy_of(o.get("policy"), &o.field("policy")))?,
         touching_conflicts: one(o.bool("touchingConflicts"))?.unwrap_or(false),
         max_active_jobs: one(read::max_active_jobs(o))?,
+        waiting_detail: one(o.bool("waitingDetail"))?.unwrap_or(detail),
     })
 }
 
@@ -77,13 +81,14 @@ fn step(
     a: &Args<'_>,
     now_ms: i64,
     kinds: &[ActionKind],
+    detail: bool,
 ) -> Result<(Queue, Step, PayloadOptions, bool), Vec<Error>> {
     let o = options_of(a.get(2), &read::with_payload_keys(&OWN_KEYS))?;
     let mut q = one(queue_of(a.get(0)))?;
     let ctx = one(context(&o))?;
     let jobs = jobs_of(a.get(1), "activeJobs", ctx.jobs_profile)?;
     let popts = one(payload_options(&o, now_ms))?;
-    let s = settings(&o)?;
+    let s = settings(&o, detail)?;
     let split = one(o.bool("splitByChannel"))?.unwrap_or(false);
     let st = lifecycle::next(&mut q, &jobs.active, &s, popts.now, kinds);
     check_payloads(&q, &st, &popts)?;
@@ -93,7 +98,7 @@ fn step(
 /// `next(queue, activeJobs, options)`: the calls due now, and the queue with them leased.
 #[inline(never)]
 pub fn next(a: Args<'_>, now_ms: i64) -> Answer {
-    let (q, st, popts, split) = step(&a, now_ms, &ActionKind::ALL)?;
+    let (q, st, popts, split) = step(&a, now_ms, &ActionKind::ALL, true)?;
     if split {
         return Err(vec![Error::new(
             ErrorCode::InvalidArgument,
@@ -133,11 +138,22 @@ pub fn next(a: Args<'_>, now_ms: i64) -> Answer {
 /// answers are recorded.
 #[inline(never)]
 pub fn drain(a: Args<'_>, now_ms: i64) -> Answer {
-    let (q, st, popts, split) = step(&a, now_ms, &[ActionKind::Submit])?;
+    let (q, st, popts, split) = step(&a, now_ms, &[ActionKind::Submit], false)?;
+    let detail = a
+        .get(2)
+        .and_then(|o| o.get("waitingDetail"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    // Items by seq (a file need not keep them in seq order), searched per action.
+    let seqs: Vec<u64> = q.items.iter().map(|i| i.seq).collect();
+    let by_seq = crate::order::order_by_u64(&seqs);
     let submit = st
         .actions
         .iter()
-        .filter_map(|act| q.items.iter().find(|i| i.seq == act.seq))
+        .filter_map(|act| {
+            let at = by_seq.binary_search_by(|&i| seqs[i].cmp(&act.seq)).ok()?;
+            q.items.get(by_seq[at])
+        })
         .map(|i| {
             let r = Request {
                 window: i.window,
@@ -150,7 +166,8 @@ pub fn drain(a: Args<'_>, now_ms: i64) -> Answer {
     answer(&wq::DrainOut {
         queue: wq::QueueOut::from(&q),
         submit,
-        waiting: wq::WaitingOut::all(&st),
+        waiting: detail.then(|| wq::WaitingOut::all(&st)),
+        waiting_count: st.waiting.len(),
     })
 }
 
@@ -281,7 +298,7 @@ pub fn record(a: Args<'_>, now_ms: i64) -> Answer {
     let o = options_of(a.get(3), &read::with_payload_keys(&OWN_KEYS))?;
     let mut q = one(queue_of(a.get(0)))?;
     let key = key_of(a.get(1), "key")?;
-    let s = settings(&o)?;
+    let s = settings(&o, true)?;
     let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
     let outcome = record_one(&mut q, key, a.get(2), "response", &s, now)?;
     answer(&wq::RecordOut::new(&outcome, &q))
@@ -315,7 +332,7 @@ pub fn record_many(a: Args<'_>, now_ms: i64) -> Answer {
             "answers",
         )]);
     }
-    let s = settings(&o)?;
+    let s = settings(&o, true)?;
     let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
     let mut results = Vec::with_capacity(list.len());
     for (i, v) in list.iter().enumerate() {
@@ -372,7 +389,7 @@ pub fn inspect_queue(a: Args<'_>, now_ms: i64) -> Answer {
     let q = one(queue_of(a.get(0)))?;
     let ctx = one(context(&o))?;
     let jobs = jobs_of(a.get(1), "activeJobs", ctx.jobs_profile)?;
-    let s = settings(&o)?;
+    let s = settings(&o, true)?;
     let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
     let mut copy = q.clone();
     let st = lifecycle::next(&mut copy, &jobs.active, &s, now, &ActionKind::ALL);

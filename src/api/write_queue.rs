@@ -214,12 +214,16 @@ impl<'a> WaitingOut<'a> {
         };
         match reason {
             WaitReason::NotBefore(t) => w.not_before = Some(Iso(*t)),
-            WaitReason::ActiveJobs(ids) => {
+            // Empty when the step ran without `waitingDetail`: then not written.
+            WaitReason::ActiveJobs(ids) if !ids.is_empty() => {
                 w.blocked_by = Some(ids.iter().map(String::as_str).collect())
             }
-            WaitReason::OverlapsSubmitted(k) | WaitReason::EarlierItem(k) => {
+            WaitReason::OverlapsSubmitted(k) | WaitReason::EarlierItem(k) if !k.is_empty() => {
                 w.blocked_by = Some(vec![k.as_str()])
             }
+            WaitReason::ActiveJobs(_)
+            | WaitReason::OverlapsSubmitted(_)
+            | WaitReason::EarlierItem(_) => {}
             WaitReason::ConcurrencyLimit(n) => w.max_active = Some(*n),
         }
         w
@@ -241,13 +245,18 @@ impl<'a> WaitingOut<'a> {
 
 /// `drain`'s answer.
 #[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DrainOut<'a> {
     /// The queue, the released items now `submitting` under a lease.
     pub queue: QueueOut<'a>,
     /// The released items, in FIFO order.
     pub submit: Vec<ItemOut<'a>>,
-    /// Why each queued item that was not released waits.
-    pub waiting: Vec<WaitingOut<'a>>,
+    /// Why each queued item that was not released waits: only with `waitingDetail`
+    /// (a thousand waiting items made most of a 500 KB answer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiting: Option<Vec<WaitingOut<'a>>>,
+    /// How many queued items were not released.
+    pub waiting_count: usize,
 }
 
 /// How many items are in each state.

@@ -60,6 +60,10 @@ pub struct Settings {
     pub touching_conflicts: bool,
     /// Overrides the conversation-details concurrency limit.
     pub max_active_jobs: Option<u32>,
+    /// Whether a waiting item's reason names what blocks it (job ids, the earlier item's
+    /// key). Finding them costs a scan per waiting item; `drain` leaves it out unless
+    /// asked.
+    pub waiting_detail: bool,
 }
 
 impl Default for Settings {
@@ -70,6 +74,7 @@ impl Default for Settings {
             policy: Policy::default(),
             touching_conflicts: false,
             max_active_jobs: None,
+            waiting_detail: true,
         }
     }
 }

@@ -9,8 +9,9 @@
 
 use super::Settings;
 use crate::decide::{blocking_jobs, Job};
-use crate::profile::LockRule;
+use crate::profile::{LockRule, Profile};
 use crate::queue::{Item, Queue, State};
+use crate::time::Window;
 
 /// Why a queued item is not released.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,8 +80,89 @@ pub(super) fn active_jobs(q: &Queue, listed: &[Job]) -> Vec<Job> {
     jobs
 }
 
+/// Sorted windows with the running maximum of their ends: whether any of them overlaps
+/// a window is one binary search.
+struct Sorted {
+    starts: Vec<i64>,
+    max_end: Vec<i64>,
+}
+
+impl Sorted {
+    fn new(windows: &[Window]) -> Sorted {
+        let pairs: Vec<(i64, i64)> = windows.iter().map(|w| (w.start, w.end)).collect();
+        let order = crate::order::order_by_pair(&pairs);
+        let mut max = i64::MIN;
+        let (starts, max_end) = order
+            .into_iter()
+            .map(|i| {
+                max = max.max(pairs[i].1);
+                (pairs[i].0, max)
+            })
+            .unzip();
+        Sorted { starts, max_end }
+    }
+
+    fn any_overlap(&self, w: Window, touching: bool) -> bool {
+        let n = self
+            .starts
+            .partition_point(|&s| if touching { s <= w.end } else { s < w.end });
+        n > 0 && {
+            let end = self.max_end[n - 1];
+            if touching {
+                end >= w.start
+            } else {
+                end > w.start
+            }
+        }
+    }
+}
+
+/// The union of windows added one by one, kept as sorted disjoint intervals: whether a
+/// window overlaps any of them is one binary search. (Touching windows are merged: the
+/// union stays exact, so overlap with it is overlap with one of them, touching or not.)
+#[derive(Default)]
+struct Union(Vec<(i64, i64)>);
+
+impl Union {
+    fn any_overlap(&self, w: Window, touching: bool) -> bool {
+        let n = self
+            .0
+            .partition_point(|&(s, _)| if touching { s <= w.end } else { s < w.end });
+        n > 0 && {
+            let end = self.0[n - 1].1;
+            if touching {
+                end >= w.start
+            } else {
+                end > w.start
+            }
+        }
+    }
+
+    fn add(&mut self, w: Window) {
+        let (mut s, mut e) = (w.start, w.end);
+        let mut i = self.0.partition_point(|&(a, _)| a < s);
+        if i > 0 && self.0[i - 1].1 >= s {
+            i -= 1;
+        }
+        let mut j = i;
+        while j < self.0.len() && self.0[j].0 <= e {
+            s = s.min(self.0[j].0);
+            e = e.max(self.0[j].1);
+            j += 1;
+        }
+        self.0.splice(i..j, [(s, e)]);
+    }
+}
+
 /// Decides, for each queued item in FIFO order, whether it goes now. Returns the
 /// positions of the released items and, for the others, why they wait.
+///
+/// Whether an item may go costs O(log) per item (active jobs sorted once, earlier items
+/// kept as a union of intervals), so a whole release is O((q + j) log(q + j)) rather
+/// than a scan of every job and every earlier item for each queued one. With
+/// `s.waiting_detail`, a waiting item's reason also names what blocks it (the job ids,
+/// or the first earlier item's key): that scan runs only for waiting items. Without it,
+/// the reasons carry their kind only.
 pub fn release(
     q: &Queue,
     listed: &[Job],
@@ -98,6 +180,18 @@ pub fn release(
             .map(as_job),
     );
     let touching = s.touching_conflicts;
+    let n = Profile::ALL.len();
+    // Per profile: active jobs (sorted windows, and how many), items released in this
+    // step (how many, and the union of their ranges) and all earlier queued items.
+    let mut windows: Vec<Vec<Window>> = vec![Vec::new(); n];
+    for j in jobs.iter().filter(|j| j.active) {
+        windows[j.profile.index()].push(j.window);
+    }
+    let active_count: Vec<usize> = windows.iter().map(Vec::len).collect();
+    let active: Vec<Sorted> = windows.iter().map(|w| Sorted::new(w)).collect();
+    let mut released_union: Vec<Union> = (0..n).map(|_| Union::default()).collect();
+    let mut earlier_union: Vec<Union> = (0..n).map(|_| Union::default()).collect();
+    let mut released_count = vec![0usize; n];
     let mut released: Vec<usize> = Vec::new();
     let mut held: Vec<usize> = Vec::new();
     let mut waiting = Vec::new();
@@ -105,45 +199,53 @@ pub fn release(
         if item.state != State::Queued {
             continue;
         }
+        let p = item.profile.index();
+        let w = item.window;
         let same = |o: &&usize| q.items[**o].profile == item.profile;
-        let overlaps = |o: &&usize| q.items[**o].window.conflicts_with(&item.window, touching);
+        let overlaps = |o: &&usize| q.items[**o].window.conflicts_with(&w, touching);
+        let key_of = |o: Option<&usize>| o.map(|o| q.items[*o].key()).unwrap_or_default();
         let reason = if let Some(nb) = item.not_before.filter(|nb| *nb > now) {
             Some(WaitReason::NotBefore(nb))
         } else {
             match item.profile.lock_rule(s.max_active_jobs) {
                 LockRule::RangeOverlap => {
-                    let blockers =
-                        blocking_jobs(item.window, item.profile, &jobs, touching, None, 0);
-                    if !blockers.is_empty() {
-                        Some(WaitReason::ActiveJobs(
-                            blockers.iter().map(|j| j.id.clone()).collect(),
-                        ))
-                    } else if let Some(o) = released.iter().filter(same).find(overlaps) {
-                        Some(WaitReason::OverlapsSubmitted(q.items[*o].key()))
+                    if active[p].any_overlap(w, touching) {
+                        Some(WaitReason::ActiveJobs(if s.waiting_detail {
+                            blocking_jobs(w, item.profile, &jobs, touching, None, 0)
+                                .iter()
+                                .map(|j| j.id.clone())
+                                .collect()
+                        } else {
+                            Vec::new()
+                        }))
+                    } else if released_union[p].any_overlap(w, touching) {
+                        Some(WaitReason::OverlapsSubmitted(if s.waiting_detail {
+                            key_of(released.iter().filter(same).find(overlaps))
+                        } else {
+                            String::new()
+                        }))
+                    } else if earlier_union[p].any_overlap(w, touching) {
+                        Some(WaitReason::EarlierItem(if s.waiting_detail {
+                            key_of(held.iter().filter(same).find(overlaps))
+                        } else {
+                            String::new()
+                        }))
                     } else {
-                        held.iter()
-                            .filter(same)
-                            .find(overlaps)
-                            .map(|o| WaitReason::EarlierItem(q.items[*o].key()))
+                        None
                     }
                 }
-                LockRule::MaxActive(n) => {
-                    let taken = released.iter().filter(same).count();
-                    let blockers = blocking_jobs(
-                        item.window,
-                        item.profile,
-                        &jobs,
-                        touching,
-                        s.max_active_jobs,
-                        taken,
-                    );
-                    (!blockers.is_empty() || taken >= n as usize)
-                        .then_some(WaitReason::ConcurrencyLimit(n))
-                }
+                LockRule::MaxActive(limit) => (active_count[p] + released_count[p]
+                    >= limit as usize)
+                    .then_some(WaitReason::ConcurrencyLimit(limit)),
             }
         };
+        earlier_union[p].add(w);
         match reason {
-            None => released.push(pos),
+            None => {
+                released_union[p].add(w);
+                released_count[p] += 1;
+                released.push(pos);
+            }
             Some(r) => {
                 waiting.push((item.key(), r));
                 held.push(pos);
