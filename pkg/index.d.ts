@@ -252,6 +252,12 @@ export interface DrainOptions extends Omit<PayloadOptions, 'timeZone' | 'maxRang
   policy?: BackoffPolicy;
   /** drain only: one payload per channel (next makes one POST per item and refuses it). */
   splitByChannel?: boolean;
+  /**
+   * Whether each waiting item's reason names what blocks it (job ids, the earlier item's
+   * key). Default: false for drain (its answer then carries only `waitingCount`), true
+   * for next and inspectQueue. Finding the blockers costs a scan per waiting item.
+   */
+  waitingDetail?: boolean;
 }
 
 /** The options of next and record (record reads now, leaseMs, pollMs and policy). */
@@ -313,7 +319,10 @@ export interface Drained {
   submit: Array<QueueItem & { payloads: Payload[]; endpoint: Endpoint }>;
   /** The queue, with the released items submitting under a lease: record their answers. */
   queue: QueueState;
-  waiting: Waiting[];
+  /** How many queued items were not released. */
+  waitingCount: number;
+  /** Why each of them waits: only with `waitingDetail: true`. */
+  waiting?: Waiting[];
 }
 
 export interface BackoffPolicy {

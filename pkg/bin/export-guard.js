@@ -109,13 +109,15 @@ file is an empty queue.
   --write          write the new queue back to --queue`,
   drain: `Usage: export-guard drain --queue FILE --jobs FILE [--options FILE] [--write]
 
-Prints { submit, queue, waiting }. The released items stay in the queue, submitting under
+Prints { submit, queue, waitingCount } (and waiting, why each item waits, with the option
+"waitingDetail": true). The released items stay in the queue, submitting under
 a lease: record each POST's answer with 'export-guard record'; an item whose answer is not
 recorded within leaseMs is released again (at-least-once). Exit 0 when something can be
 submitted or nothing is queued, 3 when every queued item must wait.
   --queue FILE     the queue state JSON (a missing file is an empty queue)
   --jobs FILE      the active jobs (a JSON array)
-  --options FILE   options JSON (touchingConflicts, maxActiveJobs, splitByChannel, leaseMs, ...)
+  --options FILE   options JSON (touchingConflicts, maxActiveJobs, splitByChannel, leaseMs,
+                   waitingDetail, ...)
   --write          write the queue back to --queue (under its lock)`,
   next: `Usage: export-guard next --queue FILE [--jobs FILE] [--options FILE] [--write]
 
@@ -296,7 +298,7 @@ function run(command, opts, eg) {
       const jobs = required(opts, 'jobs', 'the active jobs, a JSON array');
       const r = eg.drain(queue, jobs, optional(opts.options, 'options'));
       if (opts.write) writeAtomic(opts.queue, r.queue);
-      const code = r.submit.length === 0 && r.waiting.length > 0 ? EXIT.QUEUE : EXIT.OK;
+      const code = r.submit.length === 0 && r.waitingCount > 0 ? EXIT.QUEUE : EXIT.OK;
       return { out: r, code };
     }
     case 'next': {

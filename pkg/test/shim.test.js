@@ -102,7 +102,11 @@ test('a queue survives JSON persistence between runs', () => {
   const r = eg.drain(q, [], { now: 0 });
   assert.equal(r.submit.length, 1, 'the three overlap: one goes now');
   assert.deepEqual(r.queue.items.map((i) => i.state), ['submitting', 'queued', 'queued'], 'released, not dropped');
-  assert.deepEqual(r.waiting.map((w) => w.reason), ['overlapsSubmitted', 'overlapsSubmitted']);
+  assert.equal(r.waitingCount, 2);
+  assert.equal(r.waiting, undefined, 'compact by default');
+  const detailed = eg.drain(q, [], { now: 0, waitingDetail: true });
+  assert.deepEqual(detailed.waiting.map((w) => w.reason), ['overlapsSubmitted', 'overlapsSubmitted']);
+  assert.deepEqual({ ...detailed, waiting: undefined }, { ...r, waiting: undefined }, 'the detail changes nothing else');
 });
 
 test('jitter without a seed differs between calls; with a seed it repeats', () => {
@@ -127,7 +131,7 @@ test('prepared job lists: parsed once, used anywhere activeJobs go, freed explic
   assert.deepEqual(eg.decide(day, prepared), eg.decide(day, jobs));
   assert.deepEqual(eg.decideMany([day, day], prepared), eg.decideMany([day, day], jobs));
   assert.deepEqual(eg.plan(day, { activeJobs: prepared }), eg.plan(day, { activeJobs: jobs }));
-  assert.deepEqual(eg.drain(eg.enqueue(null, day, { now: 0 }).queue, prepared, { now: 0 }).waiting[0].blockedBy, ['busy']);
+  assert.deepEqual(eg.drain(eg.enqueue(null, day, { now: 0 }).queue, prepared, { now: 0, waitingDetail: true }).waiting[0].blockedBy, ['busy']);
   assert.equal(prepared.free(), true);
   assert.equal(prepared.free(), false);
   assert.equal(eg.decide(day, prepared).errors[0].code, 'INVALID_ARGUMENT');
