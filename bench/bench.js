@@ -24,14 +24,14 @@ function rng(seed) {
 }
 const YEAR = Date.UTC(2026, 0, 1);
 const H = 3600000;
-function makeJobs(n, seed) {
+function makeJobs(n, seed, activeShare = 0.05) {
   const r = rng(seed);
   const jobs = [];
   for (let i = 0; i < n; i++) {
     const s = YEAR + Math.floor(r() * 360 * 24) * H;
     const len = (1 + Math.floor(r() * 48)) * H;
     const p = r();
-    const status = p < 0.03 ? 'IN_PROGRESS' : p < 0.05 ? 'QUEUED' : p < 0.9 ? 'COMPLETED' : 'FAILED';
+    const status = p < activeShare * 0.6 ? 'IN_PROGRESS' : p < activeShare ? 'QUEUED' : p < 0.9 ? 'COMPLETED' : 'FAILED';
     jobs.push({ id: 'job-' + i, start: new Date(s).toISOString(), end: new Date(s + len).toISOString(), status, channels: ['sms'] });
   }
   return jobs;
@@ -136,7 +136,8 @@ for (const n of [10, 1000, 100000]) {
 // ------------------------------------------------------------------ 3. drain
 
 {
-  const jobs = makeJobs(10000, 17);
+  // 0.3% of the jobs active (30): enough free time that some requests go.
+  const jobs = makeJobs(10000, 17, 0.003);
   const reqs = makeRequests(1000, 19);
   const queue = eg.enqueueMany(null, reqs, { now: '2026-11-01T00:00:00Z' }).queue;
   const plain = queue.items.map((i) => ({ start: i.start, end: i.end }));

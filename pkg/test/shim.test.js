@@ -164,3 +164,18 @@ test('freeJobs takes a PreparedJobs, its $index or the number', () => {
   assert.equal(eg.freeJobs(c.index), true);
   assert.equal(eg.freeJobs(c), false);
 });
+
+test('large arguments cross as bytes and arrive as the same text (non-ASCII, astral, lone surrogates)', () => {
+  const job = (id) => ({ id, start: '2026-11-02T10:00:00Z', end: '2026-11-02T11:00:00Z', status: 'IN_PROGRESS' });
+  const ids = ['jöb', 'ジョブ', 'job-😀', 'lone-\ud800'];
+  // Over the 512-character threshold of the byte path: the same job among filler jobs.
+  const filler = Array.from({ length: 50 }, (_, i) => ({ ...job('f' + i), status: 'COMPLETED' }));
+  for (const id of ids) {
+    const small = eg.decide(day, [job(id)]);
+    const large = eg.decide(day, filler.concat([job(id)]));
+    assert.ok(JSON.stringify([day, filler.concat([job(id)])]).length > 512);
+    assert.deepEqual(large.conflicts, small.conflicts, id);
+    assert.deepEqual(large.errors.map((e) => e.code), small.errors.map((e) => e.code), id);
+  }
+  assert.deepEqual(eg.decide(day, filler.concat([job('job-😀')])).conflicts.map((c) => c.id), ['job-😀']);
+});
