@@ -18,3 +18,11 @@ pub fn call(op: &str, args: &str, now_ms: f64) -> String {
 pub fn call_bytes(op: &str, args: &[u8], now_ms: f64) -> String {
     crate::api::call(op, &String::from_utf8_lossy(args), now_ms as i64)
 }
+
+/// The size of this instance's linear memory in bytes (it only grows). Not part of the
+/// contract: the leak test (`pkg/test/leak.test.js`) and the benchmark's memory figures
+/// read it from `pkg/node/export_guard.js`.
+#[wasm_bindgen]
+pub fn wasm_memory_bytes() -> f64 {
+    core::arch::wasm32::memory_size(0) as f64 * 65536.0
+}
