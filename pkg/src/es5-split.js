@@ -139,28 +139,19 @@ function split(ast, astring, outer, opts) {
     if (shared.has(node.name)) parent[key] = member('$G', node.name);
   });
   for (const f of movable) toG(f.body);
-  for (const n of body) {
-    if (moved.has(n.id && n.id.name)) continue;
-    if (n.type === 'VariableDeclaration') {
-      // `var global$0 = 1048576;` -> `$G.global$0 = 1048576;` (the others stay vars)
-      const keep = [], sets = [];
-      for (const d of n.declarations) (shared.has(d.id.name) ? sets : keep).push(d);
-      for (const d of sets) if (d.init) toG(d.init);
-      n.declarations = keep;
-      n.$sets = sets;
-    }
-  }
   const newBody = [];
   for (const n of body) {
     if (n.type === 'FunctionDeclaration' && moved.has(n.id.name)) continue;
     if (n.type === 'VariableDeclaration') {
+      // `var global$0 = 1048576;` -> `$G.global$0 = 1048576;` (the others stay vars)
       for (const d of n.declarations) if (d.init) toG(d.init);
+      const sets = n.declarations.filter((d) => shared.has(d.id.name));
+      n.declarations = n.declarations.filter((d) => !shared.has(d.id.name));
       if (n.declarations.length) newBody.push(n);
-      for (const d of n.$sets) {
+      for (const d of sets) {
         newBody.push({ type: 'ExpressionStatement', expression: { type: 'AssignmentExpression', operator: '=',
           left: member('$G', d.id.name), right: d.init || id('undefined') } });
       }
-      delete n.$sets;
       continue;
     }
     if (n.type !== 'FunctionDeclaration') toG(n); else toG(n.body);
@@ -176,9 +167,8 @@ function split(ast, astring, outer, opts) {
 
   // Names the parts take from the shell or the outer scope ($M, $ld_HEAPU8, helpers, ...).
   const fromShell = new Set();
-  frees.forEach((s, p) => s.forEach((n) => {
-    if (shared.has(n) || (moved.has(n) && home.get(n) === p)) return;
-    if (moved.has(n) || shellNames.has(n) || outer.has(n)) { if (!moved.has(n)) fromShell.add(n); }
+  frees.forEach((s) => s.forEach((n) => {
+    if (!shared.has(n) && !moved.has(n) && (shellNames.has(n) || outer.has(n))) fromShell.add(n);
   }));
   fromShell.add('$G');
 
