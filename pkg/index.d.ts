@@ -434,7 +434,10 @@ export class PreparedJobs {
 /** Jobs as an array, or prepared once with prepareJobs. */
 export type ActiveJobs = Job[] | PreparedJobs | null;
 
-/** Parses a job list once for repeated decisions (at most 1,000 live; free() them). */
+/**
+ * Parses a job list once for repeated decisions (at most 1,000 live; free() them). In Node
+ * and browsers a dropped list is also freed once its object is garbage-collected.
+ */
 export function prepareJobs(activeJobs: Job[], options?: { profile?: ProfileName }): PreparedJobs;
 export function decide(request: ExportRequest, activeJobs: ActiveJobs, options?: DecideOptions): Decision;
 /** Decides many requests against one job list, parsed once. Throws for bad jobs/options; a bad request gets a reject in its place. */

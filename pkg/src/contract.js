@@ -76,19 +76,32 @@ function createExportGuard(rawCall, clock) {
     return out.ok;
   }
 
+  // Where the runtime has it (Node, browsers; not Rhino), a prepared list that the
+  // program drops without free() is freed once the garbage collector has collected its
+  // object, so a long-running process that forgets to free does not run into the core's
+  // limit of 1,000 live lists. free() stays the way to release one promptly.
+  var collected = typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry(function (index) {
+      try { invoke('freeJobs', [index]); } catch (e) { /* nothing to report to: best effort */ }
+    })
+    : null;
+
   /**
    * A job list parsed once and kept inside the core: pass it wherever activeJobs go
-   * (it serialises as a handle). Call free() when done; at most 1,000 live at once.
+   * (it serialises as a handle). Call free() when done; at most 1,000 live at once (in
+   * Node and browsers, dropped ones are freed by the garbage collector as well).
    */
   function PreparedJobs(info) {
     this.index = info.$index;
     this.count = info.count;
     this.profile = info.profile;
+    if (collected) collected.register(this, this.index, this);
   }
   PreparedJobs.prototype.toJSON = function () {
     return { $index: this.index };
   };
   PreparedJobs.prototype.free = function () {
+    if (collected) collected.unregister(this);
     return invoke('freeJobs', [this.index]);
   };
   PreparedJobs.prototype.toString = function () {

@@ -179,3 +179,20 @@ test('large arguments cross as bytes and arrive as the same text (non-ASCII, ast
   }
   assert.deepEqual(eg.decide(day, filler.concat([job('job-😀')])).conflicts.map((c) => c.id), ['job-😀']);
 });
+
+test('prepared lists dropped without free() are freed after garbage collection (no cap in a long-running process)', () => {
+  const script = `
+    const eg = require(${JSON.stringify(require.resolve('..'))});
+    const jobs = [{ id: 'busy', start: '2026-11-02T10:00:00Z', end: '2026-11-02T11:00:00Z', status: 'IN_PROGRESS' }];
+    (async () => {
+      for (let round = 0; round < 5; round++) {
+        for (let i = 0; i < 600; i++) eg.prepareJobs(jobs);
+        global.gc();
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      const kept = eg.prepareJobs(jobs);
+      process.stdout.write(String(kept.count));
+    })().catch((e) => { process.stdout.write('FAILED ' + e.code); });`;
+  const out = require('child_process').execFileSync(process.execPath, ['--expose-gc', '-e', script]).toString();
+  assert.equal(out, '1', '3,000 dropped lists, more than the 1,000 alive at once, and a new one still prepares');
+});
