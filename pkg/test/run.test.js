@@ -95,8 +95,10 @@ test('run: SIGKILLed at 5 random moments and resumed: nothing lost, nothing reco
     const requests = requestsFile('kill', 30, 22);
     let inDoubt = 0;
     const submittedBefore = new Map(); // key -> job ids recorded before a kill
-    for (let k = 0; k < 5; k++) {
-      const r = await cli(['run', '--queue', queue, '--requests', requests, '--base-url', url, '--options', options], { kill: 200 + Math.floor(Math.random() * 800) });
+    // Five kills at random moments; later ones come later, and up to three more follow
+    // while no kill has yet come after a submit (a busy machine starts slowly).
+    for (let k = 0; k < 8 && (k < 5 || submittedBefore.size === 0); k++) {
+      const r = await cli(['run', '--queue', queue, '--requests', requests, '--base-url', url, '--options', options], { kill: 200 + k * 300 + Math.floor(Math.random() * 800) });
       if (r.signal !== 'SIGKILL') {
         assert.equal(r.code, 0, r.err);
         break;
