@@ -11,6 +11,7 @@
 use super::first;
 use super::obj::Obj;
 use super::read::{channels_of, limits, opt_instant, too_many, u32_opt, window_of};
+use crate::decide::Request;
 use crate::error::{Error, ErrorCode, Result};
 use crate::profile::Profile;
 use crate::queue::{ActionKind, Item, LastAnswer, Lease, Queue, State};
@@ -79,23 +80,14 @@ fn item_of(v: &Value, path: &str) -> Result<Item> {
         .unwrap_or(0);
     let not_before = opt_instant(&o, "notBefore").map_err(queue_error)?;
     let attempts = u32_opt(&o, "attempts", u32::MAX)?.unwrap_or(0);
-    let mut item = Item {
-        seq,
-        profile,
+    // A queued item as `Item::new` makes one; the lifecycle's fields are read next.
+    let request = Request {
         window,
         channels,
-        enqueued_at,
-        not_before,
-        attempts,
-        state: State::Queued,
-        job_id: None,
-        lease: None,
-        poll_at: None,
-        reason: None,
-        retries: 0,
-        last: None,
-        done_at: None,
+        profile,
     };
+    let mut item = Item::new(seq, &request, enqueued_at, not_before);
+    item.attempts = attempts;
     lifecycle_of(&o, &mut item)?;
     check_state(&item, &o)?;
     check_keys(&item, &o)?;
