@@ -210,6 +210,9 @@ run_tests() {
   rhino -version 200 -opt 0 tests/rhino/vectors.js "$ROOT" "rhino 200 -opt 0"
   say "Rhino, language version 200, interpreted (-opt -1)"
   rhino -version 200 -opt -1 tests/rhino/vectors.js "$ROOT" "rhino 200 interpreted"
+  say "Rhino: a trap in the core replaces the instance, compiled (-opt 0, with the size limits plus one) and interpreted"
+  rhino -version 180 -opt 0 tests/rhino/trap.js "$ROOT"
+  rhino -version 180 -opt -1 tests/rhino/trap.js "$ROOT" --no-limits
   say "Rhino: the ServiceNow runner end to end over HTTP against the simulator (3 profiles, a killed transaction, two nodes)"
   node tests/rhino/run-servicenow-e2e.js --opt -1
   say "Rhino: the same, compiled at Rhino's default level (-opt 0), as ServiceNow runs it by default"

@@ -7,7 +7,11 @@ export type ErrorCode =
   | 'INVALID_DATE' | 'INVALID_RANGE' | 'RANGE_TOO_LONG' | 'MISSING_TIME_ZONE' | 'UNKNOWN_TIME_ZONE'
   | 'NONEXISTENT_LOCAL_TIME' | 'UNKNOWN_CHANNEL' | 'NO_CHANNELS' | 'UNKNOWN_PROFILE' | 'INVALID_JOB'
   | 'UNKNOWN_STATUS' | 'INVALID_POLICY' | 'INVALID_QUEUE' | 'MISSING_INTEGRATION_ID' | 'INVALID_RESPONSE'
-  | 'TOO_LARGE' | 'STALE_ANSWER' | 'INVALID_ARGUMENT';
+  | 'TOO_LARGE' | 'STALE_ANSWER' | 'INVALID_ARGUMENT'
+  /** Raised by the JS shim: the core trapped during this call and was replaced with a fresh instance. */
+  | 'CORE_TRAPPED'
+  /** Raised by the JS shim: a PreparedJobs from an instance replaced after CORE_TRAPPED. */
+  | 'STALE_HANDLE';
 
 /** One problem: a stable code, the field path it concerns (e.g. "activeJobs[3].end"), a message. */
 export interface ErrorDetail {
@@ -226,8 +230,12 @@ export interface EnqueueOptions {
   repeatFinished?: boolean;
 }
 
-export interface Enqueued {
-  queue: QueueState;
+/**
+ * `Q` is the type of the queue an answer carries: the new state for a state given, the
+ * same `QueueHandle` for a kept queue (its state stays in the core).
+ */
+export interface Enqueued<Q = QueueState> {
+  queue: Q;
   /** false when a live item (not completed or failed) has the same key (then `item` is that one). */
   added: boolean;
   item: QueueItem;
@@ -235,8 +243,8 @@ export interface Enqueued {
   previous?: 'completed' | 'failed';
 }
 
-export interface EnqueuedMany {
-  queue: QueueState;
+export interface EnqueuedMany<Q = QueueState> {
+  queue: Q;
   /** One per request, in order. */
   results: Array<{ added: boolean; item: QueueItem; previous?: 'completed' | 'failed' } | { added: false; errors: ErrorDetail[] }>;
 }
@@ -281,11 +289,11 @@ export interface Action {
   leaseUntil: string;
 }
 
-export interface Stepped {
+export interface Stepped<Q = QueueState> {
   /** The calls to make now. Save `queue` before making them. */
   actions: Action[];
   counts: Record<ItemState, number>;
-  queue: QueueState;
+  queue: Q;
   /** Why each queued item that was not released waits. */
   waiting: Waiting[];
   /** When to call next again; null when every item is completed or failed. */
@@ -294,16 +302,21 @@ export interface Stepped {
 
 export type RecordEvent = 'submitted' | 'running' | 'ready' | 'executed' | 'completed' | 'retry' | 'resubmit' | 'found' | 'failed';
 
-export interface Recorded {
+export interface Recorded<Q = QueueState> {
   /** The call the answer was to. */
   action: ActionKind;
   event: RecordEvent;
   item: QueueItem;
-  queue: QueueState;
+  queue: Q;
 }
 
-export interface Pruned {
-  queue: QueueState;
+export interface RecordedMany<Q = QueueState> {
+  queue: Q;
+  results: Array<{ action: ActionKind; event: RecordEvent; item: QueueItem } | { errors: ErrorDetail[] }>;
+}
+
+export interface Pruned<Q = QueueState> {
+  queue: Q;
   removed: QueueItem[];
 }
 
@@ -315,10 +328,10 @@ export interface Waiting {
   maxActive?: number;
 }
 
-export interface Drained {
+export interface Drained<Q = QueueState> {
   submit: Array<QueueItem & { payloads: Payload[]; endpoint: Endpoint }>;
   /** The queue, with the released items submitting under a lease: record their answers. */
-  queue: QueueState;
+  queue: Q;
   /** How many queued items were not released. */
   waitingCount: number;
   /** Why each of them waits: only with `waitingDetail: true`. */
@@ -435,6 +448,26 @@ export class PreparedJobs {
 export type ActiveJobs = Job[] | PreparedJobs | null;
 
 /**
+ * A queue kept inside the core (loadQueue): pass it wherever a queue state goes. The
+ * operations then update it in place and answer it (the same object) as `queue`, with
+ * no state to parse or write per call. Save `state()` (or queueState(handle)) to persist
+ * it. free() when done; at most 1,000 live (in Node and browsers, dropped ones are freed
+ * by the garbage collector as well).
+ */
+export class QueueHandle {
+  readonly index: number;
+  /** Items when it was loaded. */
+  readonly count: number;
+  /** The queue's state now, as JSON to save (queueState). */
+  state(): QueueState;
+  /** Releases it inside the core; returns false if it was already freed. */
+  free(): boolean;
+  toJSON(): { $queue: number };
+}
+/** A queue state (null: an empty queue), or a queue kept in the core. */
+export type AnyQueue = QueueState | QueueHandle | null;
+
+/**
  * Parses a job list once for repeated decisions (at most 1,000 live; free() them). In Node
  * and browsers a dropped list is also freed once its object is garbage-collected.
  */
@@ -444,21 +477,30 @@ export function decide(request: ExportRequest, activeJobs: ActiveJobs, options?:
 export function decideMany(requests: ExportRequest[], activeJobs: ActiveJobs, options?: DecideOptions): Decision[];
 export function buildPayload(request: ExportRequest, options?: PayloadOptions): Payload | Payload[];
 export function plan(request: Omit<ExportRequest, 'channels'> & { channels?: string[] }, options?: PlanOptions): Plan;
+export function enqueue(queue: QueueHandle, request: ExportRequest, options?: EnqueueOptions): Enqueued<QueueHandle>;
 export function enqueue(queue: QueueState | null, request: ExportRequest, options?: EnqueueOptions): Enqueued;
 /** Adds many requests, reading and writing the queue once; a bad request gets `{ added: false, errors }`. */
+export function enqueueMany(queue: QueueHandle, requests: ExportRequest[], options?: EnqueueOptions): EnqueuedMany<QueueHandle>;
 export function enqueueMany(queue: QueueState | null, requests: ExportRequest[], options?: EnqueueOptions): EnqueuedMany;
+export function drain(queue: QueueHandle, activeJobs: ActiveJobs, options?: DrainOptions): Drained<QueueHandle>;
 export function drain(queue: QueueState | null, activeJobs: ActiveJobs, options?: DrainOptions): Drained;
 /** The HTTP calls due now (submit, poll, execute, find), leased in the returned queue. */
+export function next(queue: QueueHandle, activeJobs: ActiveJobs, options?: LifecycleOptions): Stepped<QueueHandle>;
 export function next(queue: QueueState | null, activeJobs: ActiveJobs, options?: LifecycleOptions): Stepped;
 /** Reads the answer to an item's outstanding call (status 0: no response) and moves the item on. */
+export function record(queue: QueueHandle, key: string, response: HttpResponseLike, options?: LifecycleOptions): Recorded<QueueHandle>;
 export function record(queue: QueueState, key: string, response: HttpResponseLike, options?: LifecycleOptions): Recorded;
 /** record for a step's answers, reading and writing the queue once; a refused answer gets its errors in its place. */
-export function recordMany(queue: QueueState, answers: Array<{ key: string; response: HttpResponseLike }>, options?: LifecycleOptions): {
-  queue: QueueState;
-  results: Array<{ action: ActionKind; event: RecordEvent; item: QueueItem } | { errors: ErrorDetail[] }>;
-};
+export function recordMany(queue: QueueHandle, answers: Array<{ key: string; response: HttpResponseLike }>, options?: LifecycleOptions): RecordedMany<QueueHandle>;
+export function recordMany(queue: QueueState, answers: Array<{ key: string; response: HttpResponseLike }>, options?: LifecycleOptions): RecordedMany;
+/** Keeps a queue state in the core (null: an empty queue); see QueueHandle. */
+export function loadQueue(queue?: QueueState | QueueHandle | null): QueueHandle;
+/** A queue's state, to save: a kept queue's, or a state given (checked). */
+export function queueState(queue: AnyQueue): QueueState;
+/** Drops a kept queue; false if it was already freed. */
+export function freeQueue(queue: QueueHandle | number | { $queue: number }): boolean;
 /** The queue as a person reads it (for pages and reports); changes nothing. */
-export function inspectQueue(queue: QueueState | null, activeJobs?: ActiveJobs, options?: LifecycleOptions): {
+export function inspectQueue(queue: AnyQueue, activeJobs?: ActiveJobs, options?: LifecycleOptions): {
   counts: Record<ItemState, number>;
   /** When the next call falls due (now when one is due); null when every item is final. */
   wakeAt: string | null;
@@ -473,6 +515,7 @@ export function inspectQueue(queue: QueueState | null, activeJobs?: ActiveJobs, 
   }>;
 };
 /** Removes completed and failed items: those that ended before `before`, all but the newest `keep` (default 0). */
+export function prune(queue: QueueHandle, options?: { keep?: number; before?: Instant }): Pruned<QueueHandle>;
 export function prune(queue: QueueState | null, options?: { keep?: number; before?: Instant }): Pruned;
 export function schedule(policy?: BackoffPolicy): Schedule;
 /** options.profile: the endpoint that answered (what a 409 means depends on it). */
@@ -525,6 +568,8 @@ export interface Limits {
   maxErrors: number;
   /** Most bytes of JSON arguments per call. */
   maxInputBytes: number;
+  /** Most JSON objects and arrays in the arguments of one call. */
+  maxInputContainers: number;
   /** Most jobs per list. */
   maxJobs: number;
   maxPreparedJobLists: number;

@@ -49,11 +49,18 @@ pub enum ErrorCode {
     StaleAnswer,
     /// Any other argument of the wrong type or value (unknown option, bad JSON, ...).
     InvalidArgument,
+    /// Raised by the JS shim, never by the core: the core stopped with a trap (out of
+    /// memory, or a bug) during this call. The shim has replaced the instance with a
+    /// fresh one, so the next call works; prepared job lists of the old one are gone.
+    CoreTrapped,
+    /// Raised by the JS shim: a `PreparedJobs` made by an instance that was replaced
+    /// after a trap (see [`ErrorCode::CoreTrapped`]). Prepare the list again.
+    StaleHandle,
 }
 
 impl ErrorCode {
     /// Every code, for documentation and exhaustive tests.
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::InvalidDate,
         ErrorCode::InvalidRange,
         ErrorCode::RangeTooLong,
@@ -72,7 +79,14 @@ impl ErrorCode {
         ErrorCode::TooLarge,
         ErrorCode::StaleAnswer,
         ErrorCode::InvalidArgument,
+        ErrorCode::CoreTrapped,
+        ErrorCode::StaleHandle,
     ];
+
+    /// Whether only the JS shim raises this code (no input makes the core answer it).
+    pub const fn from_shim(self) -> bool {
+        matches!(self, ErrorCode::CoreTrapped | ErrorCode::StaleHandle)
+    }
 
     /// The stable string form, e.g. `"INVALID_DATE"`.
     pub const fn as_str(self) -> &'static str {
@@ -95,6 +109,8 @@ impl ErrorCode {
             ErrorCode::TooLarge => "TOO_LARGE",
             ErrorCode::StaleAnswer => "STALE_ANSWER",
             ErrorCode::InvalidArgument => "INVALID_ARGUMENT",
+            ErrorCode::CoreTrapped => "CORE_TRAPPED",
+            ErrorCode::StaleHandle => "STALE_HANDLE",
         }
     }
 }

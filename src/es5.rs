@@ -18,6 +18,14 @@ thread_local! {
     static OUTPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
+/// Stops the instance with a trap (`unreachable`; wasm2js throws `Error("abort")`), as
+/// running out of memory would. Not part of the contract: for the shim's recovery tests
+/// (`__testing.trapNextCall()`).
+#[no_mangle]
+pub extern "C" fn eg_trap() {
+    core::arch::wasm32::unreachable()
+}
+
 /// Sizes the input buffer to `len` zero bytes and returns its address.
 #[no_mangle]
 pub extern "C" fn eg_input(len: u32) -> u32 {

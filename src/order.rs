@@ -50,6 +50,10 @@ pub fn permute<T>(items: Vec<T>, order: &[usize]) -> Vec<T> {
 
 /// Sorts strings and drops repeats.
 pub fn sort_dedup_strings(items: Vec<String>) -> Vec<String> {
+    // Sorted already (one channel, the common case): no index vectors to build.
+    if items.windows(2).all(|w| w[0] < w[1]) {
+        return items;
+    }
     let order = order_by_str(&items.iter().map(String::as_str).collect::<Vec<_>>());
     let mut out = permute(items, &order);
     out.dedup();

@@ -58,11 +58,16 @@ struct Cursor<'a> {
     i: usize,
 }
 
+// `inline(always)`: the release build optimises for size (opt-level "z"), which keeps
+// these one-liners as calls; inlined, a 1,000-job list parses measurably faster in wasm
+// for a few hundred bytes.
 impl Cursor<'_> {
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
     }
     /// Reads exactly `n` ASCII digits.
+    #[inline(always)]
     fn digits(&mut self, n: usize) -> Option<u32> {
         let mut v: u32 = 0;
         for _ in 0..n {
@@ -75,6 +80,7 @@ impl Cursor<'_> {
         }
         Some(v)
     }
+    #[inline(always)]
     fn eat(&mut self, c: u8) -> bool {
         if self.peek() == Some(c) {
             self.i += 1;

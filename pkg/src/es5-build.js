@@ -105,9 +105,17 @@ function inlineStore(name, index, value) {
 
 const isHeap = (n) => n.type === 'MemberExpression' && n.computed && n.object.type === 'Identifier' && HEAPS.has(n.object.name);
 
-// 1. Module syntax: drop the import, unwrap exports.
+// 1. Module syntax: drop the import, unwrap exports. `var retasmFunc = asmFunc(...)` makes
+// the instance and `var eg_call = retasmFunc.eg_call` (one per export) binds its
+// exports: after a trap, $resetCore (in the glue below) runs both again.
+const exportNames = ast.body.filter((n) => n.type === 'ExportNamedDeclaration')
+  .map((n) => n.declaration.declarations[0].id.name);
 ast.body = ast.body.filter((n) => n.type !== 'ImportDeclaration')
   .map((n) => (n.type === 'ExportNamedDeclaration' ? n.declaration : n));
+const instantiation = ast.body.find((n) => n.type === 'VariableDeclaration' && n.declarations[0].id.name === 'retasmFunc');
+if (!instantiation || !exportNames.includes('eg_call') || !exportNames.includes('eg_trap')) {
+  throw new Error('es5-build: expected `var retasmFunc = asmFunc(...)` and the exports eg_call, eg_trap');
+}
 
 // 1b. Data segments: fold wasm2js's base64 segments (all in initActiveSegments) into one
 // memory image, written as runs of whole words in base 85 (see $writeWords85).
@@ -290,14 +298,19 @@ const core = astring.generate(ast);
 const contract = fs.readFileSync(path.join(here, 'contract.js'), 'utf8');
 // rawCall lives in es5-runtime.js; the core's exports (eg_input, eg_call, ...) are
 // plain functions of this same scope once the module syntax is unwrapped.
-const glue = 'return createExportGuard(rawCall, function () { return new Date().getTime(); });\n';
+// A fresh instance runs asmFunc again: new memory from the image, new globals, and new
+// closures of the parts (linked to the new memory).
+const glue = `function $resetCore() {\n  retasmFunc = ${astring.generate(instantiation.declarations[0].init)};\n` +
+  exportNames.map((n) => `  ${n} = retasmFunc.${n};\n`).join('') + '}\n' +
+  'return createExportGuard(rawCall, function () { return new Date().getTime(); },\n' +
+  '  { reset: $resetCore, trap: function () { eg_trap(); } });\n';
 
 // The operation names come from the core's table, through the Node build that
 // ./build.sh wrote just before this step.
 const { call: nodeCall } = require(path.join(here, '..', 'node', 'export_guard.js'));
 const table = JSON.parse(nodeCall('operations', '[]', Date.now())).ok;
 if (!Array.isArray(table) || !table.length) throw new Error('es5-build: the core listed no operations');
-const names = table.map((op) => op.name).concat(['ExportGuardError', 'PreparedJobs']);
+const names = table.map((op) => op.name).concat(['ExportGuardError', 'PreparedJobs', 'QueueHandle']);
 function wrapNames(list) {
   const lines = [''];
   for (const n of list) {

@@ -39,6 +39,10 @@ const CALLS = {
   recordMany: () => eg.recordMany(stepped.queue, [{ key, response: accepted }], { now: NOW }),
   inspectQueue: () => eg.inspectQueue(stepped.queue, jobs, { now: NOW }),
   prune: () => eg.prune(stepped.queue, { keep: 0 }),
+  // A kept queue through its whole life: load, a step that changes it, save, free.
+  loadQueue: () => { const k = eg.loadQueue(queue); eg.drain(k, jobs, { now: NOW }); eg.queueState(k); k.free(); },
+  queueState: () => eg.queueState(stepped.queue),
+  freeQueue: () => eg.freeQueue(123456),
   schedule: () => eg.schedule({ jitter: 'full', seed: 7 }),
   nextRetry: () => eg.nextRetry(2, { status: 429, headers: { 'Retry-After': '7' } }),
   readJob: () => eg.readJob('recordingJobs', { status: 200, body: { id: 'r1', state: 'READY' } }),

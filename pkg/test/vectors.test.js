@@ -61,7 +61,7 @@ function run(op, args) {
 const saved = {};
 function substitute(v) {
   if (Array.isArray(v)) return v.map(substitute);
-  if (v === null || typeof v !== 'object' || v instanceof eg.PreparedJobs) return v;
+  if (v === null || typeof v !== 'object' || v instanceof eg.PreparedJobs || v instanceof eg.QueueHandle) return v;
   if ('$saved' in v) return saved[v.$saved];
   return Object.fromEntries(Object.keys(v).map((k) => [k, substitute(v[k])]));
 }

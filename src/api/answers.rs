@@ -25,6 +25,7 @@ use crate::error::{Error, ErrorCode};
 use crate::profile::{Phase, Profile};
 use serde::Serialize;
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// An answer, read: the HTTP status (when given), headers of interest, body and code.
 pub(super) struct Reading<'a> {
@@ -369,7 +370,7 @@ pub(super) fn job_of<'a>(
     let message = b.get("errorMessage").and_then(Value::as_str);
     Ok(JobReading {
         job_id,
-        state,
+        state: state.map(Cow::into_owned),
         phase,
         message,
     })

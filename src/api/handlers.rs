@@ -11,8 +11,8 @@ use super::read::{
     self, check_max_range, context, decide_options, enqueue_settings, options_of, payload_options,
     policy_of, request_list, request_of, u32_opt, Context, DECIDE_OPTION_KEYS,
 };
-use super::read_jobs::{jobs_of, parse_list};
-use super::read_queue::queue_of;
+use super::read_jobs::{jobs_arg, jobs_of, parse_list_arg};
+use super::read_queue::{keep, queue_arg};
 use super::write::{self, answer};
 use super::write_decision;
 use super::write_queue as wq;
@@ -61,7 +61,7 @@ pub fn decide(a: Args<'_>, now_ms: i64) -> Answer {
         let request = request_of(a.get(0), "request", &ctx, true)
             .map_err(|e| errors.extend(e))
             .ok();
-        let jobs = jobs_of(a.get(1), "activeJobs", ctx.jobs_profile)
+        let jobs = jobs_arg(a, 1, "activeJobs", ctx.jobs_profile)
             .map_err(|e| errors.extend(e))
             .ok();
         if let (Some(r), Some(o)) = (&request, &options) {
@@ -97,7 +97,7 @@ pub fn decide_many(a: Args<'_>, now_ms: i64) -> Answer {
     let o = options_of(a.get(2), &DECIDE_OPTION_KEYS)?;
     let options = one(decide_options(&o, now_ms))?;
     let ctx = one(context(&o))?;
-    let jobs = jobs_of(a.get(1), "activeJobs", ctx.jobs_profile)?;
+    let jobs = jobs_arg(a, 1, "activeJobs", ctx.jobs_profile)?;
     let list = request_list(a.get(0))?;
     // Each decision is made, written and dropped in turn (see `write_decision`).
     let mut text = String::with_capacity(list.len() * 1024 + 2);
@@ -146,7 +146,9 @@ pub fn decide_many(a: Args<'_>, now_ms: i64) -> Answer {
 pub fn prepare_jobs(a: Args<'_>, _now_ms: i64) -> Answer {
     let o = options_of(a.get(1), &["profile"])?;
     let ctx = one(context(&o))?;
-    if let Some(Value::Object(m)) = a.get(0) {
+    // Only an object can be a handle: a job array is not parsed into a `Value` here.
+    let object = a.text(0).is_some_and(|t| t.starts_with('{'));
+    if let Some(Value::Object(m)) = object.then(|| a.get(0)).flatten() {
         if m.contains_key("$index") {
             return Err(vec![Error::new(
                 ErrorCode::InvalidArgument,
@@ -155,7 +157,7 @@ pub fn prepare_jobs(a: Args<'_>, _now_ms: i64) -> Answer {
             )]);
         }
     }
-    let list = jobs_of(a.get(0), "activeJobs", ctx.jobs_profile)?;
+    let list = jobs_arg(a, 0, "activeJobs", ctx.jobs_profile)?;
     let count = list.count;
     let handle = handles::insert(list).ok_or_else(|| {
         vec![Error::new(
@@ -188,6 +190,45 @@ pub fn free_jobs(a: Args<'_>, _now_ms: i64) -> Answer {
     answer(&handles::remove(h))
 }
 
+/// `loadQueue(queue)`: keeps a queue state (or a copy of a kept one) in the instance.
+#[inline(never)]
+pub fn load_queue(a: Args<'_>, _now_ms: i64) -> Answer {
+    let (q, _) = one(queue_arg(a.get(0)))?;
+    let count = q.items.len();
+    let handle = handles::insert_queue(q).ok_or_else(|| {
+        vec![Error::new(
+            ErrorCode::InvalidArgument,
+            "",
+            format!(
+                "{} queues are kept: free() the ones you no longer need",
+                handles::MAX_PREPARED
+            ),
+        )]
+    })?;
+    answer(&write::KeptQueueOut { handle, count })
+}
+
+/// `queueState(queue)`: the state of a kept queue (or of a state given), to save.
+#[inline(never)]
+pub fn queue_state(a: Args<'_>, _now_ms: i64) -> Answer {
+    let (q, _) = one(queue_arg(a.get(0)))?;
+    answer(&wq::StateOut::from(&q))
+}
+
+/// `freeQueue(queue)`: drops a kept queue (its handle, or `{ $queue }`). Answers whether
+/// it existed.
+#[inline(never)]
+pub fn free_queue(a: Args<'_>, _now_ms: i64) -> Answer {
+    let h = a.get(0).and_then(handles::queue_handle_of).ok_or_else(|| {
+        vec![Error::new(
+            ErrorCode::InvalidArgument,
+            "queue",
+            "give the QueueHandle (or the $queue number) that loadQueue returned",
+        )]
+    })?;
+    answer(&handles::remove_queue(h))
+}
+
 /// `parseJobs(activeJobs, options)`: the jobs as the core reads them, every status
 /// included, so a page can draw them without re-parsing dates or statuses itself.
 #[inline(never)]
@@ -195,9 +236,9 @@ pub fn parse_jobs(a: Args<'_>, _now_ms: i64) -> Answer {
     let o = options_of(a.get(1), &["profile"])?;
     let ctx = one(context(&o))?;
     let mut origin = Vec::new();
-    let jobs = parse_list(a.get(0), "activeJobs", ctx.jobs_profile, Some(&mut origin))?;
+    let (jobs, count) = parse_list_arg(a, 0, "activeJobs", ctx.jobs_profile, &mut origin)?;
     answer(&write::ParsedJobsOut {
-        count: super::read_jobs::given(a.get(0)),
+        count,
         jobs: jobs
             .iter()
             .zip(origin)
@@ -323,7 +364,7 @@ fn with_attempts(q: &mut Queue, mut e: Enqueued, attempts: u32) -> Enqueued {
 #[inline(never)]
 pub fn enqueue(a: Args<'_>, now_ms: i64) -> Answer {
     let o = options_of(a.get(2), &ENQUEUE_OPTION_KEYS)?;
-    let mut q = one(queue_of(a.get(0)))?;
+    let (mut q, kept) = one(queue_arg(a.get(0)))?;
     let ctx = one(context(&o))?;
     let request = request_of(a.get(1), "request", &ctx, true)?;
     check_max_range(&o, &request, "request")?;
@@ -331,12 +372,13 @@ pub fn enqueue(a: Args<'_>, now_ms: i64) -> Answer {
     let repeat = one(o.bool("repeatFinished"))?.unwrap_or(true);
     let e = q.enqueue_with(&mut q.key_index(), &request, now, not_before, repeat);
     let e = with_attempts(&mut q, e, attempts);
-    answer(&wq::EnqueueOut {
+    let text = answer(&wq::EnqueueOut {
         added: e.added,
         item: wq::ItemOut::from(&e.item),
         previous: e.previous.map(|p| p.as_str()),
-        queue: wq::QueueOut::from(&q),
-    })
+        queue: wq::QueueOut::of(&q, kept),
+    });
+    keep(text, kept, q)
 }
 
 /// `enqueueMany(queue, requests, options)`: the queue is read and written once. A bad
@@ -345,7 +387,7 @@ pub fn enqueue(a: Args<'_>, now_ms: i64) -> Answer {
 #[inline(never)]
 pub fn enqueue_many(a: Args<'_>, now_ms: i64) -> Answer {
     let o = options_of(a.get(2), &ENQUEUE_OPTION_KEYS)?;
-    let mut q = one(queue_of(a.get(0)))?;
+    let (mut q, kept) = one(queue_arg(a.get(0)))?;
     let ctx = one(context(&o))?;
     let list = request_list(a.get(1))?;
     let (now, not_before, attempts) = enqueue_settings(&o, now_ms)?;
@@ -368,8 +410,8 @@ pub fn enqueue_many(a: Args<'_>, now_ms: i64) -> Answer {
             }
         });
     }
-    answer(&wq::EnqueueManyOut {
-        queue: wq::QueueOut::from(&q),
+    let text = answer(&wq::EnqueueManyOut {
+        queue: wq::QueueOut::of(&q, kept),
         results: results
             .iter()
             .map(|r| match r {
@@ -384,7 +426,8 @@ pub fn enqueue_many(a: Args<'_>, now_ms: i64) -> Answer {
                 },
             })
             .collect(),
-    })
+    });
+    keep(text, kept, q)
 }
 
 /// `schedule(policy)`.

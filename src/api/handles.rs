@@ -1,84 +1,133 @@
-//! Prepared job lists, kept in the instance by handle (`prepareJobs`, `freeJobs`).
+//! What the core keeps between calls, by handle: prepared job lists (`prepareJobs`,
+//! `freeJobs`) and queues (`loadQueue`, `freeQueue`).
 //!
-//! A handle is a small number wrapped as `{"$index": n}`, so it travels through JSON
-//! wherever `activeJobs` go. The registry is per instance (per thread natively), and
-//! holds at most [`MAX_PREPARED`] lists so that a caller who never frees cannot grow
-//! memory without bound.
+//! A handle is a small number wrapped as `{"$index": n}` (a job list) or `{"$queue": n}`
+//! (a queue), so it travels through JSON wherever a job list or a queue state goes. The
+//! registries are per instance (per thread natively), and each holds at most
+//! [`MAX_PREPARED`] entries so that a caller who never frees cannot grow memory without
+//! bound.
 
 use super::obj::whole_number;
 use crate::decide::JobIndex;
+use crate::queue::Queue;
 use serde_json::Value;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-/// Most prepared job lists alive at once in one instance.
+/// Most prepared job lists, and most queues, alive at once in one instance.
 pub const MAX_PREPARED: usize = 1_000;
 
-struct Registry {
+/// Entries by handle, ascending (a sorted list: smaller code than a map, see crate::order).
+struct Registry<T> {
     last: u32,
-    /// By handle, ascending (a sorted list: smaller code than a map, see crate::order).
-    lists: Vec<(u32, Rc<JobIndex>)>,
+    entries: Vec<(u32, T)>,
 }
 
-impl Registry {
+impl<T> Registry<T> {
+    const fn new() -> Self {
+        Registry {
+            last: 0,
+            entries: Vec::new(),
+        }
+    }
+
     fn find(&self, h: u32) -> Result<usize, usize> {
-        self.lists.binary_search_by(|(k, _)| k.cmp(&h))
+        self.entries.binary_search_by(|(k, _)| k.cmp(&h))
+    }
+
+    fn get(&self, h: u32) -> Option<&T> {
+        self.find(h).ok().map(|i| &self.entries[i].1)
+    }
+
+    fn insert(&mut self, value: T) -> Option<u32> {
+        if self.entries.len() >= MAX_PREPARED {
+            return None;
+        }
+        let mut next = self.last.wrapping_add(1).max(1);
+        while self.find(next).is_ok() {
+            next = next.wrapping_add(1).max(1);
+        }
+        self.last = next;
+        if let Err(at) = self.find(next) {
+            self.entries.insert(at, (next, value));
+        }
+        Some(next)
+    }
+
+    fn remove(&mut self, h: u32) -> bool {
+        match self.find(h) {
+            Ok(i) => {
+                self.entries.remove(i);
+                true
+            }
+            Err(_) => false,
+        }
     }
 }
 
 thread_local! {
-    static PREPARED: RefCell<Registry> = const {
-        RefCell::new(Registry { last: 0, lists: Vec::new() })
-    };
+    static PREPARED: RefCell<Registry<Rc<JobIndex>>> = const { RefCell::new(Registry::new()) };
+    static QUEUES: RefCell<Registry<Queue>> = const { RefCell::new(Registry::new()) };
 }
 
-/// Reads a handle: the number itself or `{"$index": n}`.
-pub fn handle_of(v: &Value) -> Option<u32> {
+/// Reads a handle: the number itself or `{key: n}`.
+fn number_at(v: &Value, key: &str) -> Option<u32> {
     let n = match v {
-        Value::Object(m) => m.get("$index")?,
+        Value::Object(m) => m.get(key)?,
         other => other,
     };
     whole_number(n, u64::from(u32::MAX)).map(|h| h as u32)
 }
 
+/// Reads a job list handle: the number itself or `{"$index": n}`.
+pub fn handle_of(v: &Value) -> Option<u32> {
+    number_at(v, "$index")
+}
+
 /// The prepared list behind a handle, if it is alive.
 pub fn get(v: &Value) -> Option<Rc<JobIndex>> {
     let h = handle_of(v)?;
-    PREPARED.with(|p| {
-        let p = p.borrow();
-        p.find(h).ok().map(|i| p.lists[i].1.clone())
-    })
+    PREPARED.with(|p| p.borrow().get(h).cloned())
 }
 
 /// Keeps `list` and returns its new handle; `None` when [`MAX_PREPARED`] are alive.
 pub fn insert(list: Rc<JobIndex>) -> Option<u32> {
-    PREPARED.with(|p| {
-        let mut p = p.borrow_mut();
-        if p.lists.len() >= MAX_PREPARED {
-            return None;
-        }
-        let mut next = p.last.wrapping_add(1).max(1);
-        while p.find(next).is_ok() {
-            next = next.wrapping_add(1).max(1);
-        }
-        p.last = next;
-        if let Err(at) = p.find(next) {
-            p.lists.insert(at, (next, list));
-        }
-        Some(next)
-    })
+    PREPARED.with(|p| p.borrow_mut().insert(list))
 }
 
 /// Drops the list behind `handle`; answers whether it was alive.
 pub fn remove(handle: u32) -> bool {
-    PREPARED.with(|p| {
-        let mut p = p.borrow_mut();
-        match p.find(handle) {
-            Ok(i) => {
-                p.lists.remove(i);
-                true
-            }
-            Err(_) => false,
+    PREPARED.with(|p| p.borrow_mut().remove(handle))
+}
+
+/// Reads a queue handle: the number itself or `{"$queue": n}`.
+pub fn queue_handle_of(v: &Value) -> Option<u32> {
+    number_at(v, "$queue")
+}
+
+/// A copy of the queue behind `handle`, if it is alive. The operation works on the
+/// copy and stores it back ([`store_queue`]) only when it succeeds, so a failed call
+/// leaves the kept queue as it was, exactly as it leaves a JSON queue state.
+pub fn queue(handle: u32) -> Option<Queue> {
+    QUEUES.with(|q| q.borrow().get(handle).cloned())
+}
+
+/// Replaces the queue behind `handle` (after an operation on it succeeded).
+pub fn store_queue(handle: u32, queue: Queue) {
+    QUEUES.with(|q| {
+        let mut q = q.borrow_mut();
+        if let Ok(i) = q.find(handle) {
+            q.entries[i].1 = queue;
         }
-    })
+    });
+}
+
+/// Keeps `queue` and returns its new handle; `None` when [`MAX_PREPARED`] are alive.
+pub fn insert_queue(queue: Queue) -> Option<u32> {
+    QUEUES.with(|q| q.borrow_mut().insert(queue))
+}
+
+/// Drops the queue behind `handle`; answers whether it was alive.
+pub fn remove_queue(handle: u32) -> bool {
+    QUEUES.with(|q| q.borrow_mut().remove(handle))
 }

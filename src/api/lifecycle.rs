@@ -5,8 +5,8 @@
 use super::answers::{job_of, reading, Call};
 use super::obj::{type_name, Obj};
 use super::read::{self, context, interval, opt_instant, options_of, payload_options, policy_of};
-use super::read_jobs::jobs_of;
-use super::read_queue::queue_of;
+use super::read_jobs::jobs_arg;
+use super::read_queue::{keep, queue_arg};
 use super::write::answer;
 use super::write_queue as wq;
 use super::{one, Answer, Args};
@@ -76,29 +76,33 @@ fn check_payloads(q: &Queue, step: &Step, popts: &PayloadOptions) -> Result<(), 
     Ok(())
 }
 
+/// What [`step`] gives: the queue after the step (and its handle when kept), the step,
+/// the payload options, and `splitByChannel`.
+type Stepped = (Queue, Option<u32>, Step, PayloadOptions, bool);
+
 /// Runs one step of the lifecycle for `next` (every kind) or `drain` (submits).
 fn step(
     a: &Args<'_>,
     now_ms: i64,
     kinds: &[ActionKind],
     detail: bool,
-) -> Result<(Queue, Step, PayloadOptions, bool), Vec<Error>> {
+) -> Result<Stepped, Vec<Error>> {
     let o = options_of(a.get(2), &read::with_payload_keys(&OWN_KEYS))?;
-    let mut q = one(queue_of(a.get(0)))?;
+    let (mut q, kept) = one(queue_arg(a.get(0)))?;
     let ctx = one(context(&o))?;
-    let jobs = jobs_of(a.get(1), "activeJobs", ctx.jobs_profile)?;
+    let jobs = jobs_arg(*a, 1, "activeJobs", ctx.jobs_profile)?;
     let popts = one(payload_options(&o, now_ms))?;
     let s = settings(&o, detail)?;
     let split = one(o.bool("splitByChannel"))?.unwrap_or(false);
     let st = lifecycle::next(&mut q, &jobs.active, &s, popts.now, kinds);
     check_payloads(&q, &st, &popts)?;
-    Ok((q, st, popts, split))
+    Ok((q, kept, st, popts, split))
 }
 
 /// `next(queue, activeJobs, options)`: the calls due now, and the queue with them leased.
 #[inline(never)]
 pub fn next(a: Args<'_>, now_ms: i64) -> Answer {
-    let (q, st, popts, split) = step(&a, now_ms, &ActionKind::ALL, true)?;
+    let (q, kept, st, popts, split) = step(&a, now_ms, &ActionKind::ALL, true)?;
     if split {
         return Err(vec![Error::new(
             ErrorCode::InvalidArgument,
@@ -124,13 +128,14 @@ pub fn next(a: Args<'_>, now_ms: i64) -> Answer {
             wq::ActionOut::new(act, body)
         })
         .collect();
-    answer(&wq::NextOut {
+    let text = answer(&wq::NextOut {
         actions,
         counts: wq::CountsOut::from(&q),
-        queue: wq::QueueOut::from(&q),
+        queue: wq::QueueOut::of(&q, kept),
         waiting: wq::WaitingOut::all(&st),
         wake_at: st.wake_at.map(super::write::Iso),
-    })
+    });
+    keep(text, kept, q)
 }
 
 /// `drain(queue, activeJobs, options)`: `next` for submits only, in the shape callers
@@ -138,7 +143,7 @@ pub fn next(a: Args<'_>, now_ms: i64) -> Answer {
 /// answers are recorded.
 #[inline(never)]
 pub fn drain(a: Args<'_>, now_ms: i64) -> Answer {
-    let (q, st, popts, split) = step(&a, now_ms, &[ActionKind::Submit], false)?;
+    let (q, kept, st, popts, split) = step(&a, now_ms, &[ActionKind::Submit], false)?;
     let detail = a
         .get(2)
         .and_then(|o| o.get("waitingDetail"))
@@ -163,12 +168,13 @@ pub fn drain(a: Args<'_>, now_ms: i64) -> Answer {
             wq::ItemOut::submission(i, decide::payloads(&r, split, &popts))
         })
         .collect();
-    answer(&wq::DrainOut {
-        queue: wq::QueueOut::from(&q),
+    let text = answer(&wq::DrainOut {
+        queue: wq::QueueOut::of(&q, kept),
         submit,
         waiting: detail.then(|| wq::WaitingOut::all(&st)),
         waiting_count: st.waiting.len(),
-    })
+    });
+    keep(text, kept, q)
 }
 
 /// Reads a listing's `entities` into the jobs a `find` can match. Entities that are not
@@ -207,7 +213,7 @@ fn listed(profile: Profile, body: Option<&Value>, path: &str) -> Result<Vec<List
         };
         out.push(Listed {
             id: id.to_string(),
-            state: canon,
+            state: canon.into_owned(),
             phase,
             window,
         });
@@ -296,12 +302,13 @@ fn key_of<'a>(v: Option<&'a Value>, path: &str) -> Result<&'a str, Vec<Error>> {
 #[inline(never)]
 pub fn record(a: Args<'_>, now_ms: i64) -> Answer {
     let o = options_of(a.get(3), &read::with_payload_keys(&OWN_KEYS))?;
-    let mut q = one(queue_of(a.get(0)))?;
+    let (mut q, kept) = one(queue_arg(a.get(0)))?;
     let key = key_of(a.get(1), "key")?;
     let s = settings(&o, true)?;
     let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
     let outcome = record_one(&mut q, key, a.get(2), "response", &s, now)?;
-    answer(&wq::RecordOut::new(&outcome, &q))
+    let text = answer(&wq::RecordOut::new(&outcome, &q, kept));
+    keep(text, kept, q)
 }
 
 /// `recordMany(queue, answers, options)`: `record` for a step's answers
@@ -310,7 +317,7 @@ pub fn record(a: Args<'_>, now_ms: i64) -> Answer {
 #[inline(never)]
 pub fn record_many(a: Args<'_>, now_ms: i64) -> Answer {
     let o = options_of(a.get(2), &read::with_payload_keys(&OWN_KEYS))?;
-    let mut q = one(queue_of(a.get(0)))?;
+    let (mut q, kept) = one(queue_arg(a.get(0)))?;
     let list = match a.get(1) {
         Some(Value::Array(list)) => list,
         other => {
@@ -374,10 +381,11 @@ pub fn record_many(a: Args<'_>, now_ms: i64) -> Answer {
             },
         })
         .collect();
-    answer(&wq::RecordManyOut {
-        queue: wq::QueueOut::from(&q),
+    let text = answer(&wq::RecordManyOut {
+        queue: wq::QueueOut::of(&q, kept),
         results: outs,
-    })
+    });
+    keep(text, kept, q)
 }
 
 /// `inspectQueue(queue, activeJobs, options)`: the queue as a person reads it, for pages
@@ -386,9 +394,9 @@ pub fn record_many(a: Args<'_>, now_ms: i64) -> Answer {
 #[inline(never)]
 pub fn inspect_queue(a: Args<'_>, now_ms: i64) -> Answer {
     let o = options_of(a.get(2), &read::with_payload_keys(&OWN_KEYS))?;
-    let q = one(queue_of(a.get(0)))?;
+    let (q, _) = one(queue_arg(a.get(0)))?;
     let ctx = one(context(&o))?;
-    let jobs = jobs_of(a.get(1), "activeJobs", ctx.jobs_profile)?;
+    let jobs = jobs_arg(a, 1, "activeJobs", ctx.jobs_profile)?;
     let s = settings(&o, true)?;
     let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
     let mut copy = q.clone();
@@ -421,17 +429,18 @@ pub fn inspect_queue(a: Args<'_>, now_ms: i64) -> Answer {
 #[inline(never)]
 pub fn prune(a: Args<'_>, _now_ms: i64) -> Answer {
     let o = options_of(a.get(1), &["keep", "before"])?;
-    let mut q = one(queue_of(a.get(0)))?;
-    let keep = one(o.uint("keep", read::limits::MAX_QUEUE_ITEMS as u64))?;
+    let (mut q, kept) = one(queue_arg(a.get(0)))?;
+    let newest = one(o.uint("keep", read::limits::MAX_QUEUE_ITEMS as u64))?;
     let before = one(opt_instant(&o, "before"))?;
-    let keep = match (keep, before) {
+    let newest = match (newest, before) {
         (Some(k), _) => k as usize,
         (None, Some(_)) => usize::MAX,
         (None, None) => 0,
     };
-    let removed = q.prune(keep, before);
-    answer(&wq::PruneOut {
-        queue: wq::QueueOut::from(&q),
+    let removed = q.prune(newest, before);
+    let text = answer(&wq::PruneOut {
+        queue: wq::QueueOut::of(&q, kept),
         removed: removed.iter().map(wq::ItemOut::from).collect(),
-    })
+    });
+    keep(text, kept, q)
 }

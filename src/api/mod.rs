@@ -27,12 +27,14 @@ pub mod ops;
 pub mod read;
 pub mod read_jobs;
 pub mod read_queue;
+pub mod scan;
 pub mod write;
 pub mod write_decision;
 pub mod write_profile;
 pub mod write_queue;
 
 use crate::error::{Error, ErrorCode};
+use core::cell::OnceCell;
 use obj::type_name;
 pub use ops::{Op, OPERATIONS};
 use serde_json::Value;
@@ -43,15 +45,45 @@ pub const MAX_ERRORS: usize = 50;
 /// What a handler answers: the `ok` body as JSON text, or the errors.
 pub type Answer = core::result::Result<String, Vec<Error>>;
 
+/// One argument as it came: its JSON text, checked but not yet parsed, and its
+/// `serde_json::Value`, built the first time a reader asks for it. Job lists skip the
+/// `Value` tree (see [`read_jobs::jobs_arg`]): building it was most of a large `decide`.
+#[derive(Debug)]
+pub struct Slot<'a> {
+    raw: &'a str,
+    value: OnceCell<Value>,
+}
+
+impl<'a> Slot<'a> {
+    /// Whether the argument is JSON `null` (an absent argument).
+    fn is_null(&self) -> bool {
+        self.raw == "null"
+    }
+}
+
 /// The arguments of one call, by position. `null` reads as absent, so JS callers may
 /// pass `undefined` for an argument they skip.
 #[derive(Debug, Clone, Copy)]
-pub struct Args<'a>(&'a [Value]);
+pub struct Args<'a>(&'a [Slot<'a>]);
 
 impl<'a> Args<'a> {
     /// The argument at `i`, or `None` when it is absent or `null`.
     pub fn get(&self, i: usize) -> Option<&'a Value> {
-        self.0.get(i).filter(|v| !v.is_null())
+        self.slot(i).map(|s| {
+            // The text was checked as JSON when the array was split, so this parse
+            // cannot fail; `null` stands in rather than a panic if it ever did.
+            s.value
+                .get_or_init(|| serde_json::from_str(s.raw).unwrap_or(Value::Null))
+        })
+    }
+
+    /// The JSON text of the argument at `i`, or `None` when it is absent or `null`.
+    pub fn text(&self, i: usize) -> Option<&'a str> {
+        self.slot(i).map(|s| s.raw)
+    }
+
+    fn slot(&self, i: usize) -> Option<&'a Slot<'a>> {
+        self.0.get(i).filter(|s| !s.is_null())
     }
 }
 
@@ -69,27 +101,57 @@ pub fn call(op: &str, args_json: &str, now_ms: i64) -> String {
             ),
         )]));
     }
-    let result = serde_json::from_str::<Value>(args_json)
-        .map_err(|e| {
-            vec![Error::new(
-                ErrorCode::InvalidArgument,
+    envelope(split(args_json).and_then(|args| dispatch(op, &args, now_ms)))
+}
+
+/// Splits the JSON array of arguments into unparsed slots, checking all of it as JSON.
+fn split(args_json: &str) -> core::result::Result<Vec<Slot<'_>>, Vec<Error>> {
+    let not_json = |e: serde_json::Error| {
+        vec![Error::new(
+            ErrorCode::InvalidArgument,
+            "",
+            format!("arguments are not valid JSON: {e}"),
+        )]
+    };
+    if let Some(split) = scan::split(args_json) {
+        if split.containers > read::limits::MAX_INPUT_CONTAINERS {
+            return Err(vec![Error::new(
+                ErrorCode::TooLarge,
                 "",
-                format!("arguments are not valid JSON: {e}"),
-            )]
-        })
-        .and_then(|args| match args {
-            Value::Array(a) => dispatch(op, &a, now_ms),
-            other => Err(vec![Error::new(
-                ErrorCode::InvalidArgument,
-                "",
-                format!("arguments must be a JSON array, not {}", type_name(&other)),
-            )]),
-        });
-    envelope(result)
+                format!(
+                    "the arguments hold {} JSON objects and arrays; the limit is {} (see limits()): pass fewer jobs or requests per call",
+                    split.containers,
+                    read::limits::MAX_INPUT_CONTAINERS
+                ),
+            )]);
+        }
+        let slot = |raw| Slot {
+            raw,
+            value: OnceCell::new(),
+        };
+        return Ok(split.args.into_iter().map(slot).collect());
+    }
+    // Not valid JSON, not an array, or deeply nested: parse it whole, for the exact
+    // message or the slots.
+    match serde_json::from_str::<Value>(args_json) {
+        Err(e) => Err(not_json(e)),
+        Ok(Value::Array(values)) => Ok(values
+            .into_iter()
+            .map(|v| Slot {
+                raw: if v.is_null() { "null" } else { "" },
+                value: OnceCell::from(v),
+            })
+            .collect()),
+        Ok(other) => Err(vec![Error::new(
+            ErrorCode::InvalidArgument,
+            "",
+            format!("arguments must be a JSON array, not {}", type_name(&other)),
+        )]),
+    }
 }
 
 /// Finds `op` in the table, checks the argument count, and runs its handler.
-fn dispatch(op: &str, args: &[Value], now_ms: i64) -> Answer {
+fn dispatch(op: &str, args: &[Slot<'_>], now_ms: i64) -> Answer {
     let Some(entry) = ops::find(op) else {
         let names: Vec<&str> = OPERATIONS.iter().map(|o| o.name).collect();
         return Err(vec![Error::new(

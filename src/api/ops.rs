@@ -19,15 +19,19 @@ pub enum Shape {
     Decision,
     /// A `PreparedJobs` object wrapping the answer (a handle with `free()`).
     PreparedJobs,
+    /// A `QueueHandle` object wrapping the answer (a kept queue, with `free()`, and
+    /// `toJSON()` giving its state).
+    QueueHandle,
 }
 
 impl Shape {
-    /// `"value"`, `"decision"` or `"preparedJobs"`.
+    /// `"value"`, `"decision"`, `"preparedJobs"` or `"queueHandle"`.
     pub fn as_str(self) -> &'static str {
         match self {
             Shape::Value => "value",
             Shape::Decision => "decision",
             Shape::PreparedJobs => "preparedJobs",
+            Shape::QueueHandle => "queueHandle",
         }
     }
 }
@@ -63,10 +67,10 @@ const fn op(
     }
 }
 
-use Shape::{Decision, PreparedJobs, Value};
+use Shape::{Decision, PreparedJobs, QueueHandle, Value};
 
 /// Every operation, in the order the docs list them.
-pub static OPERATIONS: [Op; 24] = [
+pub static OPERATIONS: [Op; 27] = [
     op(
         "decide",
         &["request", "activeJobs", "options"],
@@ -171,6 +175,27 @@ pub static OPERATIONS: [Op; 24] = [
         Value,
         "removes completed and failed items from a queue's history",
         lc::prune,
+    ),
+    op(
+        "loadQueue",
+        &["queue"],
+        QueueHandle,
+        "keeps a queue state in the core: queue operations then take its handle and answer only the handle",
+        h::load_queue,
+    ),
+    op(
+        "queueState",
+        &["queue"],
+        Value,
+        "a queue's state as JSON, to save (a kept queue's, or a state given, checked)",
+        h::queue_state,
+    ),
+    op(
+        "freeQueue",
+        &["queue"],
+        Value,
+        "drops a kept queue; answers whether it existed",
+        h::free_queue,
     ),
     op(
         "schedule",

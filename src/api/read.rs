@@ -36,6 +36,11 @@ pub mod limits {
     /// Most bytes of JSON arguments one call takes. Parsed, JSON takes several times its
     /// text in memory, and a wasm32 instance has 4 GiB at most.
     pub const MAX_INPUT_BYTES: usize = 256 << 20;
+    /// Most objects and arrays in the JSON arguments of one call. Read into a tree, each
+    /// costs a few hundred bytes of wasm memory whatever its text: 256 MiB of `{}` would
+    /// need 40 GiB. 4,000,000 allow a list of 1,000,000 jobs that each hold two nested
+    /// objects or arrays.
+    pub const MAX_INPUT_CONTAINERS: usize = 4_000_000;
     /// Most requests in one `decideMany` or `enqueueMany` call.
     pub const MAX_BATCH: usize = 100_000;
     /// Most jobs in one job list.

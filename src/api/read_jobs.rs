@@ -14,7 +14,8 @@
 use super::handles;
 use super::obj::{type_name, Obj};
 use super::read::{channels_of, interval, limits, too_many, window_of, Errors};
-use super::{first, MAX_ERRORS};
+use super::scan::{self, JobFields, JOB_KEYS};
+use super::{first, Args, MAX_ERRORS};
 use crate::channel;
 use crate::decide::{Job, JobIndex};
 use crate::error::{Error, ErrorCode, Result};
@@ -155,38 +156,53 @@ fn job_fast_inner(
     out: &mut Vec<Job>,
 ) -> Option<()> {
     let m = v.as_object()?;
-    let get = |k: &str| m.get(k).filter(|v| !v.is_null());
-    let id = get("id")?.as_str().filter(|s| !s.is_empty())?;
-    let named = match get("profile") {
-        None => default,
-        Some(p) => Some(Profile::parse(p.as_str()?, "").ok()?),
+    let mut f = JobFields::default();
+    // A present field of another type is not well-formed: `None` sends the job to
+    // `job_of`, which reports it.
+    for (slot, key) in f.text.iter_mut().zip(JOB_KEYS) {
+        *slot = match m.get(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.as_str()),
+            Some(_) => return None,
+        };
+    }
+    f.channels = match m.get("channels") {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(a)) => Some(a.iter().map(Value::as_str).collect::<Option<Vec<_>>>()?),
+        Some(_) => return None,
     };
-    let pairs = [
-        ("start", "end"),
-        ("startDate", "endDate"),
-        ("start_date", "end_date"),
-    ];
-    let found = pairs
-        .iter()
-        .find(|(s, e)| get(s).is_some() || get(e).is_some());
-    let window = match (get("interval"), found) {
-        (Some(iv), None) => interval(iv.as_str()?, None, "").ok()?,
+    job_of_fields(&f, default, all, out)
+}
+
+/// [`job_fast`]'s rule on the fields of a job.
+fn job_of_fields(
+    f: &JobFields<'_>,
+    default: Option<Profile>,
+    all: bool,
+    out: &mut Vec<Job>,
+) -> Option<()> {
+    let [id, profile, interval_text, s0, e0, s1, e1, s2, e2, status] = f.text;
+    let id = id.filter(|s| !s.is_empty())?;
+    let named = match profile {
+        None => default,
+        Some(p) => Some(Profile::parse(p, "").ok()?),
+    };
+    let pairs = [(s0, e0), (s1, e1), (s2, e2)];
+    let found = pairs.iter().find(|(s, e)| s.is_some() || e.is_some());
+    let window = match (interval_text, found) {
+        (Some(iv), None) => interval(iv, None, "").ok()?,
         (None, Some((s, e))) => {
-            let start = zone::parse_in(get(s)?.as_str()?, None, "").ok()?;
-            let end = zone::parse_in(get(e)?.as_str()?, None, "").ok()?;
+            let start = zone::parse_in((*s)?, None, "").ok()?;
+            let end = zone::parse_in((*e)?, None, "").ok()?;
             Window::new(start, end, "").ok()?
         }
         _ => return None,
     };
-    let status_text = get("status")?.as_str()?;
-    let channels = match get("channels") {
+    let status_text = status?;
+    let channels = match &f.channels {
         None => None,
-        Some(Value::Array(a)) if a.is_empty() => None,
-        Some(Value::Array(a)) => {
-            let names: Option<Vec<&str>> = a.iter().map(Value::as_str).collect();
-            Some(channel::canonicalize(&names?, "").ok()?)
-        }
-        Some(_) => return None,
+        Some(a) if a.is_empty() => None,
+        Some(names) => Some(channel::canonicalize(names, "").ok()?),
     };
     let canonical = Profile::canonical_status(status_text);
     let mut known = false;
@@ -198,7 +214,7 @@ fn job_fast_inner(
                     out.push(Job {
                         id: id.to_string(),
                         window,
-                        status: canonical.clone(),
+                        status: canonical.to_string(),
                         active,
                         channels: channels.clone(),
                         profile,
@@ -210,6 +226,32 @@ fn job_fast_inner(
         }
     }
     known.then_some(())
+}
+
+/// Reads a whole job list straight from its JSON text ([`scan::jobs`]), without a
+/// `Value` tree: every job must be well-formed for [`job_fast`], with no escapes in the
+/// strings the core reads (they are borrowed from the text). `None` means "not that
+/// simple" and builds nothing; the caller then reads the list the general way, which
+/// gives the same answer for well-formed jobs and the exact errors for the others.
+pub(super) fn typed_list(
+    text: &str,
+    default: Option<Profile>,
+    mut origin: Option<&mut Vec<usize>>,
+) -> Option<(Vec<Job>, usize)> {
+    let raw = scan::jobs(text)?;
+    if raw.len() > limits::MAX_JOBS {
+        return None;
+    }
+    let all = origin.is_some();
+    let mut jobs = Vec::with_capacity(raw.len());
+    for (i, f) in raw.iter().enumerate() {
+        let before = jobs.len();
+        job_of_fields(f, default, all, &mut jobs)?;
+        if let Some(o) = origin.as_deref_mut() {
+            o.extend(std::iter::repeat(i).take(jobs.len() - before));
+        }
+    }
+    Some((jobs, raw.len()))
 }
 
 /// Parses a job list (`null` → empty), collecting up to [`MAX_ERRORS`] errors. With
@@ -265,6 +307,57 @@ pub fn given(v: Option<&Value>) -> usize {
         Some(Value::Array(a)) => a.len(),
         _ => 0,
     }
+}
+
+/// Refuses a job list over [`limits::MAX_JOBS`] from its text, before anything is
+/// allocated for its jobs.
+fn count_first(a: Args<'_>, i: usize, path: &str) -> Errors<()> {
+    match a.text(i).and_then(|t| scan::count_at_most(t, limits::MAX_JOBS)) {
+        Some(n) if n > limits::MAX_JOBS => Err(vec![Error::new(
+            ErrorCode::TooLarge,
+            path,
+            format!(
+                "more than {} jobs in one list (see limits()): prepare them in several lists, or drop the finished ones",
+                limits::MAX_JOBS
+            ),
+        )]),
+        _ => Ok(()),
+    }
+}
+
+/// [`jobs_of`] for an argument of the call: a plain job list is read from its text
+/// ([`typed_list`]) when it can be, else as a `Value`, with the same answer.
+pub fn jobs_arg(
+    a: Args<'_>,
+    i: usize,
+    path: &str,
+    default: Option<Profile>,
+) -> Errors<Rc<JobIndex>> {
+    count_first(a, i, path)?;
+    if let Some((jobs, count)) = a.text(i).and_then(|t| typed_list(t, default, None)) {
+        let mut index = JobIndex::new(jobs);
+        index.count = count;
+        return Ok(Rc::new(index));
+    }
+    jobs_of(a.get(i), path, default)
+}
+
+/// [`parse_list`] (every job kept, positions in `origin`) for an argument of the call,
+/// with the count of jobs given.
+pub fn parse_list_arg(
+    a: Args<'_>,
+    i: usize,
+    path: &str,
+    default: Option<Profile>,
+    origin: &mut Vec<usize>,
+) -> Errors<(Vec<Job>, usize)> {
+    count_first(a, i, path)?;
+    if let Some(found) = a.text(i).and_then(|t| typed_list(t, default, Some(origin))) {
+        return Ok(found);
+    }
+    origin.clear();
+    let jobs = parse_list(a.get(i), path, default, Some(origin))?;
+    Ok((jobs, given(a.get(i))))
 }
 
 /// Reads `activeJobs` for a decision: an array (parsed and indexed) or a prepared

@@ -216,6 +216,34 @@ fn check_state(item: &Item, o: &Obj) -> Result<()> {
     }
 }
 
+/// Reads a queue argument: a state (`None` is an empty queue) or the handle of a kept
+/// queue (`{"$queue": n}`, from `loadQueue`), whose copy comes with its handle. Store
+/// the copy back with [`keep`] once the operation has succeeded.
+pub fn queue_arg(v: Option<&Value>) -> Result<(Queue, Option<u32>)> {
+    match v {
+        Some(h @ Value::Object(m)) if m.contains_key("$queue") => super::handles::queue_handle_of(h)
+            .and_then(|n| super::handles::queue(n).map(|q| (q, Some(n))))
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::InvalidQueue,
+                    "queue",
+                    "this kept queue does not exist (it was freed, or comes from another instance): loadQueue its saved state again",
+                )
+            }),
+        _ => queue_of(v).map(|q| (q, None)),
+    }
+}
+
+/// Passes an operation's answer on and, when it succeeded on a kept queue, stores the
+/// queue's new state under its handle. A failed operation leaves the kept queue as it
+/// was, as it leaves a JSON state.
+pub fn keep(text: super::Answer, handle: Option<u32>, q: Queue) -> super::Answer {
+    if let (Ok(_), Some(h)) = (&text, handle) {
+        super::handles::store_queue(h, q);
+    }
+    text
+}
+
 /// Reads a queue state; `None` is an empty queue.
 pub fn queue_of(v: Option<&Value>) -> Result<Queue> {
     let Some(v) = v else {

@@ -1,6 +1,6 @@
 //! Tests of the contract layer that need its private parts.
 
-use super::read_jobs::{job_fast, job_of};
+use super::read_jobs::{job_fast, job_of, parse_list, typed_list};
 use super::*;
 use crate::profile::Profile;
 use proptest::prelude::*;
@@ -66,6 +66,95 @@ proptest! {
             }
         }
     }
+}
+
+/// A well-formed job, sometimes spoiled by one or two random fields.
+fn mostly_valid_job() -> impl Strategy<Value = Value> {
+    let status = prop::sample::select(vec![
+        "IN_PROGRESS",
+        "completed",
+        "QUEUED",
+        "FAILED",
+        "PENDING",
+    ]);
+    (status, 0..3u8, job_json()).prop_map(|(status, spoil, noise)| {
+        let mut job = json!({
+            "id": "j-1", "start": "2026-11-02T00:00:00Z", "end": "2026-11-03T00:00:00+01:00",
+            "status": status, "channels": ["SMS", "whatsapp"], "user": {"id": 5, "x": [1, {}]}
+        });
+        if let (Some(m), Value::Object(noise)) = (job.as_object_mut(), noise) {
+            m.extend(noise.into_iter().take(usize::from(spoil)));
+        }
+        job
+    })
+}
+
+fn job_list() -> impl Strategy<Value = (Vec<Value>, bool)> {
+    let job = prop_oneof![3 => mostly_valid_job(), 1 => job_json()];
+    (prop::collection::vec(job, 0..5), any::<bool>())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    /// A job list read from its text (`scan`, no `Value` tree) is read exactly as the
+    /// `Value` path reads it, or not at all (and the call then takes the `Value` path).
+    #[test]
+    fn job_lists_read_from_text_agree_with_the_value_path((list, pretty) in job_list()) {
+        let v = Value::Array(list);
+        let text = if pretty { serde_json::to_string_pretty(&v) } else { serde_json::to_string(&v) };
+        let text = text.unwrap(); // ok: test code
+        for default in [None, Some(Profile::EvaluationExports)] {
+            let mut origin = Vec::new();
+            let Some((fast, count)) = typed_list(&text, default, Some(&mut origin)) else { continue };
+            READ_FROM_TEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let mut slow_origin = Vec::new();
+            let slow = parse_list(Some(&v), "activeJobs", default, Some(&mut slow_origin));
+            prop_assert_eq!(Some(fast), slow.ok());
+            prop_assert_eq!(origin, slow_origin);
+            prop_assert_eq!(Some(count), v.as_array().map(Vec::len));
+        }
+    }
+}
+
+static READ_FROM_TEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+#[test]
+fn the_text_reader_is_exercised() {
+    // The property above is only as good as the share of lists the text reader takes.
+    job_lists_read_from_text_agree_with_the_value_path();
+    let n = READ_FROM_TEXT.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(n > 1000, "only {n} of 4,000 lists were read from text");
+}
+
+#[test]
+fn plain_job_lists_are_read_from_text_and_others_fall_back_with_the_same_answer() {
+    let plain = r#"[ {"id":"a","start":"2026-11-02T10:00:00Z","end":"2026-11-02T11:00:00Z","status":"QUEUED","channels":["sms"],"user":{"id":"u","n":[1,2]}} ]"#;
+    assert!(typed_list(plain, None, None).is_some());
+    // An escape in a field the core reads: the scanner declines, the call still answers.
+    let escaped = plain.replace(r#""id":"a""#, r#""id":"\u0061""#);
+    assert!(typed_list(&escaped, None, None).is_none());
+    let req = r#"{"start":"2026-11-02T00:00:00Z","end":"2026-11-03T00:00:00Z","channels":["sms"]}"#;
+    let a = call("decide", &format!("[{req},{plain}]"), 0);
+    assert!(
+        a.contains(r#""action":"wait""#) || a.contains(r#""action":"queue""#),
+        "{a}"
+    );
+    assert_eq!(a, call("decide", &format!("[{req},{escaped}]"), 0));
+    // Deeper than the scanner splits: parsed whole, so serde_json's limit answers.
+    let deep = format!("[{}{}]", "[".repeat(200), "]".repeat(200));
+    assert!(
+        call("decide", &deep, 0).contains("recursion limit"),
+        "{}",
+        call("decide", &deep, 0)
+    );
+    let nested = format!(
+        "[{req},{plain},{{\"profile\":null}},{}{}]",
+        "[".repeat(110),
+        "]".repeat(110)
+    );
+    assert!(call("decide", &nested, 0).contains("at most 3 arguments"));
+    assert!(call("decide", "[1,", 0).contains("not valid JSON"));
+    assert!(call("decide", "{}", 0).contains("must be a JSON array, not an object"));
 }
 
 #[test]

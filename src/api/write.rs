@@ -322,6 +322,7 @@ pub struct LimitsOut {
     max_delay_ms: u64,
     max_errors: usize,
     max_input_bytes: usize,
+    max_input_containers: usize,
     max_jobs: usize,
     max_prepared_job_lists: usize,
     max_queue_items: usize,
@@ -343,6 +344,7 @@ impl Default for LimitsOut {
             max_delay_ms: backoff::MAX_DELAY_LIMIT_MS,
             max_errors: super::MAX_ERRORS,
             max_input_bytes: limits::MAX_INPUT_BYTES,
+            max_input_containers: limits::MAX_INPUT_CONTAINERS,
             max_jobs: limits::MAX_JOBS,
             max_prepared_job_lists: super::handles::MAX_PREPARED,
             max_queue_items: limits::MAX_QUEUE_ITEMS,
@@ -364,6 +366,16 @@ pub struct PreparedOut {
     /// `options.profile`: the profile of jobs that named none (`null`: every profile
     /// that knows the job's status).
     pub profile: Option<&'static str>,
+}
+
+/// `loadQueue`'s answer: the handle, and how many items the queue holds.
+#[derive(Debug, Serialize)]
+pub struct KeptQueueOut {
+    /// The handle.
+    #[serde(rename = "$queue")]
+    pub handle: u32,
+    /// Items in the queue when it was loaded (history included).
+    pub count: usize,
 }
 
 /// `parseJobs`' answer.

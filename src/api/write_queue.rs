@@ -125,18 +125,43 @@ impl<'a> ItemOut<'a> {
 /// A queue state: `{items, nextSeq, version}`.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct QueueOut<'a> {
+pub struct StateOut<'a> {
     items: Vec<ItemOut<'a>>,
     next_seq: u64,
     version: u64,
 }
 
-impl<'a> From<&'a Queue> for QueueOut<'a> {
+impl<'a> From<&'a Queue> for StateOut<'a> {
     fn from(q: &'a Queue) -> Self {
-        QueueOut {
+        StateOut {
             items: q.items.iter().map(ItemOut::from).collect(),
             next_seq: q.next_seq,
             version: super::read_queue::QUEUE_VERSION,
+        }
+    }
+}
+
+/// The queue an operation answers: its new state, or for a kept queue only its handle
+/// (`{"$queue": n}`: the state stays in the core, and is not written at all).
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum QueueOut<'a> {
+    /// A kept queue's handle.
+    Kept {
+        /// The handle.
+        #[serde(rename = "$queue")]
+        handle: u32,
+    },
+    /// A queue state.
+    State(StateOut<'a>),
+}
+
+impl<'a> QueueOut<'a> {
+    /// The state of `q`, or `handle` when the queue is kept.
+    pub fn of(q: &'a Queue, handle: Option<u32>) -> Self {
+        match handle {
+            Some(handle) => QueueOut::Kept { handle },
+            None => QueueOut::State(StateOut::from(q)),
         }
     }
 }
@@ -360,12 +385,12 @@ pub struct RecordOut<'a> {
 
 impl<'a> RecordOut<'a> {
     /// Writes a record's answer.
-    pub fn new(o: &'a Outcome, q: &'a Queue) -> Self {
+    pub fn new(o: &'a Outcome, q: &'a Queue, handle: Option<u32>) -> Self {
         RecordOut {
             action: o.kind.as_str(),
             event: o.event.as_str(),
             item: ItemOut::from(&o.item),
-            queue: QueueOut::from(q),
+            queue: QueueOut::of(q, handle),
         }
     }
 }

@@ -17,6 +17,7 @@ pub use payload::{
 };
 
 use crate::error::{Error, ErrorCode, Result};
+use std::borrow::Cow;
 
 /// A Genesys job endpoint export-guard knows how to guard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -132,7 +133,14 @@ impl Profile {
     }
 
     /// The canonical form of a status: trimmed, upper-case, `-` and spaces read as `_`.
-    pub fn canonical_status(status: &str) -> String {
+    /// Borrowed when it is canonical already (the API's own spelling, the common case).
+    pub fn canonical_status(status: &str) -> Cow<'_, str> {
+        if status
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        {
+            return Cow::Borrowed(status);
+        }
         status
             .trim()
             .chars()
@@ -140,7 +148,8 @@ impl Profile {
                 '-' | ' ' => '_',
                 c => c.to_ascii_uppercase(),
             })
-            .collect()
+            .collect::<String>()
+            .into()
     }
 
     /// Whether a canonical status is active (`Some(true)`), known but not active
@@ -166,7 +175,7 @@ impl Profile {
     pub fn classify_status(self, status: &str, field: &str) -> Result<(String, bool)> {
         let canon = Profile::canonical_status(status);
         if let Some(active) = self.status_class(&canon) {
-            Ok((canon, active))
+            Ok((canon.into_owned(), active))
         } else {
             let shown: String = status.chars().take(40).collect();
             Err(Error::new(

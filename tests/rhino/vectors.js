@@ -51,7 +51,7 @@ var saved = {};
 function substitute(v) {
   var k, out;
   if (v instanceof Array) { out = []; for (k = 0; k < v.length; k++) out.push(substitute(v[k])); return out; }
-  if (v === null || typeof v !== 'object' || v instanceof ExportGuard.PreparedJobs) return v;
+  if (v === null || typeof v !== 'object' || v instanceof ExportGuard.PreparedJobs || v instanceof ExportGuard.QueueHandle) return v;
   if (v.hasOwnProperty('$saved')) return saved[v.$saved];
   out = {};
   for (k in v) if (v.hasOwnProperty(k)) out[k] = substitute(v[k]);

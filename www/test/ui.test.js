@@ -231,3 +231,32 @@ test('the library is on the page as window.exportGuard, and the ES5 build works 
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('in Chromium, a trap in the core replaces the wasm instance: the next call works, an old prepared list answers STALE_HANDLE', async () => {
+  const { page, problems } = await open();
+  const seen = await page.evaluate(() => {
+    const eg = window.exportGuard.default;
+    const request = { start: '2026-11-02T00:00:00Z', end: '2026-11-03T00:00:00Z', channels: ['sms'] };
+    const jobs = [{ id: 'busy', start: '2026-11-02T10:00:00Z', end: '2026-11-02T11:00:00Z', status: 'IN_PROGRESS' }];
+    const code = (fn) => { try { fn(); return 'no error'; } catch (e) { return e.code || String(e); } };
+    const prepared = eg.prepareJobs(jobs);
+    eg.__testing.trapNextCall();
+    const trapped = code(() => eg.version());
+    const over = new Array(eg.limits().maxJobs + 1).fill({});
+    return {
+      trapped,
+      instances: eg.__testing.instances(),
+      oldListInNewInstance: eg.freeJobs(prepared.index),
+      next: eg.decide(request, jobs).action,
+      stale: eg.decide(request, prepared).errors.map((e) => e.code),
+      freed: prepared.free(),
+      tooLarge: code(() => eg.prepareJobs(over)),
+      after: eg.decide(request, jobs).action,
+    };
+  });
+  assert.deepEqual(seen, { trapped: 'CORE_TRAPPED', instances: 2, oldListInNewInstance: false, next: 'queue', stale: ['STALE_HANDLE'], freed: false, tooLarge: 'TOO_LARGE', after: 'queue' });
+  // The page still works after its core was replaced.
+  await setRange(page, '2026-11-02', '2026-11-09');
+  assert.deepEqual(problems, []);
+  await page.close();
+});

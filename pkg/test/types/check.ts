@@ -17,6 +17,17 @@ const ops: eg.OperationInfo[] = eg.operations();
 const limits: eg.Limits = eg.limits();
 const ch = eg.channels();
 const telegram: eg.Channel = ch.conversationOnlyMessageTypes[0];
+// A kept queue: the answers carry the same handle; a state gives a state.
+const kept: eg.QueueHandle = eg.loadQueue(null);
+const drainedKept: eg.QueueHandle = eg.drain(kept, prepared).queue;
+const steppedKept: eg.Stepped<eg.QueueHandle> = eg.next(kept, [], { now: '2026-11-02T00:00:00Z' });
+const drainedState: eg.QueueState = eg.drain(null, []).queue;
+const enqueuedItems: eg.QueueItem[] = eg.enqueue(null, request).queue.items;
+const saved: eg.QueueState = kept.state();
+const savedToo: eg.QueueState = eg.queueState(steppedKept.queue);
+const keptFreed: boolean = eg.freeQueue(kept) && kept.free();
+// @ts-expect-error a kept queue's answer is a handle, not a state
+const notAState: eg.QueueState = eg.enqueue(kept, request).queue;
 // @ts-expect-error an unknown profile name
 eg.readJob('recordings', {});
 // @ts-expect-error the call is submit, poll or execute
