@@ -331,7 +331,7 @@ proptest! {
             };
             match reason {
                 None => want_released.push(pos),
-                Some(r) => { want_waiting.push((item.key(), r)); held.push(pos); }
+                Some(r) => { want_waiting.push((pos, r)); held.push(pos); }
             }
         }
         prop_assert_eq!(released, want_released);

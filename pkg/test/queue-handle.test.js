@@ -77,6 +77,13 @@ test('a failed call leaves a kept queue as it was', () => {
   assert.deepEqual(kept.state(), before);
   assert.throws(() => eg.enqueue(kept, { start: 'nope' }), (e) => e.code === 'INVALID_DATE');
   assert.deepEqual(kept.state(), before);
+  assert.throws(() => eg.next(kept, [], { now: at(1), integrationId: 'int-1', splitByChannel: true }), (e) => e.field === 'options.splitByChannel');
+  assert.deepEqual(kept.state(), before);
+  assert.throws(() => eg.next(kept, [{ id: 'x' }], { now: at(1), integrationId: 'int-1' }), (e) => e.code === 'INVALID_JOB');
+  assert.deepEqual(kept.state(), before);
+  // And a call that succeeds does change it.
+  eg.drain(kept, [], { now: at(1), integrationId: 'int-1' });
+  assert.notDeepEqual(kept.state(), before);
   kept.free();
 });
 

@@ -12,7 +12,7 @@ use super::read::{
     policy_of, request_list, request_of, u32_opt, Context, DECIDE_OPTION_KEYS,
 };
 use super::read_jobs::{jobs_arg, jobs_of, parse_list_arg};
-use super::read_queue::{keep, queue_arg};
+use super::read_queue::queue_arg;
 use super::write::{self, answer};
 use super::write_decision;
 use super::write_queue as wq;
@@ -193,9 +193,14 @@ pub fn free_jobs(a: Args<'_>, _now_ms: i64) -> Answer {
 /// `loadQueue(queue)`: keeps a queue state (or a copy of a kept one) in the instance.
 #[inline(never)]
 pub fn load_queue(a: Args<'_>, _now_ms: i64) -> Answer {
-    let (q, _) = one(queue_arg(a.get(0)))?;
-    let count = q.items.len();
-    let handle = handles::insert_queue(q).ok_or_else(|| {
+    let mut q = one(queue_arg(a.get(0)))?;
+    // A state is moved in; a kept queue is copied (the original stays where it was).
+    let state = match q.handle() {
+        Some(_) => Queue::clone(&q),
+        None => std::mem::take(&mut *q),
+    };
+    let count = state.items.len();
+    let handle = handles::insert_queue(state).ok_or_else(|| {
         vec![Error::new(
             ErrorCode::InvalidArgument,
             "",
@@ -211,8 +216,8 @@ pub fn load_queue(a: Args<'_>, _now_ms: i64) -> Answer {
 /// `queueState(queue)`: the state of a kept queue (or of a state given), to save.
 #[inline(never)]
 pub fn queue_state(a: Args<'_>, _now_ms: i64) -> Answer {
-    let (q, _) = one(queue_arg(a.get(0)))?;
-    answer(&wq::StateOut::from(&q))
+    let q = one(queue_arg(a.get(0)))?;
+    answer(&wq::StateOut::from(&*q))
 }
 
 /// `freeQueue(queue)`: drops a kept queue (its handle, or `{ $queue }`). Answers whether
@@ -364,13 +369,15 @@ fn with_attempts(q: &mut Queue, mut e: Enqueued, attempts: u32) -> Enqueued {
 #[inline(never)]
 pub fn enqueue(a: Args<'_>, now_ms: i64) -> Answer {
     let o = options_of(a.get(2), &ENQUEUE_OPTION_KEYS)?;
-    let (mut q, kept) = one(queue_arg(a.get(0)))?;
+    let mut q = one(queue_arg(a.get(0)))?;
+    let kept = q.handle();
     let ctx = one(context(&o))?;
     let request = request_of(a.get(1), "request", &ctx, true)?;
     check_max_range(&o, &request, "request")?;
     let (now, not_before, attempts) = enqueue_settings(&o, now_ms)?;
     let repeat = one(o.bool("repeatFinished"))?.unwrap_or(true);
-    let e = q.enqueue_with(&mut q.key_index(), &request, now, not_before, repeat);
+    let mut index = q.key_index();
+    let e = q.enqueue_with(&mut index, &request, now, not_before, repeat);
     let e = with_attempts(&mut q, e, attempts);
     let text = answer(&wq::EnqueueOut {
         added: e.added,
@@ -378,7 +385,7 @@ pub fn enqueue(a: Args<'_>, now_ms: i64) -> Answer {
         previous: e.previous.map(|p| p.as_str()),
         queue: wq::QueueOut::of(&q, kept),
     });
-    keep(text, kept, q)
+    text
 }
 
 /// `enqueueMany(queue, requests, options)`: the queue is read and written once. A bad
@@ -387,7 +394,8 @@ pub fn enqueue(a: Args<'_>, now_ms: i64) -> Answer {
 #[inline(never)]
 pub fn enqueue_many(a: Args<'_>, now_ms: i64) -> Answer {
     let o = options_of(a.get(2), &ENQUEUE_OPTION_KEYS)?;
-    let (mut q, kept) = one(queue_arg(a.get(0)))?;
+    let mut q = one(queue_arg(a.get(0)))?;
+    let kept = q.handle();
     let ctx = one(context(&o))?;
     let list = request_list(a.get(1))?;
     let (now, not_before, attempts) = enqueue_settings(&o, now_ms)?;
@@ -427,7 +435,7 @@ pub fn enqueue_many(a: Args<'_>, now_ms: i64) -> Answer {
             })
             .collect(),
     });
-    keep(text, kept, q)
+    text
 }
 
 /// `schedule(policy)`.

@@ -6,7 +6,7 @@ use super::answers::{job_of, reading, Call};
 use super::obj::{type_name, Obj};
 use super::read::{self, context, interval, opt_instant, options_of, payload_options, policy_of};
 use super::read_jobs::jobs_arg;
-use super::read_queue::{keep, queue_arg};
+use super::read_queue::{queue_arg, QueueArg};
 use super::write::answer;
 use super::write_queue as wq;
 use super::{one, Answer, Args};
@@ -78,7 +78,7 @@ fn check_payloads(q: &Queue, step: &Step, popts: &PayloadOptions) -> Result<(), 
 
 /// What [`step`] gives: the queue after the step (and its handle when kept), the step,
 /// the payload options, and `splitByChannel`.
-type Stepped = (Queue, Option<u32>, Step, PayloadOptions, bool);
+type Stepped = (QueueArg, Option<u32>, Step, PayloadOptions, bool);
 
 /// Runs one step of the lifecycle for `next` (every kind) or `drain` (submits).
 fn step(
@@ -88,22 +88,36 @@ fn step(
     detail: bool,
 ) -> Result<Stepped, Vec<Error>> {
     let o = options_of(a.get(2), &read::with_payload_keys(&OWN_KEYS))?;
-    let (mut q, kept) = one(queue_arg(a.get(0)))?;
+    let mut q = one(queue_arg(a.get(0)))?;
+    let kept = q.handle();
     let ctx = one(context(&o))?;
     let jobs = jobs_arg(*a, 1, "activeJobs", ctx.jobs_profile)?;
     let popts = one(payload_options(&o, now_ms))?;
     let s = settings(&o, detail)?;
     let split = one(o.bool("splitByChannel"))?.unwrap_or(false);
+    // The payload check comes after the step has changed the queue: when it can fail
+    // (an item of a profile these options cannot build a payload for), keep a copy of a
+    // kept queue to put back, so a failed call leaves it as it was.
+    let fallible = kept.is_some()
+        && q.items
+            .iter()
+            .any(|i| !i.state.is_final() && popts.check(i.profile).is_err());
+    let before = fallible.then(|| Queue::clone(&q));
     let st = lifecycle::next(&mut q, &jobs.active, &s, popts.now, kinds);
-    check_payloads(&q, &st, &popts)?;
+    if let Err(e) = check_payloads(&q, &st, &popts) {
+        if let Some(original) = before {
+            *q = original;
+        }
+        return Err(e);
+    }
     Ok((q, kept, st, popts, split))
 }
 
 /// `next(queue, activeJobs, options)`: the calls due now, and the queue with them leased.
 #[inline(never)]
 pub fn next(a: Args<'_>, now_ms: i64) -> Answer {
-    let (q, kept, st, popts, split) = step(&a, now_ms, &ActionKind::ALL, true)?;
-    if split {
+    // Refused before the step changes the queue (a kept queue stays as it was).
+    if a.get(2).and_then(|o| o.get("splitByChannel")) == Some(&Value::Bool(true)) {
         return Err(vec![Error::new(
             ErrorCode::InvalidArgument,
             "options.splitByChannel",
@@ -111,6 +125,7 @@ pub fn next(a: Args<'_>, now_ms: i64) -> Answer {
              request per channel instead",
         )]);
     }
+    let (q, kept, st, popts, _) = step(&a, now_ms, &ActionKind::ALL, true)?;
     let actions = st
         .actions
         .iter()
@@ -130,12 +145,12 @@ pub fn next(a: Args<'_>, now_ms: i64) -> Answer {
         .collect();
     let text = answer(&wq::NextOut {
         actions,
-        counts: wq::CountsOut::from(&q),
+        counts: wq::CountsOut::from(&*q),
         queue: wq::QueueOut::of(&q, kept),
-        waiting: wq::WaitingOut::all(&st),
+        waiting: wq::WaitingOut::all(&st, &q),
         wake_at: st.wake_at.map(super::write::Iso),
     });
-    keep(text, kept, q)
+    text
 }
 
 /// `drain(queue, activeJobs, options)`: `next` for submits only, in the shape callers
@@ -171,10 +186,10 @@ pub fn drain(a: Args<'_>, now_ms: i64) -> Answer {
     let text = answer(&wq::DrainOut {
         queue: wq::QueueOut::of(&q, kept),
         submit,
-        waiting: detail.then(|| wq::WaitingOut::all(&st)),
+        waiting: detail.then(|| wq::WaitingOut::all(&st, &q)),
         waiting_count: st.waiting.len(),
     });
-    keep(text, kept, q)
+    text
 }
 
 /// Reads a listing's `entities` into the jobs a `find` can match. Entities that are not
@@ -302,13 +317,14 @@ fn key_of<'a>(v: Option<&'a Value>, path: &str) -> Result<&'a str, Vec<Error>> {
 #[inline(never)]
 pub fn record(a: Args<'_>, now_ms: i64) -> Answer {
     let o = options_of(a.get(3), &read::with_payload_keys(&OWN_KEYS))?;
-    let (mut q, kept) = one(queue_arg(a.get(0)))?;
+    let mut q = one(queue_arg(a.get(0)))?;
+    let kept = q.handle();
     let key = key_of(a.get(1), "key")?;
     let s = settings(&o, true)?;
     let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
     let outcome = record_one(&mut q, key, a.get(2), "response", &s, now)?;
     let text = answer(&wq::RecordOut::new(&outcome, &q, kept));
-    keep(text, kept, q)
+    text
 }
 
 /// `recordMany(queue, answers, options)`: `record` for a step's answers
@@ -317,7 +333,8 @@ pub fn record(a: Args<'_>, now_ms: i64) -> Answer {
 #[inline(never)]
 pub fn record_many(a: Args<'_>, now_ms: i64) -> Answer {
     let o = options_of(a.get(2), &read::with_payload_keys(&OWN_KEYS))?;
-    let (mut q, kept) = one(queue_arg(a.get(0)))?;
+    let mut q = one(queue_arg(a.get(0)))?;
+    let kept = q.handle();
     let list = match a.get(1) {
         Some(Value::Array(list)) => list,
         other => {
@@ -385,7 +402,7 @@ pub fn record_many(a: Args<'_>, now_ms: i64) -> Answer {
         queue: wq::QueueOut::of(&q, kept),
         results: outs,
     });
-    keep(text, kept, q)
+    text
 }
 
 /// `inspectQueue(queue, activeJobs, options)`: the queue as a person reads it, for pages
@@ -394,7 +411,7 @@ pub fn record_many(a: Args<'_>, now_ms: i64) -> Answer {
 #[inline(never)]
 pub fn inspect_queue(a: Args<'_>, now_ms: i64) -> Answer {
     let o = options_of(a.get(2), &read::with_payload_keys(&OWN_KEYS))?;
-    let (q, _) = one(queue_arg(a.get(0)))?;
+    let q = one(queue_arg(a.get(0)))?;
     let ctx = one(context(&o))?;
     let jobs = jobs_arg(a, 1, "activeJobs", ctx.jobs_profile)?;
     let s = settings(&o, true)?;
@@ -406,14 +423,15 @@ pub fn inspect_queue(a: Args<'_>, now_ms: i64) -> Answer {
     let items = q
         .items
         .iter()
-        .map(|i| {
-            let key = i.key();
-            let waiting = st.waiting.iter().find(|(k, _)| *k == key).map(|(_, r)| r);
+        .enumerate()
+        .map(|(pos, i)| {
+            // The copy keeps the items in place: a waiting entry's position is the item's.
+            let waiting = st.waiting.iter().find(|(p, _)| *p == pos).map(|(_, r)| r);
             wq::InspectedOut::new(i, due_now.binary_search(&i.seq).is_ok(), waiting)
         })
         .collect();
     answer(&wq::InspectOut {
-        counts: wq::CountsOut::from(&q),
+        counts: wq::CountsOut::from(&*q),
         items,
         wake_at: st
             .actions
@@ -429,7 +447,8 @@ pub fn inspect_queue(a: Args<'_>, now_ms: i64) -> Answer {
 #[inline(never)]
 pub fn prune(a: Args<'_>, _now_ms: i64) -> Answer {
     let o = options_of(a.get(1), &["keep", "before"])?;
-    let (mut q, kept) = one(queue_arg(a.get(0)))?;
+    let mut q = one(queue_arg(a.get(0)))?;
+    let kept = q.handle();
     let newest = one(o.uint("keep", read::limits::MAX_QUEUE_ITEMS as u64))?;
     let before = one(opt_instant(&o, "before"))?;
     let newest = match (newest, before) {
@@ -442,5 +461,5 @@ pub fn prune(a: Args<'_>, _now_ms: i64) -> Answer {
         queue: wq::QueueOut::of(&q, kept),
         removed: removed.iter().map(wq::ItemOut::from).collect(),
     });
-    keep(text, kept, q)
+    text
 }

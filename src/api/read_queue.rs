@@ -216,13 +216,58 @@ fn check_state(item: &Item, o: &Obj) -> Result<()> {
     }
 }
 
-/// Reads a queue argument: a state (`None` is an empty queue) or the handle of a kept
-/// queue (`{"$queue": n}`, from `loadQueue`), whose copy comes with its handle. Store
-/// the copy back with [`keep`] once the operation has succeeded.
-pub fn queue_arg(v: Option<&Value>) -> Result<(Queue, Option<u32>)> {
+/// A queue argument as an operation uses it: a state read from JSON, or a kept queue
+/// taken out of the registry (`{"$queue": n}`, from `loadQueue`), which goes back when
+/// this is dropped, as the operation left it.
+///
+/// Every operation fails (if it fails) before it changes the queue, so a failed call
+/// puts a kept queue back as it was, exactly as it leaves a JSON state unchanged. The
+/// one check that comes after a change (the payload options of `next`/`drain`, in
+/// `api::lifecycle::step`) keeps a copy beforehand when it can fail, and restores it.
+#[derive(Debug)]
+pub struct QueueArg {
+    queue: Queue,
+    handle: Option<u32>,
+}
+
+impl QueueArg {
+    /// The handle of a kept queue; `None` for a state.
+    pub fn handle(&self) -> Option<u32> {
+        self.handle
+    }
+}
+
+impl core::ops::Deref for QueueArg {
+    type Target = Queue;
+    fn deref(&self) -> &Queue {
+        &self.queue
+    }
+}
+
+impl core::ops::DerefMut for QueueArg {
+    fn deref_mut(&mut self) -> &mut Queue {
+        &mut self.queue
+    }
+}
+
+impl Drop for QueueArg {
+    fn drop(&mut self) {
+        if let Some(h) = self.handle {
+            super::handles::store_queue(h, std::mem::take(&mut self.queue));
+        }
+    }
+}
+
+/// Reads a queue argument: a state (`None` is an empty queue) or a kept queue's handle.
+pub fn queue_arg(v: Option<&Value>) -> Result<QueueArg> {
     match v {
         Some(h @ Value::Object(m)) if m.contains_key("$queue") => super::handles::queue_handle_of(h)
-            .and_then(|n| super::handles::queue(n).map(|q| (q, Some(n))))
+            .and_then(|n| {
+                super::handles::take_queue(n).map(|queue| QueueArg {
+                    queue,
+                    handle: Some(n),
+                })
+            })
             .ok_or_else(|| {
                 Error::new(
                     ErrorCode::InvalidQueue,
@@ -230,18 +275,11 @@ pub fn queue_arg(v: Option<&Value>) -> Result<(Queue, Option<u32>)> {
                     "this kept queue does not exist (it was freed, or comes from another instance): loadQueue its saved state again",
                 )
             }),
-        _ => queue_of(v).map(|q| (q, None)),
+        _ => queue_of(v).map(|queue| QueueArg {
+            queue,
+            handle: None,
+        }),
     }
-}
-
-/// Passes an operation's answer on and, when it succeeded on a kept queue, stores the
-/// queue's new state under its handle. A failed operation leaves the kept queue as it
-/// was, as it leaves a JSON state.
-pub fn keep(text: super::Answer, handle: Option<u32>, q: Queue) -> super::Answer {
-    if let (Ok(_), Some(h)) = (&text, handle) {
-        super::handles::store_queue(h, q);
-    }
-    text
 }
 
 /// Reads a queue state; `None` is an empty queue.

@@ -218,8 +218,8 @@ pub struct EnqueueManyOut<'a> {
 pub struct WaitingOut<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     blocked_by: Option<Vec<&'a str>>,
-    #[serde(skip_serializing_if = "str::is_empty")]
-    key: &'a str,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    key: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     max_active: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -229,7 +229,7 @@ pub struct WaitingOut<'a> {
 
 impl<'a> WaitingOut<'a> {
     /// Writes one `waiting` entry.
-    pub fn new(key: &'a str, reason: &'a WaitReason) -> Self {
+    pub fn new(key: String, reason: &'a WaitReason) -> Self {
         let mut w = WaitingOut {
             blocked_by: None,
             key,
@@ -256,14 +256,14 @@ impl<'a> WaitingOut<'a> {
 
     /// A reason alone (its item is given beside it): the key left empty is not written.
     pub fn reason(reason: &'a WaitReason) -> Self {
-        WaitingOut::new("", reason)
+        WaitingOut::new(String::new(), reason)
     }
 
-    /// Every `waiting` entry of a step.
-    pub fn all(step: &'a Step) -> Vec<Self> {
+    /// Every `waiting` entry of a step on `q`.
+    pub fn all(step: &'a Step, q: &Queue) -> Vec<Self> {
         step.waiting
             .iter()
-            .map(|(key, reason)| WaitingOut::new(key, reason))
+            .map(|(pos, reason)| WaitingOut::new(q.items[*pos].key(), reason))
             .collect()
     }
 }

@@ -131,8 +131,10 @@ impl Action {
 pub struct Step {
     /// The calls to make now, in queue order.
     pub actions: Vec<Action>,
-    /// For each queued item not released, why it waits.
-    pub waiting: Vec<(String, WaitReason)>,
+    /// For each queued item not released, why it waits: the item's position in
+    /// `q.items`, and the reason. (Positions, not keys: formatting a key per waiting item
+    /// was half of a 1,000-item drain; writers format the few they print.)
+    pub waiting: Vec<(usize, WaitReason)>,
     /// When to call `next` again (the earliest lease expiry, poll, retry or recheck);
     /// `None` when every item is final.
     pub wake_at: Option<i64>,

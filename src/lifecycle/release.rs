@@ -150,12 +150,20 @@ impl Union {
             e = e.max(self.0[j].1);
             j += 1;
         }
-        self.0.splice(i..j, [(s, e)]);
+        // Most adds merge into one interval or none: no splice machinery for those.
+        match j - i {
+            0 => self.0.insert(i, (s, e)),
+            1 => self.0[i] = (s, e),
+            _ => {
+                self.0[i] = (s, e);
+                self.0.drain(i + 1..j);
+            }
+        }
     }
 }
 
 /// Decides, for each queued item in FIFO order, whether it goes now. Returns the
-/// positions of the released items and, for the others, why they wait.
+/// positions of the released items and, for the others, their positions and why they wait.
 ///
 /// Whether an item may go costs O(log) per item (active jobs sorted once, earlier items
 /// kept as a union of intervals), so a whole release is O((q + j) log(q + j)) rather
@@ -168,7 +176,7 @@ pub fn release(
     listed: &[Job],
     s: &Settings,
     now: i64,
-) -> (Vec<usize>, Vec<(String, WaitReason)>) {
+) -> (Vec<usize>, Vec<(usize, WaitReason)>) {
     let mut jobs = active_jobs(q, listed);
     // A READY job keeps its slot for its execute call: Genesys does not count READY jobs,
     // but executing one makes it PROCESSING, and a slot taken meanwhile by a new job would
@@ -247,7 +255,7 @@ pub fn release(
                 released.push(pos);
             }
             Some(r) => {
-                waiting.push((item.key(), r));
+                waiting.push((pos, r));
                 held.push(pos);
             }
         }
