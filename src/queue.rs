@@ -221,12 +221,19 @@ impl Item {
 
     /// The deduplication key: `profile|lockKey|channels`.
     pub fn key(&self) -> String {
-        format!(
-            "{}|{}|{}",
-            self.profile.name(),
-            self.lock_key(),
-            self.channels.join(",")
-        )
+        // Pushed, not `format!` (see `Window::lock_key`).
+        let mut k = String::with_capacity(80);
+        k.push_str(self.profile.name());
+        k.push('|');
+        k.push_str(&self.lock_key());
+        k.push('|');
+        for (i, c) in self.channels.iter().enumerate() {
+            if i > 0 {
+                k.push(',');
+            }
+            k.push_str(c);
+        }
+        k
     }
 
     /// The call the lifecycle hands out next for this item: none while a call is

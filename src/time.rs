@@ -347,7 +347,12 @@ impl Window {
     /// The canonical `startZ/endZ` string with milliseconds: the lock key and the
     /// Genesys interval form.
     pub fn lock_key(&self) -> String {
-        format!("{}/{}", format_ms(self.start), format_ms(self.end))
+        // Pushed, not `format!`: keys are made per queue item and per request
+        // (core::fmt was a tenth of an `enqueueMany`).
+        let mut k = format_ms(self.start);
+        k.push('/');
+        k.push_str(&format_ms(self.end));
+        k
     }
 
     /// The parts of `self` not covered by any of `blocks` (each widened by `pad_ms` on
