@@ -243,6 +243,18 @@ export interface Enqueued<Q = QueueState> {
   previous?: 'completed' | 'failed';
 }
 
+export interface EnqueueManyOptions extends EnqueueOptions {
+  /** 'compact': each result gives its item's key and seq instead of the item (default 'full'). */
+  results?: 'full' | 'compact';
+}
+
+/** enqueueMany's answer with `results: 'compact'`. */
+export interface EnqueuedManyCompact<Q = QueueState> {
+  queue: Q;
+  /** One per request, in order: the queued item's key and seq (the live one for a duplicate). */
+  results: Array<{ added: boolean; key: string; seq: number; previous?: 'completed' | 'failed' } | { added: false; errors: ErrorDetail[] }>;
+}
+
 export interface EnqueuedMany<Q = QueueState> {
   queue: Q;
   /** One per request, in order. */
@@ -480,8 +492,10 @@ export function plan(request: Omit<ExportRequest, 'channels'> & { channels?: str
 export function enqueue(queue: QueueHandle, request: ExportRequest, options?: EnqueueOptions): Enqueued<QueueHandle>;
 export function enqueue(queue: QueueState | null, request: ExportRequest, options?: EnqueueOptions): Enqueued;
 /** Adds many requests, reading and writing the queue once; a bad request gets `{ added: false, errors }`. */
-export function enqueueMany(queue: QueueHandle, requests: ExportRequest[], options?: EnqueueOptions): EnqueuedMany<QueueHandle>;
-export function enqueueMany(queue: QueueState | null, requests: ExportRequest[], options?: EnqueueOptions): EnqueuedMany;
+export function enqueueMany(queue: QueueHandle, requests: ExportRequest[], options: EnqueueManyOptions & { results: 'compact' }): EnqueuedManyCompact<QueueHandle>;
+export function enqueueMany(queue: QueueState | null, requests: ExportRequest[], options: EnqueueManyOptions & { results: 'compact' }): EnqueuedManyCompact;
+export function enqueueMany(queue: QueueHandle, requests: ExportRequest[], options?: EnqueueManyOptions): EnqueuedMany<QueueHandle>;
+export function enqueueMany(queue: QueueState | null, requests: ExportRequest[], options?: EnqueueManyOptions): EnqueuedMany;
 export function drain(queue: QueueHandle, activeJobs: ActiveJobs, options?: DrainOptions): Drained<QueueHandle>;
 export function drain(queue: QueueState | null, activeJobs: ActiveJobs, options?: DrainOptions): Drained;
 /** The HTTP calls due now (submit, poll, execute, find), leased in the returned queue. */

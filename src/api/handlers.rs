@@ -354,6 +354,18 @@ const ENQUEUE_OPTION_KEYS: [&str; 7] = [
     "repeatFinished",
 ];
 
+/// `enqueueMany`'s options: `enqueue`'s, and `results`.
+const ENQUEUE_MANY_OPTION_KEYS: [&str; 8] = [
+    "now",
+    "profile",
+    "timeZone",
+    "notBefore",
+    "attempts",
+    "maxRangeDays",
+    "repeatFinished",
+    "results",
+];
+
 /// `options.attempts` on a new item: tries made before it was enqueued (by another tool).
 fn with_attempts(q: &mut Queue, mut e: Enqueued, attempts: u32) -> Enqueued {
     if e.added && attempts > 0 {
@@ -393,7 +405,23 @@ pub fn enqueue(a: Args<'_>, now_ms: i64) -> Answer {
 /// or bad options fail the whole call.
 #[inline(never)]
 pub fn enqueue_many(a: Args<'_>, now_ms: i64) -> Answer {
-    let o = options_of(a.get(2), &ENQUEUE_OPTION_KEYS)?;
+    let o = options_of(a.get(2), &ENQUEUE_MANY_OPTION_KEYS)?;
+    // `results: "compact"`: each result names its item (key, seq) instead of repeating
+    // it; for 10,000 requests the repeated items were half of a 7.4 MB answer.
+    let compact = match one(o.str("results"))? {
+        None | Some("full") => false,
+        Some("compact") => true,
+        Some(other) => {
+            return Err(vec![Error::new(
+                ErrorCode::InvalidArgument,
+                o.field("results"),
+                format!(
+                    "results must be \"full\" (the default: each result repeats its item) or \"compact\" (its key and seq), not {:?}",
+                    other.chars().take(40).collect::<String>()
+                ),
+            )])
+        }
+    };
     let mut q = one(queue_arg(a.get(0)))?;
     let kept = q.handle();
     let ctx = one(context(&o))?;
@@ -423,6 +451,12 @@ pub fn enqueue_many(a: Args<'_>, now_ms: i64) -> Answer {
         results: results
             .iter()
             .map(|r| match r {
+                Ok(e) if compact => wq::EnqueueResult::Compact {
+                    added: e.added,
+                    key: e.item.key(),
+                    seq: e.item.seq,
+                    previous: e.previous.map(|p| p.as_str()),
+                },
                 Ok(e) => wq::EnqueueResult::Read {
                     added: e.added,
                     item: Box::new(wq::ItemOut::from(&e.item)),

@@ -194,6 +194,19 @@ pub enum EnqueueResult<'a> {
         #[serde(skip_serializing_if = "Option::is_none")]
         previous: Option<&'static str>,
     },
+    /// Read, with `results: "compact"`: `{added, key, seq, previous?}` (the item's key
+    /// and seq instead of the item).
+    Compact {
+        /// Whether it was added.
+        added: bool,
+        /// The queued item's key (the live one for a duplicate).
+        key: String,
+        /// The queued item's seq.
+        seq: u64,
+        /// How an earlier item with its key ended, when there is one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        previous: Option<&'static str>,
+    },
     /// Not read: `{added: false, errors}`.
     Bad {
         /// Always false.

@@ -26,6 +26,8 @@ const enqueuedItems: eg.QueueItem[] = eg.enqueue(null, request).queue.items;
 const saved: eg.QueueState = kept.state();
 const savedToo: eg.QueueState = eg.queueState(steppedKept.queue);
 const keptFreed: boolean = eg.freeQueue(kept) && kept.free();
+const compactKeys: string[] = eg.enqueueMany(kept, [request], { results: 'compact' }).results.map((r) => ('key' in r ? r.key : ''));
+const fullItems = eg.enqueueMany(null, [request]).results.map((r) => ('item' in r ? r.item.seq : -1));
 // @ts-expect-error a kept queue's answer is a handle, not a state
 const notAState: eg.QueueState = eg.enqueue(kept, request).queue;
 // @ts-expect-error an unknown profile name
