@@ -180,13 +180,16 @@ test('large arguments cross as bytes and arrive as the same text (non-ASCII, ast
   assert.deepEqual(eg.decide(day, filler.concat([job('job-😀')])).conflicts.map((c) => c.id), ['job-😀']);
 });
 
-test('prepared lists dropped without free() are freed after garbage collection (no cap in a long-running process)', () => {
+test('prepared lists and kept queues dropped without free() are freed after garbage collection (no cap in a long-running process)', () => {
   const script = `
     const eg = require(${JSON.stringify(require.resolve('..'))});
     const jobs = [{ id: 'busy', start: '2026-11-02T10:00:00Z', end: '2026-11-02T11:00:00Z', status: 'IN_PROGRESS' }];
     (async () => {
       for (let round = 0; round < 5; round++) {
-        for (let i = 0; i < 600; i++) eg.prepareJobs(jobs);
+        for (let i = 0; i < 600; i++) {
+          eg.prepareJobs(jobs);
+          eg.loadQueue(null); // kept queues go the same way
+        }
         // Finalizers run in tasks of their own after a collection: give them a few.
         for (let t = 0; t < 5; t++) {
           global.gc();
@@ -194,8 +197,9 @@ test('prepared lists dropped without free() are freed after garbage collection (
         }
       }
       const kept = eg.prepareJobs(jobs);
-      process.stdout.write(String(kept.count));
+      const queue = eg.loadQueue(null);
+      process.stdout.write(String(kept.count) + String(queue.count));
     })().catch((e) => { process.stdout.write('FAILED ' + e.code); });`;
   const out = require('child_process').execFileSync(process.execPath, ['--expose-gc', '-e', script]).toString();
-  assert.equal(out, '1', '3,000 dropped lists, more than the 1,000 alive at once, and a new one still prepares');
+  assert.equal(out, '10', '3,000 dropped lists and 3,000 dropped kept queues, more than the 1,000 alive at once of each, and new ones still come');
 });
