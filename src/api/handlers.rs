@@ -159,16 +159,7 @@ pub fn prepare_jobs(a: Args<'_>, _now_ms: i64) -> Answer {
     }
     let list = jobs_arg(a, 0, "activeJobs", ctx.jobs_profile)?;
     let count = list.count;
-    let handle = handles::insert(list).ok_or_else(|| {
-        vec![Error::new(
-            ErrorCode::InvalidArgument,
-            "",
-            format!(
-                "{} prepared job lists are alive: free() the ones you no longer need",
-                handles::MAX_PREPARED
-            ),
-        )]
-    })?;
+    let handle = one(handles::insert(list))?;
     answer(&write::PreparedOut {
         index: handle,
         count,
@@ -200,16 +191,7 @@ pub fn load_queue(a: Args<'_>, _now_ms: i64) -> Answer {
         None => std::mem::take(&mut *q),
     };
     let count = state.items.len();
-    let handle = handles::insert_queue(state).ok_or_else(|| {
-        vec![Error::new(
-            ErrorCode::InvalidArgument,
-            "",
-            format!(
-                "{} queues are kept: free() the ones you no longer need",
-                handles::MAX_PREPARED
-            ),
-        )]
-    })?;
+    let handle = one(handles::insert_queue(state))?;
     answer(&write::KeptQueueOut { handle, count })
 }
 

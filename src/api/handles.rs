@@ -9,6 +9,7 @@
 
 use super::obj::whole_number;
 use crate::decide::JobIndex;
+use crate::error::{Error, ErrorCode};
 use crate::queue::Queue;
 use serde_json::Value;
 use std::cell::RefCell;
@@ -90,9 +91,20 @@ pub fn get(v: &Value) -> Option<Rc<JobIndex>> {
     PREPARED.with(|p| p.borrow().get(h).cloned())
 }
 
-/// Keeps `list` and returns its new handle; `None` when [`MAX_PREPARED`] are alive.
-pub fn insert(list: Rc<JobIndex>) -> Option<u32> {
-    PREPARED.with(|p| p.borrow_mut().insert(list))
+/// The error when [`MAX_PREPARED`] entries of a kind (`what`) are alive.
+fn full(what: &str) -> Error {
+    Error::new(
+        ErrorCode::InvalidArgument,
+        "",
+        format!("{MAX_PREPARED} {what}: free() the ones you no longer need"),
+    )
+}
+
+/// Keeps `list` and returns its new handle, or an error when [`MAX_PREPARED`] are alive.
+pub fn insert(list: Rc<JobIndex>) -> Result<u32, Error> {
+    PREPARED
+        .with(|p| p.borrow_mut().insert(list))
+        .ok_or_else(|| full("prepared job lists are alive"))
 }
 
 /// Drops the list behind `handle`; answers whether it was alive.
@@ -126,9 +138,11 @@ pub fn store_queue(handle: u32, queue: Queue) {
     });
 }
 
-/// Keeps `queue` and returns its new handle; `None` when [`MAX_PREPARED`] are alive.
-pub fn insert_queue(queue: Queue) -> Option<u32> {
-    QUEUES.with(|q| q.borrow_mut().insert(queue))
+/// Keeps `queue` and returns its new handle, or an error when [`MAX_PREPARED`] are kept.
+pub fn insert_queue(queue: Queue) -> Result<u32, Error> {
+    QUEUES
+        .with(|q| q.borrow_mut().insert(queue))
+        .ok_or_else(|| full("queues are kept"))
 }
 
 /// Drops the queue behind `handle`; answers whether it was alive.

@@ -224,6 +224,10 @@ fn check_state(item: &Item, o: &Obj) -> Result<()> {
 /// puts a kept queue back as it was, exactly as it leaves a JSON state unchanged. The
 /// one check that comes after a change (the payload options of `next`/`drain`, in
 /// `api::lifecycle::step`) keeps a copy beforehand when it can fail, and restores it.
+///
+/// The operations bind their answer before returning it (`let text = answer(..); text`):
+/// as a tail expression, the output struct borrowing the queue would outlive this value
+/// (edition 2021 drops tail temporaries after the locals).
 #[derive(Debug)]
 pub struct QueueArg {
     queue: Queue,
