@@ -132,7 +132,7 @@ WASM_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-s
 
 build() {
   prerequisites
-  say "Compiling the Rust core to wasm (release: opt-level z, LTO, one codegen unit, panic=abort)"
+  say "Compiling the Rust core to wasm (release: opt-level 3, LTO, one codegen unit, panic=abort)"
   cargo build --release --target "$TARGET"
   local wasm="target/$TARGET/release/export_guard.wasm"
   for t in nodejs web; do
@@ -155,11 +155,11 @@ build() {
 build_es5() {
   say "Compiling the core for the ServiceNow ES5 build (zones: $ES5_ZONES)"
   CHRONO_TZ_TIMEZONE_FILTER="$ES5_ZONES" RUSTFLAGS='--cfg getrandom_backend="custom"' \
-    cargo build --release --target "$TARGET" --no-default-features --features es5 --target-dir target/es5
+    cargo build --profile es5 --target "$TARGET" --no-default-features --features es5 --target-dir target/es5
   local tmp=target/es5/js
   mkdir -p "$tmp"
   info "wasm-opt: lower sign-extension and non-trapping float-to-int (wasm2js cannot translate them), -Oz"
-  node_modules/.bin/wasm-opt "target/es5/$TARGET/release/export_guard.wasm" "${WASM_FEATURES[@]}" \
+  node_modules/.bin/wasm-opt "target/es5/$TARGET/es5/export_guard.wasm" "${WASM_FEATURES[@]}" \
     --llvm-nontrapping-fptoint-lowering --signext-lowering -Oz "${OPT_FLAGS[@]}" -o "$tmp/core.wasm"
   info "wasm2js -O2 (bulk memory becomes helpers that the ES5 transform replaces)"
   node_modules/.bin/wasm2js "$tmp/core.wasm" --enable-bulk-memory -O2 "${OPT_FLAGS[@]}" -o "$tmp/core.js"

@@ -258,15 +258,7 @@ fn skip(b: &[u8], mut i: usize) -> Skipped {
     loop {
         match b.get(i) {
             None => return done(i, deepest, containers),
-            Some(b'"') => {
-                i += 1;
-                while let Some(&c) = b.get(i) {
-                    i += if c == b'\\' { 2 } else { 1 };
-                    if c == b'"' {
-                        break;
-                    }
-                }
-            }
+            Some(b'"') => i = string_end(b, i + 1),
             Some(b'[' | b'{') => {
                 depth += 1;
                 containers += 1;
@@ -290,6 +282,24 @@ fn skip(b: &[u8], mut i: usize) -> Skipped {
         }
         if depth == 0 {
             return done(i, deepest, containers);
+        }
+    }
+}
+
+/// The index after the closing quote of the string whose contents start at `i`. Most of
+/// a job list's bytes are inside strings, so this is the scanner's inner loop: a search
+/// for the next quote or backslash, which compiles to a tight loop, rather than a step of
+/// [`skip`]'s state machine per byte.
+#[inline]
+fn string_end(b: &[u8], mut i: usize) -> usize {
+    loop {
+        let Some(rest) = b.get(i..) else {
+            return b.len();
+        };
+        match rest.iter().position(|&c| c == b'"' || c == b'\\') {
+            Some(p) if rest[p] == b'"' => return i + p + 1,
+            Some(p) => i += p + 2, // past the backslash and the byte it escapes
+            None => return b.len(),
         }
     }
 }
