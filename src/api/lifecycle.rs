@@ -13,7 +13,7 @@ use super::{one, Answer, Args};
 use crate::backoff::Response;
 use crate::decide::{self, Request};
 use crate::error::{Error, ErrorCode};
-use crate::lifecycle::{self, Answer as CallAnswer, JobAnswer, Listed, Settings, Step};
+use crate::lifecycle::{self, Action, Answer as CallAnswer, JobAnswer, Listed, Settings, Step};
 use crate::profile::{Payload, PayloadOptions, Profile};
 use crate::queue::{ActionKind, Queue};
 use serde_json::Value;
@@ -61,17 +61,16 @@ fn settings(o: &Obj, detail: bool) -> Result<Settings, Vec<Error>> {
 
 /// One submit's body. `next` submits one POST per item; `drain` may split an item by
 /// channel (its callers then track the jobs themselves).
-fn body(q: &Queue, seq: u64, popts: &PayloadOptions) -> Option<Payload> {
-    let item = q.items.iter().find(|i| i.seq == seq)?;
+fn body(q: &Queue, act: &Action, popts: &PayloadOptions) -> Option<Payload> {
+    let item = q.items.get(act.pos).filter(|i| i.seq == act.seq)?;
     Some(item.profile.payload(item.window, &item.channels, popts))
 }
 
 /// The released recording EXPORTs need integrationId: refuse the call before any POST.
-fn check_payloads(q: &Queue, step: &Step, popts: &PayloadOptions) -> Result<(), Vec<Error>> {
+/// (An action names its item's profile: no search of the queue per action.)
+fn check_payloads(step: &Step, popts: &PayloadOptions) -> Result<(), Vec<Error>> {
     for a in step.actions.iter().filter(|a| a.kind == ActionKind::Submit) {
-        if let Some(i) = q.items.iter().find(|i| i.seq == a.seq) {
-            one(popts.check(i.profile).map_err(|e| e.within("options")))?;
-        }
+        one(popts.check(a.profile).map_err(|e| e.within("options")))?;
     }
     Ok(())
 }
@@ -98,13 +97,16 @@ fn step(
     // The payload check comes after the step has changed the queue: when it can fail
     // (an item of a profile these options cannot build a payload for), keep a copy of a
     // kept queue to put back, so a failed call leaves it as it was.
+    // Checked per profile (a handful), then looked up per item.
+    let refused = Profile::ALL.map(|p| popts.check(p).is_err());
     let fallible = kept.is_some()
+        && refused.contains(&true)
         && q.items
             .iter()
-            .any(|i| !i.state.is_final() && popts.check(i.profile).is_err());
+            .any(|i| !i.state.is_final() && refused[i.profile.index()]);
     let before = fallible.then(|| Queue::clone(&q));
     let st = lifecycle::next(&mut q, &jobs.active, &s, popts.now, kinds);
-    if let Err(e) = check_payloads(&q, &st, &popts) {
+    if let Err(e) = check_payloads(&st, &popts) {
         if let Some(original) = before {
             *q = original;
         }
@@ -132,7 +134,7 @@ pub fn next(a: Args<'_>, now_ms: i64) -> Answer {
         .map(|act| {
             let body = match act.kind {
                 ActionKind::Submit => {
-                    body(&q, act.seq, &popts).and_then(|p| serde_json::to_value(p).ok())
+                    body(&q, act, &popts).and_then(|p| serde_json::to_value(p).ok())
                 }
                 ActionKind::Execute => act
                     .profile
@@ -164,16 +166,10 @@ pub fn drain(a: Args<'_>, now_ms: i64) -> Answer {
         .and_then(|o| o.get("waitingDetail"))
         .and_then(Value::as_bool)
         .unwrap_or(false);
-    // Items by seq (a file need not keep them in seq order), searched per action.
-    let seqs: Vec<u64> = q.items.iter().map(|i| i.seq).collect();
-    let by_seq = crate::order::order_by_u64(&seqs);
     let submit = st
         .actions
         .iter()
-        .filter_map(|act| {
-            let at = by_seq.binary_search_by(|&i| seqs[i].cmp(&act.seq)).ok()?;
-            q.items.get(by_seq[at])
-        })
+        .filter_map(|act| q.items.get(act.pos).filter(|i| i.seq == act.seq))
         .map(|i| {
             let r = Request {
                 window: i.window,

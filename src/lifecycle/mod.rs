@@ -88,6 +88,9 @@ pub struct Action {
     pub key: String,
     /// The item's `seq`.
     pub seq: u64,
+    /// The item's position in the queue's `items` when the step handed the call out
+    /// (valid for that queue until items are added or removed).
+    pub pos: usize,
     /// The endpoint.
     pub profile: Profile,
     /// The job it concerns (poll, execute).
@@ -155,7 +158,7 @@ pub fn next(q: &mut Queue, listed: &[Job], s: &Settings, now: i64, kinds: &[Acti
     for j in release::active_jobs(q, listed) {
         active[j.profile.index()] += 1;
     }
-    for item in &mut q.items {
+    for (pos, item) in q.items.iter_mut().enumerate() {
         let expired = item.lease.filter(|l| l.until <= now);
         if item.lease.is_some() && expired.is_none() {
             continue; // an answer is awaited
@@ -169,6 +172,7 @@ pub fn next(q: &mut Queue, listed: &[Job], s: &Settings, now: i64, kinds: &[Acti
                 kind,
                 key: item.key(),
                 seq: item.seq,
+                pos,
                 profile: item.profile,
                 job_id: item.job_id.clone(),
                 due: due.min(now),
@@ -236,6 +240,7 @@ pub fn next(q: &mut Queue, listed: &[Job], s: &Settings, now: i64, kinds: &[Acti
                 kind: ActionKind::Submit,
                 key: item.key(),
                 seq: item.seq,
+                pos: i,
                 profile: item.profile,
                 job_id: None,
                 due: now,
