@@ -19,6 +19,8 @@
 # Environment:
 #   EXPORT_GUARD_ZONES      regex of IANA zones for the Node/web build (default: .cargo/config.toml)
 #   EXPORT_GUARD_ES5_ZONES  regex of IANA zones for the ServiceNow ES5 build (default below)
+#   EXPORT_GUARD_OPT_LEVEL  rustc opt-level of the Node/web wasm: 3 (default, fastest) or
+#                           s / z (smaller and slower; see the README's "Sizes")
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -31,6 +33,9 @@ die()  { printf '\nbuild.sh: error: %s\n' "$*" >&2; exit 1; }
 # The ES5 script carries its zone data as text: keep the default set small.
 ES5_ZONES_DEFAULT='^(UTC|Etc/UTC|GMT|Europe/(London|Dublin|Paris|Berlin|Amsterdam|Madrid)|America/(New_York|Chicago|Denver|Los_Angeles)|Asia/(Kolkata|Singapore|Tokyo)|Australia/Sydney)$'
 ES5_ZONES="${EXPORT_GUARD_ES5_ZONES:-$ES5_ZONES_DEFAULT}"
+
+WASM_OPT_LEVEL="${EXPORT_GUARD_OPT_LEVEL:-3}"
+case "$WASM_OPT_LEVEL" in 0|1|2|3|s|z) ;; *) die "EXPORT_GUARD_OPT_LEVEL must be 0-3, s or z (got '$WASM_OPT_LEVEL')" ;; esac
 
 if [ -n "${EXPORT_GUARD_ZONES:-}" ]; then
   export CHRONO_TZ_TIMEZONE_FILTER="$EXPORT_GUARD_ZONES"
@@ -132,8 +137,8 @@ WASM_FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-s
 
 build() {
   prerequisites
-  say "Compiling the Rust core to wasm (release: opt-level 3, LTO, one codegen unit, panic=abort)"
-  cargo build --release --target "$TARGET"
+  say "Compiling the Rust core to wasm (release: opt-level $WASM_OPT_LEVEL, LTO, one codegen unit, panic=abort)"
+  CARGO_PROFILE_RELEASE_OPT_LEVEL="$WASM_OPT_LEVEL" cargo build --release --target "$TARGET"
   local wasm="target/$TARGET/release/export_guard.wasm"
   for t in nodejs web; do
     local out="pkg/${t%js}"
