@@ -171,14 +171,26 @@ pub fn prepare_jobs(a: Args<'_>, _now_ms: i64) -> Answer {
 /// Answers whether it existed.
 #[inline(never)]
 pub fn free_jobs(a: Args<'_>, _now_ms: i64) -> Answer {
-    let h = a.get(0).and_then(handles::handle_of).ok_or_else(|| {
-        vec![Error::new(
-            ErrorCode::InvalidArgument,
-            "prepared",
-            "give the PreparedJobs (or the $index number) that prepareJobs returned",
-        )]
-    })?;
+    let h = handle_arg(
+        &a,
+        handles::handle_of,
+        "prepared",
+        "give the PreparedJobs (or the $index number) that prepareJobs returned",
+    )?;
     answer(&handles::remove(h))
+}
+
+/// The handle number of the first argument (a handle's JSON or its number), or the
+/// error naming `field` with `hint`: what the free operations read.
+fn handle_arg(
+    a: &Args<'_>,
+    number_of: fn(&Value) -> Option<u32>,
+    field: &str,
+    hint: &str,
+) -> Result<u32, Vec<Error>> {
+    a.get(0)
+        .and_then(number_of)
+        .ok_or_else(|| vec![Error::new(ErrorCode::InvalidArgument, field, hint)])
 }
 
 /// `loadQueue(queue)`: keeps a queue state (or a copy of a kept one) in the instance.
@@ -206,13 +218,12 @@ pub fn queue_state(a: Args<'_>, _now_ms: i64) -> Answer {
 /// it existed.
 #[inline(never)]
 pub fn free_queue(a: Args<'_>, _now_ms: i64) -> Answer {
-    let h = a.get(0).and_then(handles::queue_handle_of).ok_or_else(|| {
-        vec![Error::new(
-            ErrorCode::InvalidArgument,
-            "queue",
-            "give the QueueHandle (or the $queue number) that loadQueue returned",
-        )]
-    })?;
+    let h = handle_arg(
+        &a,
+        handles::queue_handle_of,
+        "queue",
+        "give the QueueHandle (or the $queue number) that loadQueue returned",
+    )?;
     answer(&handles::remove_queue(h))
 }
 
