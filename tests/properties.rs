@@ -570,3 +570,51 @@ fn dst_sweep_day_lengths() {
         );
     }
 }
+
+proptest! {
+    /// The key index used by `enqueueMany` (`Queue::key_index` + `enqueue_with`) finds
+    /// exactly what a scan comparing formatted keys (`Item::key`) finds: the live item
+    /// with the request's key, else the newest final one. Few windows, channel lists and
+    /// profiles, so that keys repeat and items finish between batches.
+    #[test]
+    fn the_key_index_agrees_with_comparing_formatted_keys(
+        batches in prop::collection::vec(
+            (prop::collection::vec((0usize..3, 0usize..3, 0usize..3), 0..12), any::<bool>(), prop::collection::vec((any::<prop::sample::Index>(), any::<bool>()), 0..4)),
+            1..6,
+        ),
+    ) {
+        let windows = [(0, 24), (0, 48), (24, 48)];
+        let channels: [&[&str]; 3] = [&["sms"], &["sms", "whatsapp"], &["whatsapp"]];
+        let mut q = Queue::default();
+        for (reqs, repeat_finished, finishes) in &batches {
+            let mut index = q.key_index();
+            for &(w, c, p) in reqs {
+                let (s, e) = windows[w];
+                let r = Request {
+                    window: Window { start: BASE + s * HOUR_MS, end: BASE + e * HOUR_MS },
+                    channels: channels[c].iter().map(|s| s.to_string()).collect(),
+                    profile: Profile::ALL[p],
+                };
+                // The reference: a scan comparing formatted keys.
+                let key = export_guard::queue::Item::new(q.next_seq, &r, 0, None).key();
+                let live = q.items.iter().find(|i| !i.state.is_final() && i.key() == key).map(|i| i.seq);
+                let done = q.items.iter().rev().find(|i| i.state.is_final() && i.key() == key).map(|i| (i.seq, i.state));
+                let got = q.enqueue_with(&mut index, &r, 0, None, *repeat_finished);
+                match (live, done) {
+                    (Some(seq), _) => prop_assert_eq!((got.added, got.item.seq), (false, seq)),
+                    (None, Some((seq, _))) if !*repeat_finished => prop_assert_eq!((got.added, got.item.seq), (false, seq)),
+                    (None, d) => {
+                        prop_assert!(got.added);
+                        prop_assert_eq!(got.previous, d.map(|(_, st)| st));
+                    }
+                }
+            }
+            for (at, ok) in finishes {
+                if !q.items.is_empty() {
+                    let i = at.index(q.items.len());
+                    q.items[i].state = if *ok { State::Completed } else { State::Failed };
+                }
+            }
+        }
+    }
+}
