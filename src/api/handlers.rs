@@ -348,16 +348,16 @@ const ENQUEUE_OPTION_KEYS: [&str; 7] = [
 ];
 
 /// `enqueueMany`'s options: `enqueue`'s, and `results`.
-const ENQUEUE_MANY_OPTION_KEYS: [&str; 8] = [
-    "now",
-    "profile",
-    "timeZone",
-    "notBefore",
-    "attempts",
-    "maxRangeDays",
-    "repeatFinished",
-    "results",
-];
+const ENQUEUE_MANY_OPTION_KEYS: [&str; ENQUEUE_OPTION_KEYS.len() + 1] = {
+    let mut keys = [""; ENQUEUE_OPTION_KEYS.len() + 1];
+    let mut i = 0;
+    while i < ENQUEUE_OPTION_KEYS.len() {
+        keys[i] = ENQUEUE_OPTION_KEYS[i];
+        i += 1;
+    }
+    keys[i] = "results";
+    keys
+};
 
 /// `options.attempts` on a new item: tries made before it was enqueued (by another tool).
 fn with_attempts(q: &mut Queue, mut e: Enqueued, attempts: u32) -> Enqueued {
