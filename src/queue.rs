@@ -227,12 +227,7 @@ impl Item {
         k.push('|');
         k.push_str(&self.lock_key());
         k.push('|');
-        for (i, c) in self.channels.iter().enumerate() {
-            if i > 0 {
-                k.push(',');
-            }
-            k.push_str(c);
-        }
+        push_channels(&mut k, &self.channels);
         k
     }
 
@@ -317,13 +312,19 @@ fn index_key(item: &Item) -> String {
         }
     }
     k.push(char::from(b'a' + item.profile.index() as u8));
-    for (i, c) in item.channels.iter().enumerate() {
+    push_channels(&mut k, &item.channels);
+    k
+}
+
+/// Appends the channel names joined by commas (the last part of both key forms), without
+/// the intermediate `String` of `join`.
+fn push_channels(k: &mut String, channels: &[String]) {
+    for (i, c) in channels.iter().enumerate() {
         if i > 0 {
             k.push(',');
         }
         k.push_str(c);
     }
-    k
 }
 
 impl Queue {
