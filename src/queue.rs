@@ -107,15 +107,19 @@ pub enum ActionKind {
     /// List the organisation's jobs to find one whose create answer was lost (recording
     /// jobs: the only listable profile).
     Find,
+    /// List the organisation's active jobs of a listable profile, one state per call:
+    /// the queue's shared view of what counts against the profile's limit.
+    List,
 }
 
 impl ActionKind {
     /// Every kind.
-    pub const ALL: [ActionKind; 4] = [
+    pub const ALL: [ActionKind; 5] = [
         ActionKind::Submit,
         ActionKind::Poll,
         ActionKind::Execute,
         ActionKind::Find,
+        ActionKind::List,
     ];
 
     /// The name in the JS contract.
@@ -125,6 +129,7 @@ impl ActionKind {
             ActionKind::Poll => "poll",
             ActionKind::Execute => "execute",
             ActionKind::Find => "find",
+            ActionKind::List => "list",
         }
     }
 
@@ -134,14 +139,18 @@ impl ActionKind {
     }
 }
 
-/// An action handed to a driver and not yet answered: its kind and until when the
-/// lifecycle waits for the answer before acting again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// An action handed to a driver and not yet answered: its kind, until when the
+/// lifecycle waits for the answer before acting again, and the OAuth client of the
+/// runner that took it (a lost submit's job can only be found, and a READY job only
+/// executed, by that client).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lease {
     /// The call.
     pub kind: ActionKind,
     /// When it expires (epoch ms).
     pub until: i64,
+    /// The client of the runner that took the call (`None`: not said).
+    pub client: Option<String>,
 }
 
 /// The last answer recorded for an item, for people and progress displays.
@@ -155,6 +164,88 @@ pub struct LastAnswer {
     pub status: u16,
     /// What it said: the job's state, or the error.
     pub summary: String,
+    /// The rate-limit headers it carried, when it had any.
+    pub rate_limit: Option<RateLimit>,
+}
+
+/// What an answer's `inin-ratelimit-*` headers said (Genesys sends them on its answers).
+/// Kept as given (at most 40 characters each): their units are not documented.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RateLimit {
+    /// `inin-ratelimit-count`: calls counted in the current window.
+    pub count: Option<String>,
+    /// `inin-ratelimit-allowed`: calls allowed in the window.
+    pub allowed: Option<String>,
+    /// `inin-ratelimit-reset`: when the window resets.
+    pub reset: Option<String>,
+}
+
+impl RateLimit {
+    /// Whether no header was given.
+    pub fn is_empty(&self) -> bool {
+        self.count.is_none() && self.allowed.is_none() && self.reset.is_none()
+    }
+}
+
+/// A class of calls held back for the whole queue after a 429: Genesys limits are per
+/// OAuth client and endpoint, so after one 429 every call of that kind, to that profile,
+/// from that client waits until `until` (the `Retry-After`, within the policy's ceiling).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pause {
+    /// The endpoint.
+    pub profile: Profile,
+    /// The kind of call.
+    pub kind: ActionKind,
+    /// The OAuth client that was limited (`None`: not said).
+    pub client: Option<String>,
+    /// Until when (epoch ms).
+    pub until: i64,
+    /// Why, in words.
+    pub reason: String,
+    /// The rate-limit headers of the 429, when it had any.
+    pub rate_limit: Option<RateLimit>,
+}
+
+/// A job as a listing showed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedJob {
+    /// Its id.
+    pub id: String,
+    /// Its canonical state.
+    pub state: String,
+    /// Its interval, when the listing gave one: a job without one still counts against
+    /// its profile's limit, and blocks no date range.
+    pub window: Option<Window>,
+}
+
+/// The queue's view of one listing call (a listable profile's jobs in one state), shared
+/// by every runner of the queue: `next` lists again when it is older than `pollMs` and
+/// live items of the profile need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListingView {
+    /// The profile listed.
+    pub profile: Profile,
+    /// The state asked for.
+    pub state: String,
+    /// When the jobs were listed (`None`: never).
+    pub at: Option<i64>,
+    /// The listing call handed out and not yet answered.
+    pub lease: Option<Lease>,
+    /// Not before this instant after a failed listing (its backoff).
+    pub not_before: Option<i64>,
+    /// Failed listings in a row.
+    pub retries: u32,
+    /// The jobs listed.
+    pub jobs: Vec<ListedJob>,
+    /// The last answer recorded.
+    pub last: Option<LastAnswer>,
+}
+
+impl ListingView {
+    /// The key of its `list` actions: `list|profile|state`.
+    pub fn key(&self) -> String {
+        format!("list|{}|{}", self.profile.name(), self.state)
+    }
 }
 
 /// One queued request and where it is in its life.
@@ -190,6 +281,9 @@ pub struct Item {
     pub last: Option<LastAnswer>,
     /// When it completed or failed.
     pub done_at: Option<i64>,
+    /// The OAuth client whose submit created its job: a READY recording job can only be
+    /// executed by its creator.
+    pub client: Option<String>,
 }
 
 impl Item {
@@ -211,6 +305,7 @@ impl Item {
             retries: 0,
             last: None,
             done_at: None,
+            client: None,
         }
     }
 
@@ -253,7 +348,7 @@ impl Item {
         if self.state.is_final() {
             return None;
         }
-        if let Some(l) = self.lease {
+        if let Some(l) = &self.lease {
             return Some(l.until);
         }
         match self.state {
@@ -271,6 +366,10 @@ pub struct Queue {
     pub items: Vec<Item>,
     /// The `seq` the next item gets.
     pub next_seq: u64,
+    /// Classes of calls held back after a 429 (see [`Pause`]).
+    pub pauses: Vec<Pause>,
+    /// The listings of listable profiles (see [`ListingView`]).
+    pub listings: Vec<ListingView>,
 }
 
 /// What [`Queue::enqueue`] did.

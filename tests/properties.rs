@@ -7,7 +7,7 @@ use export_guard::lifecycle::{self, Answer as CallAnswer, JobAnswer, Listed, Set
 use export_guard::plan::{plan, Granularity, PlanOptions};
 use export_guard::profile::Phase;
 use export_guard::profile::Profile;
-use export_guard::queue::{ActionKind, Queue, State};
+use export_guard::queue::{ActionKind, ListedJob, Queue, State};
 use export_guard::time::{Window, HOUR_MS, MINUTE_MS};
 use export_guard::zone::Zone;
 use proptest::prelude::*;
@@ -380,6 +380,17 @@ proptest! {
                 if pick % 7 == 0 {
                     continue; // this answer was lost
                 }
+                if a.kind == ActionKind::List {
+                    // Another tool's jobs (0 to 2 of them), a 503, a 429 or a 401.
+                    let answer = match pick % 5 {
+                        0 => CallAnswer::Error(Response { status: 503, ..Response::default() }, None),
+                        1 => CallAnswer::Error(Response { status: 429, retry_after: Some("3".into()), ..Response::default() }, None),
+                        2 => CallAnswer::Error(Response { status: 401, ..Response::default() }, None),
+                        n => CallAnswer::Jobs(200, (0..(n - 3)).map(|k| ListedJob { id: format!("other{k}"), state: a.state.clone().unwrap(), window: None }).collect()),
+                    };
+                    let _ = lifecycle::record_listing(&mut q, &a.key, answer, None, &s, now);
+                    continue;
+                }
                 let item = q.items.iter().find(|i| i.key() == a.key).cloned();
                 let Some(item) = item else { continue };
                 let p = item.profile;
@@ -409,6 +420,7 @@ proptest! {
                         let found = (pick % 2 == 0).then(|| { next_id += 1; Listed { id: format!("j{next_id}"), state: "PENDING".into(), phase: Phase::Active, window: item.window } });
                         CallAnswer::Listing(200, found.into_iter().collect())
                     }
+                    ActionKind::List => unreachable!("listings are answered above"),
                 };
                 if lifecycle::record(&mut q, &a.key, answer, &s, now).is_ok() {
                     submits.remove(&a.key);

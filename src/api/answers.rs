@@ -3,7 +3,8 @@
 //!
 //! An answer arrives in whatever shape the caller's HTTP client has it, and every shape
 //! is taken as it is:
-//! - `{ status, headers?, body?, elapsedMs? }`, as export-guard's drivers build it;
+//! - `{ status, headers?, body?, elapsedMs? }`, as export-guard's drivers build it, with
+//!   `body` parsed or as the response text (`fetch().text()`, `RESTMessageV2.getBody()`);
 //! - the official Genesys JS SDK's default rejection, which is the Genesys error body
 //!   `{ status, code, message, ... }`;
 //! - the SDK's extended response (`setReturnExtendedResponses(true)`):
@@ -23,6 +24,7 @@ use super::{one, Answer, Args};
 use crate::backoff::{self, Response};
 use crate::error::{Error, ErrorCode};
 use crate::profile::{Phase, Profile};
+use crate::queue::RateLimit;
 use serde::Serialize;
 use serde_json::Value;
 use std::borrow::Cow;
@@ -32,9 +34,43 @@ pub(super) struct Reading<'a> {
     pub status: Option<u64>,
     pub retry_after: Option<String>,
     pub date: Option<String>,
-    pub body: Option<&'a Value>,
+    /// The body: as given, or parsed from the response text.
+    pub body: Option<Cow<'a, Value>>,
+    /// The start of a body text that is not JSON (a gateway's page, a plain message).
+    pub raw: Option<String>,
     pub code: Option<String>,
     pub elapsed_ms: Option<u64>,
+    /// The `inin-ratelimit-*` headers, when any was given.
+    pub rate_limit: Option<RateLimit>,
+}
+
+impl Reading<'_> {
+    /// The body as JSON, if it is.
+    pub fn json(&self) -> Option<&Value> {
+        self.body.as_deref()
+    }
+
+    /// The error body's `message`, or the start of a text body.
+    pub fn message(&self) -> Option<String> {
+        self.json()
+            .and_then(|b| b.get("message"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .or_else(|| self.raw.clone())
+    }
+}
+
+/// A body given as the response text: parsed when it is JSON; otherwise its start.
+fn body_text(text: &str) -> (Option<Value>, Option<String>) {
+    let t = text.trim();
+    if t.is_empty() {
+        return (None, None);
+    }
+    match serde_json::from_str::<Value>(t) {
+        Ok(Value::Null) => (None, None),
+        Ok(v) => (Some(v), None),
+        Err(_) => (None, Some(t.chars().take(200).collect())),
+    }
 }
 
 /// Reads an answer at `path`. With `body_if_bare`, an object without a numeric
@@ -70,9 +106,11 @@ pub(super) fn reading<'a>(
                 status: None,
                 retry_after: None,
                 date: None,
-                body: v,
+                body: v.map(Cow::Borrowed),
+                raw: None,
                 code: None,
                 elapsed_ms: None,
+                rate_limit: None,
             })
         }
         None => {
@@ -94,6 +132,7 @@ pub(super) fn reading<'a>(
         }
     };
     let (mut retry_after, mut date) = (None, None);
+    let mut limit = RateLimit::default();
     if let Some(h) = r.get("headers") {
         let Value::Object(map) = h else {
             return Err(vec![Error::new(
@@ -107,14 +146,33 @@ pub(super) fn reading<'a>(
                 retry_after = header_value(v);
             } else if k.eq_ignore_ascii_case("date") {
                 date = header_value(v);
+            } else if let Some(which) = k
+                .get(..15)
+                .filter(|p| p.eq_ignore_ascii_case("inin-ratelimit-"))
+                .and_then(|_| k.get(15..))
+            {
+                let slot = match which.to_ascii_lowercase().as_str() {
+                    "count" => &mut limit.count,
+                    "allowed" => &mut limit.allowed,
+                    "reset" => &mut limit.reset,
+                    _ => continue,
+                };
+                *slot = header_value(v).map(|t| t.chars().take(40).collect());
             }
         }
     }
-    let body = r.get("body");
+    let (body, raw) = match r.get("body") {
+        Some(Value::String(text)) => {
+            let (v, raw) = body_text(text);
+            (v.map(Cow::Owned), raw)
+        }
+        Some(Value::Null) | None => (None, None),
+        Some(v) => (Some(Cow::Borrowed(v)), None),
+    };
     // The SDK's rejection is the error body itself; its extended form carries it as body.
     let code = r
         .get("code")
-        .or_else(|| body.and_then(|b| b.get("code")))
+        .or_else(|| body.as_deref().and_then(|b| b.get("code")))
         .and_then(Value::as_str)
         .map(str::to_string);
     let elapsed_ms = one(r.uint("elapsedMs", u64::MAX >> 11))?;
@@ -123,8 +181,10 @@ pub(super) fn reading<'a>(
         retry_after,
         date,
         body,
+        raw,
         code,
         elapsed_ms,
+        rate_limit: (!limit.is_empty()).then_some(limit),
     })
 }
 
@@ -255,15 +315,11 @@ pub(super) struct JobReading<'a> {
 /// Reads a successful answer as `profile`'s job model, as `call` answers it.
 pub(super) fn job_of<'a>(
     profile: Profile,
-    r: &Reading<'a>,
+    r: &'a Reading<'_>,
     call: Call,
 ) -> Result<JobReading<'a>, Vec<Error>> {
     if let Some(status) = r.status.filter(|s| !(200..300).contains(s)) {
-        let detail = r
-            .body
-            .and_then(|b| b.get("message"))
-            .and_then(Value::as_str)
-            .unwrap_or("");
+        let detail = r.message().unwrap_or_default();
         return Err(vec![Error::new(
             ErrorCode::InvalidResponse,
             "response.status",
@@ -273,14 +329,25 @@ pub(super) fn job_of<'a>(
             ),
         )]);
     }
-    let (base, body) = if r.status.is_some() {
-        ("response.body", r.body)
+    let base = if r.status.is_some() {
+        "response.body"
     } else {
-        ("response", r.body)
+        "response"
     };
-    let body = match body {
-        Some(b @ Value::Object(_)) => b,
-        other => {
+    let body = match (r.json(), &r.raw) {
+        (Some(b @ Value::Object(_)), _) => b,
+        (_, Some(text)) => {
+            return Err(vec![Error::new(
+                ErrorCode::InvalidResponse,
+                base,
+                format!(
+                    "the answer's body must be a {} object, not text that is not JSON ({:?})",
+                    profile.name(),
+                    text.chars().take(60).collect::<String>()
+                ),
+            )])
+        }
+        (other, None) => {
             return Err(vec![Error::new(
                 ErrorCode::InvalidResponse,
                 base,

@@ -2,7 +2,7 @@
 //! handing out submits only). Read the queue, options and answer; call
 //! [`crate::lifecycle`]; write the new queue.
 
-use super::answers::{job_of, reading, Call};
+use super::answers::{job_of, reading, Call, Reading};
 use super::obj::{type_name, Obj};
 use super::read::{self, context, interval, opt_instant, options_of, payload_options, policy_of};
 use super::read_jobs::jobs_arg;
@@ -15,11 +15,11 @@ use crate::decide::{self, Request};
 use crate::error::{Error, ErrorCode};
 use crate::lifecycle::{self, Action, Answer as CallAnswer, JobAnswer, Listed, Settings, Step};
 use crate::profile::{Payload, PayloadOptions, Profile};
-use crate::queue::{ActionKind, Queue};
+use crate::queue::{ActionKind, ListedJob, Queue};
 use serde_json::Value;
 
 /// The options `next`, `record` and `drain` share (record ignores the payload ones).
-const OWN_KEYS: [&str; 9] = [
+const OWN_KEYS: [&str; 12] = [
     "now",
     "profile",
     "touchingConflicts",
@@ -29,7 +29,13 @@ const OWN_KEYS: [&str; 9] = [
     "policy",
     "splitByChannel",
     "waitingDetail",
+    "clientId",
+    "listing",
+    "watch",
 ];
+
+/// Most keys in `watch`.
+const MAX_WATCH: usize = read::limits::MAX_BATCH;
 
 /// The longest lease or poll interval (a day): longer ones would leave a crashed
 /// driver's item, or a running job, unattended for days.
@@ -49,6 +55,53 @@ fn settings(o: &Obj, detail: bool) -> Result<Settings, Vec<Error>> {
             v => Ok(v.unwrap_or(default)),
         }
     };
+    let client = match one(o.str("clientId"))? {
+        Some("") => {
+            return Err(vec![Error::new(
+                ErrorCode::InvalidArgument,
+                o.field("clientId"),
+                "clientId must be the runner's OAuth client id, not empty",
+            )])
+        }
+        other => other.map(|c| c.chars().take(200).collect::<String>()),
+    };
+    let watch = match o.get("watch") {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(keys)) if keys.len() <= MAX_WATCH => {
+            let mut out = Vec::with_capacity(keys.len());
+            for (i, k) in keys.iter().enumerate() {
+                match k {
+                    Value::String(k) => out.push(k.clone()),
+                    other => {
+                        return Err(vec![Error::new(
+                            ErrorCode::InvalidArgument,
+                            format!("{}[{i}]", o.field("watch")),
+                            format!("watch holds item keys (strings), not {}", type_name(other)),
+                        )])
+                    }
+                }
+            }
+            Some(out)
+        }
+        Some(Value::Array(keys)) => {
+            return Err(vec![read::too_many(
+                &o.field("watch"),
+                keys.len(),
+                MAX_WATCH,
+                "keys",
+            )])
+        }
+        Some(other) => {
+            return Err(vec![Error::new(
+                ErrorCode::InvalidArgument,
+                o.field("watch"),
+                format!(
+                    "watch must be an array of item keys, not {}",
+                    type_name(other)
+                ),
+            )])
+        }
+    };
     Ok(Settings {
         lease_ms: interval("leaseMs", d.lease_ms)?,
         poll_ms: interval("pollMs", d.poll_ms)?,
@@ -56,6 +109,9 @@ fn settings(o: &Obj, detail: bool) -> Result<Settings, Vec<Error>> {
         touching_conflicts: one(o.bool("touchingConflicts"))?.unwrap_or(false),
         max_active_jobs: one(read::max_active_jobs(o))?,
         waiting_detail: one(o.bool("waitingDetail"))?.unwrap_or(detail),
+        client,
+        list_jobs: one(o.bool("listing"))?.unwrap_or(true),
+        watch,
     })
 }
 
@@ -76,8 +132,8 @@ fn check_payloads(step: &Step, popts: &PayloadOptions) -> Result<(), Vec<Error>>
 }
 
 /// What [`step`] gives: the queue after the step (and its handle when kept), the step,
-/// the payload options, and `splitByChannel`.
-type Stepped = (QueueArg, Option<u32>, Step, PayloadOptions, bool);
+/// the payload options, `splitByChannel`, and the settings.
+type Stepped = (QueueArg, Option<u32>, Step, PayloadOptions, bool, Settings);
 
 /// Runs one step of the lifecycle for `next` (every kind) or `drain` (submits).
 fn step(
@@ -92,7 +148,11 @@ fn step(
     let ctx = one(context(&o))?;
     let jobs = jobs_arg(*a, 1, "activeJobs", ctx.jobs_profile)?;
     let popts = one(payload_options(&o, now_ms))?;
-    let s = settings(&o, detail)?;
+    let mut s = settings(&o, detail)?;
+    // `drain` hands out submits only: its caller lists the jobs and passes them.
+    if !kinds.contains(&ActionKind::List) && o.get("listing").is_none() {
+        s.list_jobs = false;
+    }
     let split = one(o.bool("splitByChannel"))?.unwrap_or(false);
     // The payload check comes after the step has changed the queue: when it can fail
     // (an item of a profile these options cannot build a payload for), keep a copy of a
@@ -112,7 +172,7 @@ fn step(
         }
         return Err(e);
     }
-    Ok((q, kept, st, popts, split))
+    Ok((q, kept, st, popts, split, s))
 }
 
 /// `next(queue, activeJobs, options)`: the calls due now, and the queue with them leased.
@@ -127,7 +187,7 @@ pub fn next(a: Args<'_>, now_ms: i64) -> Answer {
              request per channel instead",
         )]);
     }
-    let (q, kept, st, popts, _) = step(&a, now_ms, &ActionKind::ALL, true)?;
+    let (q, kept, st, popts, _, s) = step(&a, now_ms, &ActionKind::ALL, true)?;
     let actions = st
         .actions
         .iter()
@@ -140,7 +200,7 @@ pub fn next(a: Args<'_>, now_ms: i64) -> Answer {
                     .profile
                     .execute()
                     .map(|e| serde_json::json!({ "state": e.value.state })),
-                ActionKind::Poll | ActionKind::Find => None,
+                ActionKind::Poll | ActionKind::Find | ActionKind::List => None,
             };
             wq::ActionOut::new(act, body)
         })
@@ -148,8 +208,9 @@ pub fn next(a: Args<'_>, now_ms: i64) -> Answer {
     let text = answer(&wq::NextOut {
         actions,
         counts: wq::CountsOut::from(&*q),
+        done: st.done,
         queue: wq::QueueOut::of(&q, kept),
-        waiting: wq::WaitingOut::all(&st, &q),
+        waiting: wq::WaitingOut::all(&st, &q, Some((&s, popts.now))),
         wake_at: st.wake_at.map(super::write::Iso),
     });
     text
@@ -160,7 +221,7 @@ pub fn next(a: Args<'_>, now_ms: i64) -> Answer {
 /// answers are recorded.
 #[inline(never)]
 pub fn drain(a: Args<'_>, now_ms: i64) -> Answer {
-    let (q, kept, st, popts, split) = step(&a, now_ms, &[ActionKind::Submit], false)?;
+    let (q, kept, st, popts, split, s) = step(&a, now_ms, &[ActionKind::Submit], false)?;
     let detail = a
         .get(2)
         .and_then(|o| o.get("waitingDetail"))
@@ -182,23 +243,38 @@ pub fn drain(a: Args<'_>, now_ms: i64) -> Answer {
     let text = answer(&wq::DrainOut {
         queue: wq::QueueOut::of(&q, kept),
         submit,
-        waiting: detail.then(|| wq::WaitingOut::all(&st, &q)),
+        waiting: detail.then(|| wq::WaitingOut::all(&st, &q, Some((&s, popts.now)))),
         waiting_count: st.waiting.len(),
     });
     text
 }
 
-/// Reads a listing's `entities` into the jobs a `find` can match. Entities that are not
-/// recording jobs with an interval are skipped: they cannot be the lost job.
-fn listed(profile: Profile, body: Option<&Value>, path: &str) -> Result<Vec<Listed>, Vec<Error>> {
-    let entities = match body.and_then(|b| b.get("entities")) {
+/// Reads a listing's answer as the profile's listing model says it: the jobs in its
+/// entities field. A job without an id is skipped (it cannot be told apart); one without
+/// a known state is taken in the state the listing asked for (`asked`), and one without
+/// an interval counts against the limit and blocks no range.
+fn listed_jobs(
+    profile: Profile,
+    body: Option<&Value>,
+    asked: Option<&str>,
+    path: &str,
+) -> Result<Vec<ListedJob>, Vec<Error>> {
+    let Some(l) = profile.listing().value else {
+        return Err(vec![Error::new(
+            ErrorCode::InvalidResponse,
+            path,
+            format!("{} jobs cannot be listed", profile.name()),
+        )]);
+    };
+    let entities = match body.and_then(|b| b.get(l.entities_field)) {
         Some(Value::Array(list)) => list,
         other => {
             return Err(vec![Error::new(
                 ErrorCode::InvalidResponse,
-                format!("{path}.entities"),
+                format!("{path}.{}", l.entities_field),
                 format!(
-                    "a listing's body has an entities array, not {}",
+                    "a listing's body has an {} array, not {}",
+                    l.entities_field,
                     other.map_or("nothing", type_name)
                 ),
             )])
@@ -206,33 +282,58 @@ fn listed(profile: Profile, body: Option<&Value>, path: &str) -> Result<Vec<List
     };
     let mut out = Vec::new();
     for e in entities {
-        let id = e
-            .get("id")
+        let Some(id) = e
+            .get(l.id_field)
             .and_then(Value::as_str)
-            .filter(|s| !s.is_empty());
-        let state = e.get("state").and_then(Value::as_str);
-        let text = e
-            .pointer("/recordingJobsQuery/conversationQuery/interval")
-            .and_then(Value::as_str);
-        let (Some(id), Some(state), Some(text)) = (id, state, text) else {
-            continue;
-        };
-        let canon = Profile::canonical_status(state);
-        let (Some(phase), Ok(window)) = (profile.phase(&canon), interval(text, None, "interval"))
+            .filter(|s| !s.is_empty())
         else {
             continue;
         };
-        out.push(Listed {
-            id: id.to_string(),
-            state: canon.into_owned(),
-            phase,
+        let said = e
+            .get(l.state_field)
+            .and_then(Value::as_str)
+            .map(Profile::canonical_status)
+            .filter(|c| profile.phase(c).is_some());
+        let Some(state) = said.map(|c| c.into_owned()).or(asked.map(str::to_string)) else {
+            continue;
+        };
+        let window = e
+            .pointer(l.interval_pointer)
+            .and_then(Value::as_str)
+            .and_then(|t| interval(t, None, "interval").ok());
+        out.push(ListedJob {
+            id: id.chars().take(200).collect(),
+            state,
             window,
         });
     }
     Ok(out)
 }
 
-/// Reads one answer (at `path`) to the outstanding call of `key`'s item and records it.
+/// An answer that is not 2xx, as the lifecycle reads it.
+fn error_answer(r: &Reading<'_>, status: u16, profile: Profile) -> CallAnswer {
+    CallAnswer::Error(
+        Response {
+            status,
+            retry_after: r.retry_after.clone(),
+            date: r.date.clone(),
+            elapsed_ms: r.elapsed_ms,
+            code: r.code.clone(),
+            profile: Some(profile),
+        },
+        r.message(),
+    )
+}
+
+/// An answer the API should not give: recorded too (with its reason), and the lifecycle
+/// decides what it means.
+fn unreadable(status: u16, errs: Vec<Error>) -> CallAnswer {
+    let e = &errs[0];
+    CallAnswer::Unreadable(status, format!("{}: {}", e.field, e.message))
+}
+
+/// Reads one answer (at `path`) to the outstanding call of `key` (an item's, or a
+/// listing's) and records it.
 fn record_one(
     q: &mut Queue,
     key: &str,
@@ -240,7 +341,22 @@ fn record_one(
     path: &str,
     s: &Settings,
     now: i64,
-) -> Result<lifecycle::Outcome, Vec<Error>> {
+) -> Result<wq::Recorded, Vec<Error>> {
+    if key.starts_with("list|") {
+        let pos = one(lifecycle::outstanding_listing(q, key))?;
+        let (profile, state) = (q.listings[pos].profile, q.listings[pos].state.clone());
+        let r = reading(response, path, false)?;
+        let status = r.status.unwrap_or(0) as u16;
+        let ans = if (200..300).contains(&status) {
+            listed_jobs(profile, r.json(), Some(&state), &format!("{path}.body"))
+                .map(|l| CallAnswer::Jobs(status, l))
+                .unwrap_or_else(|errs| unreadable(status, errs))
+        } else {
+            error_answer(&r, status, profile)
+        };
+        let rl = r.rate_limit.clone();
+        return one(lifecycle::record_listing(q, key, ans, rl, s, now)).map(wq::Recorded::Listing);
+    }
     let (pos, kind) = one(lifecycle::outstanding(q, key))?;
     let profile = q.items[pos].profile;
     let r = reading(response, path, false)?;
@@ -248,9 +364,21 @@ fn record_one(
     let ans = if (200..300).contains(&status) {
         let base = format!("{path}.body");
         let read = match kind {
-            ActionKind::Find => {
-                listed(profile, r.body, &base).map(|l| CallAnswer::Listing(status, l))
-            }
+            ActionKind::Find => listed_jobs(profile, r.json(), None, &base).map(|l| {
+                let found = l
+                    .into_iter()
+                    .filter_map(|j| {
+                        let canon = j.state;
+                        Some(Listed {
+                            window: j.window?,
+                            phase: profile.phase(&canon)?,
+                            id: j.id,
+                            state: canon,
+                        })
+                    })
+                    .collect();
+                CallAnswer::Listing(status, found)
+            }),
             _ => {
                 let call = match kind {
                     ActionKind::Submit => Call::Submit,
@@ -268,31 +396,12 @@ fn record_one(
                 })
             }
         };
-        // An answer the API should not give is recorded too (with its reason): the
-        // lifecycle decides what it means for the item.
-        read.unwrap_or_else(|errs| {
-            let e = &errs[0];
-            CallAnswer::Unreadable(status, format!("{}: {}", e.field, e.message))
-        })
+        read.unwrap_or_else(|errs| unreadable(status, errs))
     } else {
-        let message = r
-            .body
-            .and_then(|b| b.get("message"))
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        CallAnswer::Error(
-            Response {
-                status,
-                retry_after: r.retry_after,
-                date: r.date,
-                elapsed_ms: r.elapsed_ms,
-                code: r.code,
-                profile: Some(profile),
-            },
-            message,
-        )
+        error_answer(&r, status, profile)
     };
-    one(lifecycle::record(q, key, ans, s, now))
+    let rl = r.rate_limit.clone();
+    one(lifecycle::record_reply(q, key, ans, rl, s, now)).map(wq::Recorded::Item)
 }
 
 fn key_of<'a>(v: Option<&'a Value>, path: &str) -> Result<&'a str, Vec<Error>> {
@@ -380,10 +489,19 @@ pub fn record_many(a: Args<'_>, now_ms: i64) -> Answer {
     let outs: Vec<wq::RecordResult> = results
         .iter()
         .map(|r| match r {
-            Ok(o) => wq::RecordResult::Recorded {
+            Ok(wq::Recorded::Item(o)) => wq::RecordResult::Recorded {
                 action: o.kind.as_str(),
                 event: o.event.as_str(),
-                item: Box::new(wq::ItemOut::from(&o.item)),
+                item: Some(Box::new(wq::ItemOut::from(&o.item))),
+                listing: None,
+                reason: None,
+            },
+            Ok(wq::Recorded::Listing(l)) => wq::RecordResult::Recorded {
+                action: "list",
+                event: l.event.as_str(),
+                item: None,
+                listing: Some(Box::new(wq::ListingOut::from(&l.view))),
+                reason: l.reason.as_deref(),
             },
             Err(errors) => wq::RecordResult::Refused {
                 errors: errors
@@ -414,28 +532,42 @@ pub fn inspect_queue(a: Args<'_>, now_ms: i64) -> Answer {
     let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
     let mut copy = q.clone();
     let st = lifecycle::next(&mut copy, &jobs.active, &s, now, &ActionKind::ALL);
-    // `next` hands actions out in queue order, whose seqs increase: binary-searchable.
-    let due_now: Vec<u64> = st.actions.iter().map(|a| a.seq).collect();
+    // The copy keeps the items in place: positions in the step are the items'.
+    let mut due_now = vec![false; q.items.len()];
+    for act in st.actions.iter().filter(|a| !a.is_listing()) {
+        due_now[act.pos] = true;
+    }
+    let mut waits: Vec<Option<&lifecycle::WaitReason>> = vec![None; q.items.len()];
+    for (pos, r) in &st.waiting {
+        waits[*pos] = Some(r);
+    }
     let items = q
         .items
         .iter()
         .enumerate()
         .map(|(pos, i)| {
-            // The copy keeps the items in place: a waiting entry's position is the item's.
-            let waiting = st.waiting.iter().find(|(p, _)| *p == pos).map(|(_, r)| r);
-            wq::InspectedOut::new(i, due_now.binary_search(&i.seq).is_ok(), waiting)
+            let waiting = waits[pos].map(|r| (r, lifecycle::describe(r, i, &s, now)));
+            wq::InspectedOut::new(i, due_now[pos], waiting)
         })
         .collect();
-    answer(&wq::InspectOut {
+    let text = answer(&wq::InspectOut {
         counts: wq::CountsOut::from(&*q),
         items,
+        listings: q.listings.iter().map(wq::ListingOut::from).collect(),
+        pauses: q
+            .pauses
+            .iter()
+            .filter(|p| p.until > now)
+            .map(wq::PauseOut::from)
+            .collect(),
         wake_at: st
             .actions
             .first()
             .map(|_| now)
             .or(st.wake_at)
             .map(super::write::Iso),
-    })
+    });
+    text
 }
 
 /// `prune(queue, options)`: removes completed and failed items (`before`: those that

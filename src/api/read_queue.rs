@@ -6,7 +6,8 @@
 //! without what it needs (a lease while submitting, a job id once submitted), or a
 //! `key`/`lockKey` that no longer matches the item's range are refused with
 //! `INVALID_QUEUE` rather than guessed at. Version 1 queues (before the lifecycle) are
-//! read too: their items are queued.
+//! read too: their items are queued; version 2 queues have no pauses, listings or
+//! creators.
 
 use super::first;
 use super::obj::Obj;
@@ -14,11 +15,13 @@ use super::read::{channels_of, limits, opt_instant, too_many, u32_opt, window_of
 use crate::decide::Request;
 use crate::error::{Error, ErrorCode, Result};
 use crate::profile::Profile;
-use crate::queue::{ActionKind, Item, LastAnswer, Lease, Queue, State};
+use crate::queue::{
+    ActionKind, Item, LastAnswer, Lease, ListedJob, ListingView, Pause, Queue, RateLimit, State,
+};
 use serde_json::Value;
 
-/// The queue format this build writes (it reads version 1 too).
-pub const QUEUE_VERSION: u64 = 2;
+/// The queue format this build writes (it reads versions 1 and 2 too).
+pub const QUEUE_VERSION: u64 = 3;
 
 fn queue_error(e: Error) -> Error {
     match e.code {
@@ -58,6 +61,7 @@ fn item_of(v: &Value, path: &str) -> Result<Item> {
         "retries",
         "lastAnswer",
         "doneAt",
+        "client",
     ])?;
     let seq = o
         .uint("seq", u64::MAX)?
@@ -134,7 +138,20 @@ fn lifecycle_of(o: &Obj, item: &mut Item) -> Result<()> {
     item.reason = o.str("reason")?.map(str::to_string);
     item.retries = u32_opt(o, "retries", u32::MAX)?.unwrap_or(0);
     item.done_at = opt_instant(o, "doneAt").map_err(queue_error)?;
+    item.client = client_of(o, "client")?;
     Ok(())
+}
+
+/// An OAuth client id: a non-empty string, or absent.
+fn client_of(o: &Obj, key: &str) -> Result<Option<String>> {
+    match o.str(key)? {
+        Some("") => Err(Error::new(
+            ErrorCode::InvalidQueue,
+            o.field(key),
+            format!("{key} must not be empty"),
+        )),
+        other => Ok(other.map(str::to_string)),
+    }
 }
 
 /// `key` and `lockKey`, when given, must be the ones the item's range makes.
@@ -152,8 +169,9 @@ fn check_keys(item: &Item, o: &Obj) -> Result<()> {
 
 fn lease_of(v: &Value, path: &str) -> Result<Lease> {
     let o = Obj::new(v, path, ErrorCode::InvalidQueue, "a lease")?;
-    o.only(&["action", "until"])?;
+    o.only(&["action", "until", "client"])?;
     let kind = kind_of(&o, "action")?;
+    let client = client_of(&o, "client")?;
     let until = opt_instant(&o, "until")
         .map_err(queue_error)?
         .ok_or_else(|| {
@@ -163,7 +181,11 @@ fn lease_of(v: &Value, path: &str) -> Result<Lease> {
                 "until is missing",
             )
         })?;
-    Ok(Lease { kind, until })
+    Ok(Lease {
+        kind,
+        until,
+        client,
+    })
 }
 
 fn kind_of(o: &Obj, key: &str) -> Result<ActionKind> {
@@ -182,12 +204,153 @@ fn kind_of(o: &Obj, key: &str) -> Result<ActionKind> {
 
 fn last_of(v: &Value, path: &str) -> Result<LastAnswer> {
     let o = Obj::new(v, path, ErrorCode::InvalidQueue, "the last answer")?;
-    o.only(&["at", "action", "status", "summary"])?;
+    o.only(&["at", "action", "status", "summary", "rateLimit"])?;
     Ok(LastAnswer {
         at: opt_instant(&o, "at").map_err(queue_error)?.unwrap_or(0),
         kind: kind_of(&o, "action")?,
         status: o.uint("status", 599)?.unwrap_or(0) as u16,
         summary: o.str("summary")?.unwrap_or("").to_string(),
+        rate_limit: rate_limit_of(&o)?,
+    })
+}
+
+fn rate_limit_of(o: &Obj) -> Result<Option<RateLimit>> {
+    let Some(v) = o.get("rateLimit").filter(|v| !v.is_null()) else {
+        return Ok(None);
+    };
+    let r = Obj::new(
+        v,
+        &o.field("rateLimit"),
+        ErrorCode::InvalidQueue,
+        "rate-limit headers",
+    )?;
+    r.only(&["count", "allowed", "reset"])?;
+    let text = |k: &str| r.str(k).map(|t| t.map(str::to_string));
+    Ok(Some(RateLimit {
+        count: text("count")?,
+        allowed: text("allowed")?,
+        reset: text("reset")?,
+    }))
+}
+
+fn profile_at(o: &Obj) -> Result<crate::profile::Profile> {
+    Profile::parse(
+        o.str("profile")?.ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidQueue,
+                o.field("profile"),
+                "profile is missing",
+            )
+        })?,
+        &o.field("profile"),
+    )
+}
+
+/// A pause after a 429: `{profile, action, client?, until, reason, rateLimit?}`.
+#[inline(never)]
+fn pause_of(v: &Value, path: &str) -> Result<Pause> {
+    let o = Obj::new(v, path, ErrorCode::InvalidQueue, "a pause")?;
+    o.only(&[
+        "profile",
+        "action",
+        "client",
+        "until",
+        "reason",
+        "rateLimit",
+    ])?;
+    Ok(Pause {
+        profile: profile_at(&o)?,
+        kind: kind_of(&o, "action")?,
+        client: client_of(&o, "client")?,
+        until: opt_instant(&o, "until")
+            .map_err(queue_error)?
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorCode::InvalidQueue,
+                    o.field("until"),
+                    "until is missing",
+                )
+            })?,
+        reason: o.str("reason")?.unwrap_or("").to_string(),
+        rate_limit: rate_limit_of(&o)?,
+    })
+}
+
+/// A listing view: `{profile, state, at?, lease?, notBefore?, retries?, jobs, lastAnswer?}`.
+#[inline(never)]
+fn listing_of(v: &Value, path: &str) -> Result<ListingView> {
+    let o = Obj::new(v, path, ErrorCode::InvalidQueue, "a listing")?;
+    o.only(&[
+        "profile",
+        "state",
+        "at",
+        "lease",
+        "notBefore",
+        "retries",
+        "jobs",
+        "lastAnswer",
+        "key",
+    ])?;
+    let profile = profile_at(&o)?;
+    if profile.listing().value.is_none() {
+        return Err(Error::new(
+            ErrorCode::InvalidQueue,
+            o.field("profile"),
+            format!("{} jobs cannot be listed", profile.name()),
+        ));
+    }
+    let state = o.str("state")?.unwrap_or("").to_string();
+    if profile.phase(&state).is_none() {
+        return Err(Error::new(
+            ErrorCode::InvalidQueue,
+            o.field("state"),
+            format!("unknown state {state:?} for {}", profile.name()),
+        ));
+    }
+    let mut jobs = Vec::new();
+    for (i, j) in o
+        .array("jobs")?
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+        .iter()
+        .enumerate()
+    {
+        let jo = Obj::new(
+            j,
+            &format!("{}[{i}]", o.field("jobs")),
+            ErrorCode::InvalidQueue,
+            "a listed job",
+        )?;
+        jo.only(&["id", "state", "start", "end"])?;
+        let window = if jo.get("start").is_some() || jo.get("end").is_some() {
+            Some(
+                window_of(&jo, None, false, ErrorCode::InvalidQueue)
+                    .map_err(|e| queue_error(first(e)))?,
+            )
+        } else {
+            None
+        };
+        jobs.push(ListedJob {
+            id: jo.str("id")?.unwrap_or("").to_string(),
+            state: jo.str("state")?.unwrap_or(&state).to_string(),
+            window,
+        });
+    }
+    Ok(ListingView {
+        profile,
+        state,
+        at: opt_instant(&o, "at").map_err(queue_error)?,
+        lease: match o.get("lease") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(lease_of(v, &o.field("lease"))?),
+        },
+        not_before: opt_instant(&o, "notBefore").map_err(queue_error)?,
+        retries: u32_opt(&o, "retries", u32::MAX)?.unwrap_or(0),
+        jobs,
+        last: match o.get("lastAnswer") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(last_of(v, &o.field("lastAnswer"))?),
+        },
     })
 }
 
@@ -297,9 +460,9 @@ pub fn queue_of(v: Option<&Value>) -> Result<Queue> {
         ErrorCode::InvalidQueue,
         "the queue (null for an empty one)",
     )?;
-    o.only(&["version", "nextSeq", "items"])?;
+    o.only(&["version", "nextSeq", "items", "pauses", "listings"])?;
     match o.uint("version", u64::MAX)? {
-        Some(1 | QUEUE_VERSION) | None => {}
+        Some(1 | 2 | QUEUE_VERSION) | None => {}
         Some(other) => {
             return Err(Error::new(
                 ErrorCode::InvalidQueue,
@@ -365,5 +528,41 @@ pub fn queue_of(v: Option<&Value>) -> Result<Queue> {
     let max_seq = seqs.iter().copied().max();
     let floor = max_seq.map_or(0, |m: u64| m.saturating_add(1));
     let next_seq = o.uint("nextSeq", u64::MAX)?.unwrap_or(floor).max(floor);
-    Ok(Queue { items, next_seq })
+    let mut pauses = Vec::new();
+    for (i, v) in o
+        .array("pauses")?
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+        .iter()
+        .enumerate()
+    {
+        pauses.push(pause_of(v, &format!("queue.pauses[{i}]"))?);
+    }
+    let mut listings: Vec<ListingView> = Vec::new();
+    for (i, v) in o
+        .array("listings")?
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+        .iter()
+        .enumerate()
+    {
+        let l = listing_of(v, &format!("queue.listings[{i}]"))?;
+        if listings
+            .iter()
+            .any(|x| x.profile == l.profile && x.state == l.state)
+        {
+            return Err(Error::new(
+                ErrorCode::InvalidQueue,
+                format!("queue.listings[{i}]"),
+                format!("two listings of {} in state {}", l.profile.name(), l.state),
+            ));
+        }
+        listings.push(l);
+    }
+    Ok(Queue {
+        items,
+        next_seq,
+        pauses,
+        listings,
+    })
 }

@@ -3,32 +3,61 @@
 //! [`super::write`].
 
 use super::write::{Endpoint, ErrorOut, Iso};
-use crate::lifecycle::{Action, Outcome, Step, WaitReason};
+use crate::lifecycle::{self, Action, ListingOutcome, Outcome, Settings, Step, WaitReason};
 use crate::profile::Payload;
-use crate::queue::{Item, LastAnswer, Lease, Queue, State};
+use crate::queue::{
+    Item, LastAnswer, Lease, ListedJob, ListingView, Pause, Queue, RateLimit, State,
+};
 use serde::Serialize;
 
-/// An outstanding call: `{action, until}`.
+/// An outstanding call: `{action, client?, until}`.
 #[derive(Debug, Serialize)]
-pub struct LeaseOut {
+pub struct LeaseOut<'a> {
     action: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client: Option<&'a str>,
     until: Iso,
 }
 
-impl From<&Lease> for LeaseOut {
-    fn from(l: &Lease) -> Self {
+impl<'a> From<&'a Lease> for LeaseOut<'a> {
+    fn from(l: &'a Lease) -> Self {
         LeaseOut {
             action: l.kind.as_str(),
+            client: l.client.as_deref(),
             until: Iso(l.until),
         }
     }
 }
 
-/// The last answer: `{action, at, status, summary}`.
+/// Rate-limit headers: `{allowed?, count?, reset?}`.
 #[derive(Debug, Serialize)]
+pub struct RateLimitOut<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    allowed: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    count: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reset: Option<&'a str>,
+}
+
+impl<'a> From<&'a RateLimit> for RateLimitOut<'a> {
+    fn from(r: &'a RateLimit) -> Self {
+        RateLimitOut {
+            allowed: r.allowed.as_deref(),
+            count: r.count.as_deref(),
+            reset: r.reset.as_deref(),
+        }
+    }
+}
+
+/// The last answer: `{action, at, rateLimit?, status, summary}`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LastOut<'a> {
     action: &'static str,
     at: Iso,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rate_limit: Option<RateLimitOut<'a>>,
     status: u16,
     summary: &'a str,
 }
@@ -38,8 +67,95 @@ impl<'a> From<&'a LastAnswer> for LastOut<'a> {
         LastOut {
             action: l.kind.as_str(),
             at: Iso(l.at),
+            rate_limit: l.rate_limit.as_ref().map(RateLimitOut::from),
             status: l.status,
             summary: &l.summary,
+        }
+    }
+}
+
+/// A pause after a 429: `{action, client?, profile, rateLimit?, reason, until}`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PauseOut<'a> {
+    action: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client: Option<&'a str>,
+    profile: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rate_limit: Option<RateLimitOut<'a>>,
+    reason: &'a str,
+    until: Iso,
+}
+
+impl<'a> From<&'a Pause> for PauseOut<'a> {
+    fn from(p: &'a Pause) -> Self {
+        PauseOut {
+            action: p.kind.as_str(),
+            client: p.client.as_deref(),
+            profile: p.profile.name(),
+            rate_limit: p.rate_limit.as_ref().map(RateLimitOut::from),
+            reason: &p.reason,
+            until: Iso(p.until),
+        }
+    }
+}
+
+/// A listed job: `{end?, id, start?, state}`.
+#[derive(Debug, Serialize)]
+pub struct ListedJobOut<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end: Option<Iso>,
+    id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start: Option<Iso>,
+    state: &'a str,
+}
+
+impl<'a> From<&'a ListedJob> for ListedJobOut<'a> {
+    fn from(j: &'a ListedJob) -> Self {
+        ListedJobOut {
+            end: j.window.map(|w| Iso(w.end)),
+            id: &j.id,
+            start: j.window.map(|w| Iso(w.start)),
+            state: &j.state,
+        }
+    }
+}
+
+/// A listing view: `{at?, jobs, key, lastAnswer?, lease?, notBefore?, profile, retries?,
+/// state}`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListingOut<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    at: Option<Iso>,
+    jobs: Vec<ListedJobOut<'a>>,
+    key: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_answer: Option<LastOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lease: Option<LeaseOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    not_before: Option<Iso>,
+    profile: &'static str,
+    #[serde(skip_serializing_if = "is_zero")]
+    retries: u32,
+    state: &'a str,
+}
+
+impl<'a> From<&'a ListingView> for ListingOut<'a> {
+    fn from(v: &'a ListingView) -> Self {
+        ListingOut {
+            at: v.at.map(Iso),
+            jobs: v.jobs.iter().map(ListedJobOut::from).collect(),
+            key: v.key(),
+            last_answer: v.last.as_ref().map(LastOut::from),
+            lease: v.lease.as_ref().map(LeaseOut::from),
+            not_before: v.not_before.map(Iso),
+            profile: v.profile.name(),
+            retries: v.retries,
+            state: &v.state,
         }
     }
 }
@@ -50,6 +166,8 @@ impl<'a> From<&'a LastAnswer> for LastOut<'a> {
 pub struct ItemOut<'a> {
     attempts: u32,
     channels: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     done_at: Option<Iso>,
     end: Iso,
@@ -62,7 +180,7 @@ pub struct ItemOut<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     last_answer: Option<LastOut<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    lease: Option<LeaseOut>,
+    lease: Option<LeaseOut<'a>>,
     lock_key: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     not_before: Option<Iso>,
@@ -89,6 +207,7 @@ impl<'a> From<&'a Item> for ItemOut<'a> {
         ItemOut {
             attempts: i.attempts,
             channels: &i.channels,
+            client: i.client.as_deref(),
             done_at: i.done_at.map(Iso),
             end: Iso(i.window.end),
             endpoint: None,
@@ -122,12 +241,16 @@ impl<'a> ItemOut<'a> {
     }
 }
 
-/// A queue state: `{items, nextSeq, version}`.
+/// A queue state: `{items, listings?, nextSeq, pauses?, version}`.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StateOut<'a> {
     items: Vec<ItemOut<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    listings: Vec<ListingOut<'a>>,
     next_seq: u64,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pauses: Vec<PauseOut<'a>>,
     version: u64,
 }
 
@@ -135,7 +258,9 @@ impl<'a> From<&'a Queue> for StateOut<'a> {
     fn from(q: &'a Queue) -> Self {
         StateOut {
             items: q.items.iter().map(ItemOut::from).collect(),
+            listings: q.listings.iter().map(ListingOut::from).collect(),
             next_seq: q.next_seq,
+            pauses: q.pauses.iter().map(PauseOut::from).collect(),
             version: super::read_queue::QUEUE_VERSION,
         }
     }
@@ -225,12 +350,16 @@ pub struct EnqueueManyOut<'a> {
     pub results: Vec<EnqueueResult<'a>>,
 }
 
-/// Why an item waits, with what blocks it.
+/// Why an item waits, with what blocks it, in data and in words (`text`).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WaitingOut<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
+    action: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     blocked_by: Option<Vec<&'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client: Option<&'a str>,
     #[serde(skip_serializing_if = "String::is_empty")]
     key: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -238,19 +367,39 @@ pub struct WaitingOut<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     not_before: Option<Iso>,
     reason: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    since: Option<Iso>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    until: Option<Iso>,
 }
 
 impl<'a> WaitingOut<'a> {
-    /// Writes one `waiting` entry.
-    pub fn new(key: String, reason: &'a WaitReason) -> Self {
+    /// Writes one `waiting` entry (`text`: the reason in words, empty: not written).
+    pub fn new(key: String, reason: &'a WaitReason, text: String) -> Self {
         let mut w = WaitingOut {
+            action: None,
             blocked_by: None,
+            client: None,
             key,
             max_active: None,
             not_before: None,
             reason: reason.code(),
+            since: None,
+            text,
+            until: None,
         };
         match reason {
+            WaitReason::Paused { kind, until } => {
+                w.action = Some(kind.as_str());
+                w.until = Some(Iso(*until));
+            }
+            WaitReason::Listing(_) => {}
+            WaitReason::CreatorOnly { client, since } => {
+                w.client = Some(client.as_str());
+                w.since = Some(Iso(*since));
+            }
             WaitReason::NotBefore(t) => w.not_before = Some(Iso(*t)),
             // Empty when the step ran without `waitingDetail`: then not written.
             WaitReason::ActiveJobs(ids) if !ids.is_empty() => {
@@ -268,15 +417,21 @@ impl<'a> WaitingOut<'a> {
     }
 
     /// A reason alone (its item is given beside it): the key left empty is not written.
-    pub fn reason(reason: &'a WaitReason) -> Self {
-        WaitingOut::new(String::new(), reason)
+    pub fn reason(reason: &'a WaitReason, text: String) -> Self {
+        WaitingOut::new(String::new(), reason, text)
     }
 
-    /// Every `waiting` entry of a step on `q`.
-    pub fn all(step: &'a Step, q: &Queue) -> Vec<Self> {
+    /// Every `waiting` entry of a step on `q`, with its words when `s` is given.
+    pub fn all(step: &'a Step, q: &Queue, words: Option<(&Settings, i64)>) -> Vec<Self> {
         step.waiting
             .iter()
-            .map(|(pos, reason)| WaitingOut::new(q.items[*pos].key(), reason))
+            .map(|(pos, reason)| {
+                let item = &q.items[*pos];
+                let text = words.map_or_else(String::new, |(s, now)| {
+                    lifecycle::describe(reason, item, s, now)
+                });
+                WaitingOut::new(item.key(), reason, text)
+            })
             .collect()
     }
 }
@@ -330,7 +485,7 @@ impl From<&Queue> for CountsOut {
 }
 
 /// One call for the driver: `{body?, due, jobId?, key, kind, leaseUntil, method, path,
-/// profile, seq}`.
+/// profile, seq?, state?}` (a listing has a state and no seq).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActionOut<'a> {
@@ -345,7 +500,10 @@ pub struct ActionOut<'a> {
     method: &'static str,
     path: String,
     profile: &'static str,
-    seq: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    seq: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    state: Option<&'a str>,
 }
 
 impl<'a> ActionOut<'a> {
@@ -361,7 +519,8 @@ impl<'a> ActionOut<'a> {
             method: a.method(),
             path: a.path(),
             profile: a.profile.name(),
-            seq: a.seq,
+            seq: (!a.is_listing()).then_some(a.seq),
+            state: a.state.as_deref(),
         }
     }
 }
@@ -376,34 +535,66 @@ pub struct NextOut<'a> {
     pub counts: CountsOut,
     /// The queue with the calls leased: save it before making them.
     pub queue: QueueOut<'a>,
-    /// For each queued item not released, why it waits.
+    /// Whether the caller is done (the watched items final, none waiting for its client).
+    pub done: bool,
+    /// For each live item held back, why it waits.
     pub waiting: Vec<WaitingOut<'a>>,
     /// When to call `next` again (`null`: every item is completed or failed).
     pub wake_at: Option<Iso>,
 }
 
-/// `record`'s answer.
+/// `record`'s answer: for an item's call `{action, event, item, queue}`, for a listing's
+/// `{action: "list", event, listing, reason?, queue}`.
 #[derive(Debug, Serialize)]
 pub struct RecordOut<'a> {
     /// The call the answer was to.
     pub action: &'static str,
     /// What happened: submitted, running, ready, executed, completed, retry, resubmit,
-    /// found or failed.
+    /// found, failed, listed or denied.
     pub event: &'static str,
     /// The item, updated.
-    pub item: ItemOut<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<ItemOut<'a>>,
+    /// The listing, updated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listing: Option<ListingOut<'a>>,
     /// The new queue state.
     pub queue: QueueOut<'a>,
+    /// Why a listing failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'a str>,
+}
+
+/// What one answer did: to an item's call or to a listing's.
+#[derive(Debug)]
+pub enum Recorded {
+    /// An item's call.
+    Item(Outcome),
+    /// A listing's call.
+    Listing(ListingOutcome),
 }
 
 impl<'a> RecordOut<'a> {
     /// Writes a record's answer.
-    pub fn new(o: &'a Outcome, q: &'a Queue, handle: Option<u32>) -> Self {
-        RecordOut {
-            action: o.kind.as_str(),
-            event: o.event.as_str(),
-            item: ItemOut::from(&o.item),
-            queue: QueueOut::of(q, handle),
+    pub fn new(o: &'a Recorded, q: &'a Queue, handle: Option<u32>) -> Self {
+        let queue = QueueOut::of(q, handle);
+        match o {
+            Recorded::Item(o) => RecordOut {
+                action: o.kind.as_str(),
+                event: o.event.as_str(),
+                item: Some(ItemOut::from(&o.item)),
+                listing: None,
+                queue,
+                reason: None,
+            },
+            Recorded::Listing(l) => RecordOut {
+                action: "list",
+                event: l.event.as_str(),
+                item: None,
+                listing: Some(ListingOut::from(&l.view)),
+                queue,
+                reason: l.reason.as_deref(),
+            },
         }
     }
 }
@@ -412,14 +603,21 @@ impl<'a> RecordOut<'a> {
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
 pub enum RecordResult<'a> {
-    /// Recorded: `{action, event, item}`.
+    /// Recorded: `{action, event, item}` (a listing's: `{action, event, listing, reason?}`).
     Recorded {
         /// The call the answer was to.
         action: &'static str,
         /// What happened.
         event: &'static str,
         /// The item, updated (boxed: much larger than the other variant).
-        item: Box<ItemOut<'a>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        item: Option<Box<ItemOut<'a>>>,
+        /// The listing, updated.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        listing: Option<Box<ListingOut<'a>>>,
+        /// Why a listing failed.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<&'a str>,
     },
     /// Not recorded: `{errors}` (e.g. `STALE_ANSWER`).
     Refused {
@@ -445,25 +643,41 @@ pub struct InspectedOut<'a> {
     due: Option<Iso>,
     /// Whether a call for it is due now.
     due_now: bool,
+    /// Whether it is completed or failed.
+    #[serde(rename = "final")]
+    is_final: bool,
     #[serde(flatten)]
     item: ItemOut<'a>,
     /// The call it gets next (`submit`, `poll`, `execute`); none while one is outstanding or once final.
     next_call: Option<&'static str>,
-    /// Why a queued item waits.
+    /// `exported`, `failed` or `open`.
+    outcome: &'static str,
+    /// Why it waits.
     #[serde(skip_serializing_if = "Option::is_none")]
     waiting: Option<WaitingOut<'a>>,
 }
 
 impl<'a> InspectedOut<'a> {
     /// Writes one inspected item.
-    pub fn new(i: &'a Item, due_now: bool, waiting: Option<&'a WaitReason>) -> Self {
+    pub fn new(i: &'a Item, due_now: bool, waiting: Option<(&'a WaitReason, String)>) -> Self {
         InspectedOut {
             due: i.due().map(Iso),
             due_now,
+            is_final: i.state.is_final(),
             item: ItemOut::from(i),
             next_call: i.next_call().map(|k| k.as_str()),
-            waiting: waiting.map(WaitingOut::reason),
+            outcome: outcome(i),
+            waiting: waiting.map(|(r, text)| WaitingOut::reason(r, text)),
         }
+    }
+}
+
+/// How an item ended, as reports say it: `exported`, `failed` or `open`.
+pub fn outcome(i: &Item) -> &'static str {
+    match i.state {
+        State::Completed => "exported",
+        State::Failed => "failed",
+        _ => "open",
     }
 }
 
@@ -475,6 +689,10 @@ pub struct InspectOut<'a> {
     pub counts: CountsOut,
     /// Each item, in queue order.
     pub items: Vec<InspectedOut<'a>>,
+    /// The listings of listable profiles.
+    pub listings: Vec<ListingOut<'a>>,
+    /// The classes of calls paused after a 429.
+    pub pauses: Vec<PauseOut<'a>>,
     /// When the next call falls due (now when one is due; none when every item is final).
     pub wake_at: Option<Iso>,
 }

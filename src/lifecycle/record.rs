@@ -4,9 +4,11 @@ use super::release::unclaimed;
 use super::Settings;
 use crate::backoff::{self, RetryAction};
 use crate::error::{Error, ErrorCode, Result};
-use crate::profile::Phase;
-use crate::queue::{ActionKind, Item, LastAnswer, Lease, Queue, State};
-use crate::time::Window;
+use crate::profile::{Phase, Profile};
+use crate::queue::{
+    ActionKind, Item, LastAnswer, Lease, ListedJob, ListingView, Pause, Queue, RateLimit, State,
+};
+use crate::time::{format_ms, Window};
 
 /// A successful (2xx) answer read as the profile's job model (`readJob`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,8 +44,10 @@ pub struct Listed {
 pub enum Answer {
     /// 2xx to a submit, poll or execute.
     Job(JobAnswer),
-    /// 2xx to a find: the jobs listed.
+    /// 2xx to a find: the jobs listed (those with an interval).
     Listing(u16, Vec<Listed>),
+    /// 2xx to a list: the jobs listed, with or without an interval.
+    Jobs(u16, Vec<ListedJob>),
     /// 2xx whose body is not what the call returns: the reason.
     Unreadable(u16, String),
     /// Any other status (0: no response), with the error body's message.
@@ -54,7 +58,7 @@ impl Answer {
     fn status(&self) -> u16 {
         match self {
             Answer::Job(j) => j.status,
-            Answer::Listing(s, _) | Answer::Unreadable(s, _) => *s,
+            Answer::Listing(s, _) | Answer::Jobs(s, _) | Answer::Unreadable(s, _) => *s,
             Answer::Error(r, _) => r.status,
         }
     }
@@ -83,6 +87,11 @@ pub enum Event {
     Found,
     /// Given up, with the reason.
     Failed,
+    /// A listing was read: the queue's view of the profile's active jobs is fresh.
+    Listed,
+    /// The API refused the caller (401 or 403): nothing was given up, the item keeps its
+    /// place, and the driver should stop and report the credentials.
+    Denied,
 }
 
 impl Event {
@@ -98,6 +107,8 @@ impl Event {
             Event::Resubmit => "resubmit",
             Event::Found => "found",
             Event::Failed => "failed",
+            Event::Listed => "listed",
+            Event::Denied => "denied",
         }
     }
 }
@@ -122,6 +133,7 @@ fn summary(answer: &Answer) -> String {
             (None, None) => String::new(),
         },
         Answer::Listing(_, jobs) => format!("{} job(s) listed", jobs.len()),
+        Answer::Jobs(_, jobs) => format!("{} job(s) listed", jobs.len()),
         Answer::Unreadable(_, m) => m.clone(),
         Answer::Error(r, m) => m.clone().or_else(|| r.code.clone()).unwrap_or_else(|| {
             if r.status == 0 {
@@ -154,13 +166,110 @@ pub fn outstanding(q: &Queue, key: &str) -> Result<(usize, ActionKind)> {
         .ok_or_else(|| stale(key, "no live item has this key"))?;
     let lease = q.items[pos]
         .lease
+        .as_ref()
         .ok_or_else(|| stale(key, "the item has no call outstanding"))?;
     Ok((pos, lease.kind))
 }
 
 /// Records the answer to the outstanding call of the live item with `key`.
 pub fn record(q: &mut Queue, key: &str, answer: Answer, s: &Settings, now: i64) -> Result<Outcome> {
+    record_reply(q, key, answer, None, s, now)
+}
+
+/// A 401 or 403: who refused, in words.
+fn denial(status: u16, kind: ActionKind, message: Option<&str>) -> String {
+    let what = if status == 401 {
+        "the API needs valid credentials (no token, or a token it does not accept)"
+    } else {
+        "the credentials lack a permission this call needs"
+    };
+    with_message(
+        &format!("{status} to the {}: {what}", kind.as_str()),
+        message,
+    )
+}
+
+/// The pause a 429 to a call of `kind` sets for its whole class (profile, kind, client):
+/// until its `Retry-After` (or the policy's delay without one), within the policy's
+/// ceiling.
+fn pause_after_429(
+    profile: Profile,
+    kind: ActionKind,
+    r: &backoff::Response,
+    rate_limit: Option<RateLimit>,
+    retries: u32,
+    s: &Settings,
+    now: i64,
+) -> Pause {
+    let reference = r
+        .date
+        .as_deref()
+        .and_then(|d| backoff::parse_http_date(d, now))
+        .unwrap_or(now);
+    let delay = r
+        .retry_after
+        .as_deref()
+        .and_then(|v| backoff::parse_retry_after(v, reference))
+        .unwrap_or_else(|| s.policy.delay(retries.max(1)))
+        .min(s.policy.max_retry_after_ms);
+    let until = now.saturating_add(delay as i64);
+    Pause {
+        profile,
+        kind,
+        client: s.client.clone(),
+        until,
+        reason: format!(
+            "429 to a {} of {}: every {} of it waits until {}",
+            kind.as_str(),
+            profile.name(),
+            kind.as_str(),
+            format_ms(until)
+        ),
+        rate_limit,
+    }
+}
+
+/// Adds a pause, or extends the one of its class.
+fn add_pause(q: &mut Queue, pause: Pause) {
+    match q
+        .pauses
+        .iter_mut()
+        .find(|p| p.profile == pause.profile && p.kind == pause.kind && p.client == pause.client)
+    {
+        Some(p) if p.until >= pause.until => {}
+        Some(p) => *p = pause,
+        None => q.pauses.push(pause),
+    }
+}
+
+/// [`record`], with the rate-limit headers the answer carried.
+pub fn record_reply(
+    q: &mut Queue,
+    key: &str,
+    answer: Answer,
+    rate_limit: Option<RateLimit>,
+    s: &Settings,
+    now: i64,
+) -> Result<Outcome> {
     let (pos, kind) = outstanding(q, key)?;
+    let pause = match &answer {
+        Answer::Error(r, _) if r.status == 429 => {
+            let item = &q.items[pos];
+            Some(pause_after_429(
+                item.profile,
+                kind,
+                r,
+                rate_limit.clone(),
+                item.retries.max(item.attempts),
+                s,
+                now,
+            ))
+        }
+        _ => None,
+    };
+    if let Some(p) = pause {
+        add_pause(q, p);
+    }
     let claimable = match &answer {
         Answer::Listing(_, jobs) => jobs
             .iter()
@@ -169,17 +278,36 @@ pub fn record(q: &mut Queue, key: &str, answer: Answer, s: &Settings, now: i64) 
         _ => None,
     };
     let item = &mut q.items[pos];
-    item.lease = None;
+    let lease = item.lease.take();
     item.last = Some(LastAnswer {
         at: now,
         kind,
         status: answer.status(),
         summary: summary(&answer),
+        rate_limit,
     });
     let event = match (kind, answer) {
+        (_, Answer::Error(r, message)) if matches!(r.status, 401 | 403) => {
+            // Nothing is given up for want of credentials: the item keeps its place.
+            item.reason = Some(denial(r.status, kind, message.as_deref()));
+            match kind {
+                ActionKind::Submit => {
+                    item.state = State::Queued;
+                    item.attempts = item.attempts.saturating_sub(1);
+                }
+                ActionKind::Find => item.lease = lease.map(|l| Lease { until: now, ..l }),
+                ActionKind::Execute => {
+                    item.state = State::Ready;
+                    item.poll_at = Some(now.saturating_add(s.poll_ms as i64));
+                }
+                _ => item.poll_at = Some(now.saturating_add(s.poll_ms as i64)),
+            }
+            Event::Denied
+        }
         (ActionKind::Find, Answer::Listing(..)) => match claimable {
             Some(j) => {
                 item.job_id = Some(j.id);
+                item.client = lease.and_then(|l| l.client);
                 item.retries = 0;
                 // Found: whatever its phase (the item's state says where it is now),
                 // unless it had failed and is resubmitted or given up.
@@ -199,6 +327,9 @@ pub fn record(q: &mut Queue, key: &str, answer: Answer, s: &Settings, now: i64) 
         (_, Answer::Job(j)) => {
             if j.job_id.is_some() {
                 item.job_id = j.job_id;
+            }
+            if kind == ActionKind::Submit {
+                item.client = lease.and_then(|l| l.client).or_else(|| s.client.clone());
             }
             item.retries = 0;
             item.reason = None;
@@ -227,6 +358,7 @@ pub fn record(q: &mut Queue, key: &str, answer: Answer, s: &Settings, now: i64) 
                 item.lease = Some(Lease {
                     kind: ActionKind::Find,
                     until: now,
+                    client: lease.and_then(|l| l.client),
                 });
                 Event::Retry
             } else {
@@ -279,7 +411,9 @@ pub fn record(q: &mut Queue, key: &str, answer: Answer, s: &Settings, now: i64) 
                 )
             }
         }
-        (_, Answer::Listing(..)) => transient(item, kind, "a listing answered a job call", 500, s, now),
+        (_, Answer::Listing(..) | Answer::Jobs(..)) => {
+            transient(item, kind, "a listing answered a job call", 500, s, now)
+        }
     };
     Ok(Outcome {
         kind,
@@ -373,13 +507,17 @@ fn transient(
             item.not_before = Some(at);
         }
         ActionKind::Find => {
-            item.lease = Some(Lease { kind, until: at });
+            item.lease = Some(Lease {
+                kind,
+                until: at,
+                client: s.client.clone(),
+            });
         }
         ActionKind::Execute => {
             item.state = State::Ready;
             item.poll_at = Some(at);
         }
-        _ => item.poll_at = Some(at),
+        ActionKind::Poll | ActionKind::List => item.poll_at = Some(at),
     }
     item.reason = Some(format!(
         "{status} to the {}{}{}; trying again",
@@ -397,4 +535,119 @@ fn item_failed(item: &mut Item, why: String, now: i64) -> Event {
     item.reason = Some(why);
     item.done_at = Some(now);
     Event::Failed
+}
+
+/// What [`record_listing`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListingOutcome {
+    /// What happened: listed, retry or denied.
+    pub event: Event,
+    /// The view, updated.
+    pub view: ListingView,
+    /// Why it failed, when it did.
+    pub reason: Option<String>,
+}
+
+/// The outstanding listing with `key` (`list|profile|state`).
+pub fn outstanding_listing(q: &Queue, key: &str) -> Result<usize> {
+    let pos = q
+        .listings
+        .iter()
+        .position(|v| v.key() == key)
+        .ok_or_else(|| stale(key, "no listing has this key"))?;
+    if q.listings[pos].lease.is_none() {
+        return Err(stale(key, "the listing has no call outstanding"));
+    }
+    Ok(pos)
+}
+
+/// Records the answer to a listing call: the queue's view of the profile's jobs in that
+/// state. A failed listing is tried again after the policy's delay (and a 429 pauses
+/// the listings of its class); a 4xx refuses the caller: `denied`, as the run cannot
+/// decide the profile's items without the listing.
+pub fn record_listing(
+    q: &mut Queue,
+    key: &str,
+    answer: Answer,
+    rate_limit: Option<RateLimit>,
+    s: &Settings,
+    now: i64,
+) -> Result<ListingOutcome> {
+    let pos = outstanding_listing(q, key)?;
+    let profile = q.listings[pos].profile;
+    if let Answer::Error(r, _) = &answer {
+        if r.status == 429 {
+            let retries = q.listings[pos].retries.saturating_add(1);
+            let p = pause_after_429(
+                profile,
+                ActionKind::List,
+                r,
+                rate_limit.clone(),
+                retries,
+                s,
+                now,
+            );
+            add_pause(q, p);
+        }
+    }
+    let v = &mut q.listings[pos];
+    v.lease = None;
+    v.last = Some(LastAnswer {
+        at: now,
+        kind: ActionKind::List,
+        status: answer.status(),
+        summary: summary(&answer),
+        rate_limit,
+    });
+    let (event, reason) = match answer {
+        Answer::Jobs(_, jobs) => {
+            v.jobs = jobs;
+            v.at = Some(now);
+            v.retries = 0;
+            v.not_before = None;
+            (Event::Listed, None)
+        }
+        Answer::Error(r, message) if (400..500).contains(&r.status) && r.status != 429 => {
+            v.not_before = Some(now.saturating_add(s.poll_ms as i64));
+            let why = if matches!(r.status, 401 | 403) {
+                denial(r.status, ActionKind::List, message.as_deref())
+            } else {
+                with_message(
+                    &format!(
+                        "{} to the listing of {}: the listing is refused, so its items cannot be decided",
+                        r.status,
+                        profile.name()
+                    ),
+                    message.as_deref(),
+                )
+            };
+            (Event::Denied, Some(why))
+        }
+        other => {
+            v.retries = v.retries.saturating_add(1);
+            let delay = s.policy.delay(v.retries.min(s.policy.max_attempts.max(1)));
+            v.not_before = Some(now.saturating_add(delay as i64));
+            let why = match &other {
+                Answer::Error(r, m) => with_message(
+                    &format!(
+                        "{} to the listing of {}; trying again",
+                        r.status,
+                        profile.name()
+                    ),
+                    m.as_deref().or(r.code.as_deref()),
+                ),
+                a => format!(
+                    "the listing of {} could not be read ({}); trying again",
+                    profile.name(),
+                    summary(a)
+                ),
+            };
+            (Event::Retry, Some(why))
+        }
+    };
+    Ok(ListingOutcome {
+        event,
+        view: q.listings[pos].clone(),
+        reason,
+    })
 }

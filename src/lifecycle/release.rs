@@ -10,7 +10,7 @@
 use super::Settings;
 use crate::decide::{blocking_jobs, Job};
 use crate::profile::{LockRule, Profile};
-use crate::queue::{Item, Queue, State};
+use crate::queue::{ActionKind, Item, Queue, State};
 use crate::time::Window;
 
 /// Why a queued item is not released.
@@ -28,6 +28,25 @@ pub enum WaitReason {
     /// The profile's concurrency limit is reached by active jobs, in-flight items and
     /// this step's releases.
     ConcurrencyLimit(u32),
+    /// Calls of this kind to the item's profile are paused for the whole queue after a
+    /// 429, until this instant.
+    Paused {
+        /// The kind of call paused.
+        kind: ActionKind,
+        /// Until when (epoch ms).
+        until: i64,
+    },
+    /// The queue's view of the profile's active jobs is being listed (or listing failed
+    /// and is tried again): nothing of the profile is decided blind.
+    Listing(Profile),
+    /// The job was created by another OAuth client (a READY recording job, or a lost
+    /// submit to look for), and only a runner holding that client may go on with it.
+    CreatorOnly {
+        /// The client that created it.
+        client: String,
+        /// Since when it waits for that client (epoch ms).
+        since: i64,
+    },
 }
 
 impl WaitReason {
@@ -39,6 +58,9 @@ impl WaitReason {
             WaitReason::OverlapsSubmitted(_) => "overlapsSubmitted",
             WaitReason::EarlierItem(_) => "earlierItem",
             WaitReason::ConcurrencyLimit(_) => "concurrencyLimit",
+            WaitReason::Paused { .. } => "paused",
+            WaitReason::Listing(_) => "listing",
+            WaitReason::CreatorOnly { .. } => "creatorOnly",
         }
     }
 }
@@ -177,6 +199,19 @@ pub fn release(
     s: &Settings,
     now: i64,
 ) -> (Vec<usize>, Vec<(usize, WaitReason)>) {
+    release_held(q, listed, s, now, &[None, None, None])
+}
+
+/// [`release`], with the profiles whose submits are held in this step (a listing under
+/// way, a pause after a 429): their queued items wait for that reason, and still count
+/// as earlier items for the ones after them.
+pub(super) fn release_held(
+    q: &Queue,
+    listed: &[Job],
+    s: &Settings,
+    now: i64,
+    holds: &[Option<WaitReason>; Profile::ALL.len()],
+) -> (Vec<usize>, Vec<(usize, WaitReason)>) {
     let mut jobs = active_jobs(q, listed);
     // A READY job keeps its slot for its execute call: Genesys does not count READY jobs,
     // but executing one makes it PROCESSING, and a slot taken meanwhile by a new job would
@@ -214,6 +249,8 @@ pub fn release(
         let key_of = |o: Option<&usize>| o.map(|o| q.items[*o].key()).unwrap_or_default();
         let reason = if let Some(nb) = item.not_before.filter(|nb| *nb > now) {
             Some(WaitReason::NotBefore(nb))
+        } else if let Some(hold) = &holds[p] {
+            Some(hold.clone())
         } else {
             match item.profile.lock_rule(s.max_active_jobs) {
                 LockRule::RangeOverlap => {

@@ -8,7 +8,7 @@ use crate::profile::Phase;
 use crate::queue::Queue;
 use crate::time::{Window, HOUR_MS};
 
-const ALL: [ActionKind; 4] = ActionKind::ALL;
+const ALL: [ActionKind; 5] = ActionKind::ALL;
 
 fn req(p: Profile, s: i64, e: i64) -> Request {
     Request {
@@ -42,6 +42,14 @@ fn error(status: u16, retry_after: Option<&str>) -> Answer {
     )
 }
 
+/// The caller lists the jobs itself (passes them to `next`): no `list` actions.
+fn caller_lists() -> Settings {
+    Settings {
+        list_jobs: false,
+        ..Settings::default()
+    }
+}
+
 fn one_item(p: Profile) -> (Queue, String) {
     let mut q = Queue::default();
     let e = q.enqueue(&req(p, 0, 24), 0, None);
@@ -50,7 +58,7 @@ fn one_item(p: Profile) -> (Queue, String) {
 
 #[test]
 fn a_recording_job_goes_through_ready_and_execute() {
-    let s = Settings::default();
+    let s = caller_lists();
     let (mut q, key) = one_item(Profile::RecordingJobs);
     let st = next(&mut q, &[], &s, 0, &ALL);
     assert_eq!(st.actions.len(), 1);
@@ -111,7 +119,7 @@ fn a_recording_job_goes_through_ready_and_execute() {
 
 #[test]
 fn in_flight_items_count_against_the_limit() {
-    let s = Settings::default();
+    let s = caller_lists();
     let mut q = Queue::default();
     for i in 0..4 {
         q.enqueue(&req(Profile::RecordingJobs, i * 24, i * 24 + 24), 0, None);
@@ -175,7 +183,7 @@ fn an_expired_submit_lease_resubmits_where_jobs_cannot_be_listed() {
 
 #[test]
 fn an_expired_submit_lease_looks_for_a_recording_job_first() {
-    let s = Settings::default();
+    let s = caller_lists();
     let (mut q, key) = one_item(Profile::RecordingJobs);
     next(&mut q, &[], &s, 0, &ALL);
     let st = next(&mut q, &[], &s, s.lease_ms as i64, &ALL);
@@ -326,7 +334,7 @@ fn overlapping_evaluation_exports_wait_for_the_in_flight_one() {
 
 #[test]
 fn a_ready_job_is_executed_only_when_its_profile_has_a_free_slot() {
-    let s = Settings::default();
+    let s = caller_lists();
     let mut q = Queue::default();
     for i in 0..3 {
         q.enqueue(&req(Profile::RecordingJobs, i * 24, i * 24 + 24), 0, None);

@@ -93,8 +93,45 @@ pub struct Listing {
     pub query: &'static [(&'static str, &'static str)],
     /// The query parameter that filters by state (one state per call).
     pub state_param: &'static str,
+    /// The query parameter that restricts a listing to the caller's own jobs (a `find`
+    /// looks only among them: the lost job was created by this client).
+    pub mine_param: &'static str,
+    /// The query parameter of the page size, and the size asked for.
+    pub page_size: (&'static str, u32),
     /// The field of the answer that holds the jobs.
     pub entities_field: &'static str,
+    /// A listed job's id field.
+    pub id_field: &'static str,
+    /// A listed job's state field.
+    pub state_field: &'static str,
+    /// Where a listed job's interval is (a JSON pointer).
+    pub interval_pointer: &'static str,
+}
+
+impl Listing {
+    /// The path and query of the listing of the org's jobs in `state`.
+    pub fn path_for_state(&self, state: &str) -> String {
+        let mut p = format!("{}?", self.path);
+        for (k, v) in self.query {
+            p.push_str(k);
+            p.push('=');
+            p.push_str(v);
+            p.push('&');
+        }
+        p.push_str(&format!(
+            "{}={state}&{}={}",
+            self.state_param, self.page_size.0, self.page_size.1
+        ));
+        p
+    }
+
+    /// The path and query of the listing of the caller's own jobs (for a `find`).
+    pub fn path_for_mine(&self) -> String {
+        format!(
+            "{}?{}=true&{}={}",
+            self.path, self.mine_param, self.page_size.0, self.page_size.1
+        )
+    }
 }
 
 impl Profile {
@@ -235,7 +272,12 @@ impl Profile {
                     path: "/api/v2/recording/jobs",
                     query: &[("showOnlyMyJobs", "false")],
                     state_param: "state",
+                    mine_param: "showOnlyMyJobs",
+                    page_size: ("pageSize", 100),
                     entities_field: "entities",
+                    id_field: "id",
+                    state_field: "state",
+                    interval_pointer: "/recordingJobsQuery/conversationQuery/interval",
                 }),
                 Source::Docs,
             ),

@@ -1,0 +1,328 @@
+//! Unit tests of the protocol the core owns for every driver: listings, pauses after a
+//! 429, the creator rule, denials and `done`. Compiled only under `#[cfg(test)]`.
+
+use super::*;
+use crate::backoff::Response;
+use crate::decide::Request;
+use crate::profile::Phase;
+use crate::queue::{ListedJob, Queue, RateLimit};
+use crate::time::{Window, HOUR_MS};
+
+const ALL: [ActionKind; 5] = ActionKind::ALL;
+
+fn req(p: Profile, s: i64, e: i64) -> Request {
+    Request {
+        window: Window {
+            start: s * HOUR_MS,
+            end: e * HOUR_MS,
+        },
+        channels: vec!["sms".into()],
+        profile: p,
+    }
+}
+
+fn job(status: u16, id: &str, state: &str, phase: Phase) -> Answer {
+    Answer::Job(JobAnswer {
+        status,
+        job_id: Some(id.into()),
+        state: Some(state.into()),
+        phase,
+        message: None,
+    })
+}
+
+fn error(status: u16, retry_after: Option<&str>) -> Answer {
+    Answer::Error(
+        Response {
+            status,
+            retry_after: retry_after.map(str::to_string),
+            ..Response::default()
+        },
+        None,
+    )
+}
+
+fn client(c: &str) -> Settings {
+    Settings {
+        client: Some(c.into()),
+        ..Settings::default()
+    }
+}
+
+/// Answers every `list` action of a step with `jobs` (for each state asked).
+fn answer_listings(q: &mut Queue, st: &Step, jobs: &[(&str, &str)], s: &Settings, now: i64) {
+    for a in st.actions.iter().filter(|a| a.kind == ActionKind::List) {
+        let state = a.state.clone().unwrap();
+        let listed = jobs
+            .iter()
+            .filter(|(_, st)| *st == state)
+            .map(|(id, st)| ListedJob {
+                id: (*id).into(),
+                state: (*st).into(),
+                window: None,
+            })
+            .collect();
+        let o = record_listing(q, &a.key, Answer::Jobs(200, listed), None, s, now).unwrap();
+        assert_eq!(o.event, Event::Listed);
+    }
+}
+
+#[test]
+fn a_recording_submit_waits_for_a_fresh_listing_of_both_active_states() {
+    let s = Settings::default();
+    let mut q = Queue::default();
+    q.enqueue(&req(Profile::RecordingJobs, 0, 24), 0, None);
+    let st = next(&mut q, &[], &s, 0, &ALL);
+    let kinds: Vec<_> = st.actions.iter().map(|a| a.kind).collect();
+    assert_eq!(
+        kinds,
+        [ActionKind::List, ActionKind::List],
+        "list first, nothing blind"
+    );
+    assert_eq!(
+        st.actions[0].path(),
+        "/api/v2/recording/jobs?showOnlyMyJobs=false&state=PENDING&pageSize=100"
+    );
+    assert_eq!(st.waiting[0].1.code(), "listing");
+    assert_eq!(q.items[0].state, State::Queued);
+    // A second step before the answers hands out nothing again.
+    assert!(next(&mut q, &[], &s, 1, &ALL).actions.is_empty());
+    // Another tool holds both slots: the request waits on the limit, not blind.
+    answer_listings(&mut q, &st, &[("a", "PENDING"), ("b", "PROCESSING")], &s, 2);
+    let st = next(&mut q, &[], &s, 3, &ALL);
+    assert!(st.actions.is_empty());
+    assert_eq!(st.waiting[0].1, WaitReason::ConcurrencyLimit(2));
+    // pollMs later the view is stale: listed again, and with the slots free it goes.
+    let later = 2 + s.poll_ms as i64;
+    let st = next(&mut q, &[], &s, later, &ALL);
+    assert_eq!(st.actions.len(), 2);
+    answer_listings(&mut q, &st, &[], &s, later);
+    let st = next(&mut q, &[], &s, later + 1, &ALL);
+    assert_eq!(st.actions.len(), 1);
+    assert_eq!(st.actions[0].kind, ActionKind::Submit);
+}
+
+#[test]
+fn profiles_that_cannot_be_listed_never_wait_for_a_listing() {
+    let s = Settings::default();
+    let mut q = Queue::default();
+    q.enqueue(&req(Profile::EvaluationExports, 0, 24), 0, None);
+    q.enqueue(&req(Profile::ConversationDetailsJobs, 0, 24), 0, None);
+    let st = next(&mut q, &[], &s, 0, &ALL);
+    assert!(st.actions.iter().all(|a| a.kind == ActionKind::Submit));
+    assert_eq!(st.actions.len(), 2);
+    assert!(q.listings.is_empty());
+}
+
+#[test]
+fn a_failed_listing_backs_off_and_a_refused_one_is_denied() {
+    let s = Settings::default();
+    let mut q = Queue::default();
+    q.enqueue(&req(Profile::RecordingJobs, 0, 24), 0, None);
+    let st = next(&mut q, &[], &s, 0, &ALL);
+    let key = st.actions[0].key.clone();
+    let o = record_listing(&mut q, &key, error(503, None), None, &s, 10).unwrap();
+    assert_eq!(o.event, Event::Retry);
+    assert_eq!(o.view.not_before, Some(10 + s.policy.initial_ms as i64));
+    // Not listed again before its delay; the item still waits for it.
+    let st = next(&mut q, &[], &s, 20, &ALL);
+    assert!(st.actions.iter().all(|a| a.key != key));
+    assert_eq!(st.waiting[0].1.code(), "listing");
+    let again = 10 + s.policy.initial_ms as i64;
+    let st = next(&mut q, &[], &s, again, &ALL);
+    assert!(st.actions.iter().any(|a| a.key == key));
+    let o = record_listing(&mut q, &key, error(401, None), None, &s, again).unwrap();
+    assert_eq!(o.event, Event::Denied);
+    assert!(o.reason.unwrap().contains("401 to the list"));
+    assert_eq!(q.items[0].state, State::Queued, "nothing given up");
+}
+
+#[test]
+fn a_429_pauses_every_submit_of_its_profile_and_client_for_the_retry_after() {
+    let s = client("ci-a");
+    let mut q = Queue::default();
+    for i in 0..3 {
+        q.enqueue(
+            &req(Profile::ConversationDetailsJobs, i * 24, i * 24 + 24),
+            0,
+            None,
+        );
+    }
+    let st = next(&mut q, &[], &s, 0, &ALL);
+    assert_eq!(st.actions.len(), 3);
+    let k0 = st.actions[0].key.clone();
+    let rl = RateLimit {
+        count: Some("300".into()),
+        allowed: Some("300".into()),
+        reset: Some("42".into()),
+    };
+    let o = record_reply(&mut q, &k0, error(429, Some("60")), Some(rl), &s, 100).unwrap();
+    assert_eq!(o.event, Event::Resubmit);
+    assert_eq!(q.pauses.len(), 1);
+    assert_eq!(q.pauses[0].until, 60_100);
+    assert_eq!(q.pauses[0].kind, ActionKind::Submit);
+    assert_eq!(
+        q.pauses[0].rate_limit.as_ref().unwrap().reset.as_deref(),
+        Some("42")
+    );
+    // The other two are answered 202 and finish; a new request's submit must wait.
+    for k in [&st.actions[1].key, &st.actions[2].key] {
+        record(
+            &mut q,
+            k,
+            job(202, "j", "FULFILLED", Phase::Completed),
+            &s,
+            200,
+        )
+        .unwrap();
+    }
+    q.enqueue(&req(Profile::ConversationDetailsJobs, 100, 110), 200, None);
+    let st = next(&mut q, &[], &s, 30_000, &ALL);
+    assert!(st.actions.is_empty(), "{:?}", st.actions);
+    assert!(st
+        .waiting
+        .iter()
+        .all(|(_, r)| matches!(r, WaitReason::Paused { until: 60_100, .. })));
+    assert_eq!(st.wake_at, Some(60_100));
+    // Another client's runner is not held by this client's limit.
+    let st = next(&mut q.clone(), &[], &client("ci-b"), 30_000, &ALL);
+    assert_eq!(st.actions.len(), 1);
+    // Once the pause is over, both go, and the pause is dropped.
+    let st = next(&mut q, &[], &s, 60_100, &ALL);
+    assert_eq!(st.actions.len(), 2);
+    assert!(q.pauses.is_empty());
+}
+
+#[test]
+fn a_pause_is_capped_by_the_retry_after_ceiling() {
+    let mut s = client("ci-a");
+    s.policy.max_retry_after_ms = 3_600_000;
+    let mut q = Queue::default();
+    q.enqueue(&req(Profile::EvaluationExports, 0, 24), 0, None);
+    let st = next(&mut q, &[], &s, 0, &ALL);
+    record(&mut q, &st.actions[0].key, error(429, Some("86400")), &s, 0).unwrap();
+    assert_eq!(q.pauses[0].until, 3_600_000);
+}
+
+#[test]
+fn a_ready_job_is_executed_only_by_the_client_that_created_it() {
+    let a = Settings {
+        list_jobs: false,
+        ..client("ci-a")
+    };
+    let b = Settings {
+        list_jobs: false,
+        ..client("ci-b")
+    };
+    let mut q = Queue::default();
+    q.enqueue(&req(Profile::RecordingJobs, 0, 24), 0, None);
+    let st = next(&mut q, &[], &a, 0, &ALL);
+    let key = st.actions[0].key.clone();
+    record(&mut q, &key, job(202, "r1", "READY", Phase::Ready), &a, 1).unwrap();
+    assert_eq!(q.items[0].client.as_deref(), Some("ci-a"));
+    // Runner b leaves it, says why, and is not done while it cannot help.
+    let st = next(&mut q, &[], &b, 2, &ALL);
+    assert!(st.actions.is_empty());
+    let (pos, reason) = &st.waiting[0];
+    assert_eq!(reason.code(), "creatorOnly");
+    let text = describe(reason, &q.items[*pos], &b, 2);
+    assert!(text.contains("\"ci-a\""), "{text}");
+    assert!(!text.contains("no such runner"), "{text}");
+    assert!(st.wake_at.is_some_and(|w| w > 2), "no busy loop");
+    // Long after the lease, b says that no such runner came.
+    let late = 3 + b.lease_ms as i64 + b.poll_ms as i64;
+    let st = next(&mut q, &[], &b, late, &ALL);
+    assert_eq!(st.waiting.len(), 1, "{:?} {:?}", st, q.items[0]);
+    let text = describe(&st.waiting[0].1, &q.items[0], &b, late);
+    assert!(text.contains("no such runner has come since"), "{text}");
+    // Runner a executes it.
+    let st = next(&mut q, &[], &a, late, &ALL);
+    assert_eq!(st.actions[0].kind, ActionKind::Execute);
+    assert!(!st.done, "a's job is not finished");
+}
+
+#[test]
+fn a_lost_submit_is_looked_for_only_by_the_client_that_made_it() {
+    let a = Settings {
+        list_jobs: false,
+        ..client("ci-a")
+    };
+    let b = Settings {
+        list_jobs: false,
+        ..client("ci-b")
+    };
+    let mut q = Queue::default();
+    q.enqueue(&req(Profile::RecordingJobs, 0, 24), 0, None);
+    next(&mut q, &[], &a, 0, &ALL);
+    let expired = a.lease_ms as i64;
+    let st = next(&mut q, &[], &b, expired, &ALL);
+    assert!(st.actions.is_empty());
+    assert_eq!(st.waiting[0].1.code(), "creatorOnly");
+    assert!(!next(&mut q.clone(), &[], &a, expired, &ALL).done);
+    let st = next(&mut q, &[], &a, expired, &ALL);
+    assert_eq!(st.actions[0].kind, ActionKind::Find);
+    assert_eq!(
+        st.actions[0].path(),
+        "/api/v2/recording/jobs?showOnlyMyJobs=true&pageSize=100"
+    );
+}
+
+#[test]
+fn a_401_or_403_gives_nothing_up() {
+    let s = Settings::default();
+    let mut q = Queue::default();
+    q.enqueue(&req(Profile::EvaluationExports, 0, 24), 0, None);
+    let st = next(&mut q, &[], &s, 0, &ALL);
+    let key = st.actions[0].key.clone();
+    let o = record(&mut q, &key, error(401, None), &s, 1).unwrap();
+    assert_eq!(o.event, Event::Denied);
+    assert_eq!(o.item.state, State::Queued);
+    assert_eq!(o.item.attempts, 0, "a refused call is not an attempt");
+    let st = next(&mut q, &[], &s, 2, &ALL);
+    record(
+        &mut q,
+        &st.actions[0].key,
+        job(202, "e1", "QUEUED", Phase::Active),
+        &s,
+        3,
+    )
+    .unwrap();
+    let st = next(&mut q, &[], &s, 3 + s.poll_ms as i64, &ALL);
+    let o = record(&mut q, &st.actions[0].key, error(403, None), &s, 10_000).unwrap();
+    assert_eq!(o.event, Event::Denied);
+    assert_eq!(o.item.state, State::Submitted);
+    assert_eq!(o.item.job_id.as_deref(), Some("e1"));
+}
+
+#[test]
+fn done_follows_the_watched_keys() {
+    let s = Settings::default();
+    let mut q = Queue::default();
+    let k0 = q
+        .enqueue(&req(Profile::EvaluationExports, 0, 24), 0, None)
+        .item
+        .key();
+    q.enqueue(&req(Profile::EvaluationExports, 48, 72), 0, None);
+    let watch = Settings {
+        watch: Some(vec![k0.clone()]),
+        ..s.clone()
+    };
+    let st = next(&mut q, &[], &watch, 0, &ALL);
+    assert!(!st.done);
+    record(
+        &mut q,
+        &k0,
+        job(202, "e0", "COMPLETED", Phase::Completed),
+        &s,
+        1,
+    )
+    .unwrap();
+    assert!(
+        next(&mut q.clone(), &[], &watch, 2, &ALL).done,
+        "its own key is final"
+    );
+    assert!(
+        !next(&mut q, &[], &s, 2, &ALL).done,
+        "the whole queue is not"
+    );
+}
