@@ -151,6 +151,9 @@ pub struct Lease {
     pub until: i64,
     /// The client of the runner that took the call (`None`: not said).
     pub client: Option<String>,
+    /// The runner that took the call (`None`: not said): a runner's crash leaves its
+    /// own calls in doubt, and their number is capped per runner.
+    pub runner: Option<String>,
 }
 
 /// The last answer recorded for an item, for people and progress displays.
@@ -284,6 +287,9 @@ pub struct Item {
     /// The OAuth client whose submit created its job: a READY recording job can only be
     /// executed by its creator.
     pub client: Option<String>,
+    /// How many of its submits were made again after their answer was lost on a profile
+    /// Genesys cannot list: the export may have run that many extra times.
+    pub doubts: u32,
 }
 
 impl Item {
@@ -306,6 +312,7 @@ impl Item {
             last: None,
             done_at: None,
             client: None,
+            doubts: 0,
         }
     }
 

@@ -19,7 +19,7 @@ use crate::queue::{ActionKind, ListedJob, Queue};
 use serde_json::Value;
 
 /// The options `next`, `record` and `drain` share (record ignores the payload ones).
-const OWN_KEYS: [&str; 12] = [
+const OWN_KEYS: [&str; 14] = [
     "now",
     "profile",
     "touchingConflicts",
@@ -32,6 +32,8 @@ const OWN_KEYS: [&str; 12] = [
     "clientId",
     "listing",
     "watch",
+    "runnerId",
+    "maxInDoubt",
 ];
 
 /// Most keys in `watch`.
@@ -55,15 +57,25 @@ fn settings(o: &Obj, detail: bool) -> Result<Settings, Vec<Error>> {
             v => Ok(v.unwrap_or(default)),
         }
     };
-    let client = match one(o.str("clientId"))? {
-        Some("") => {
+    let id = |key: &str, what: &str| match one(o.str(key))? {
+        Some("") => Err(vec![Error::new(
+            ErrorCode::InvalidArgument,
+            o.field(key),
+            format!("{key} must be {what}, not empty"),
+        )]),
+        other => Ok(other.map(|c| c.chars().take(200).collect::<String>())),
+    };
+    let client = id("clientId", "the runner's OAuth client id")?;
+    let runner = id("runnerId", "a name for the runner (host and process)")?;
+    let max_in_doubt = match one(o.uint("maxInDoubt", 10_000))? {
+        Some(0) => {
             return Err(vec![Error::new(
                 ErrorCode::InvalidArgument,
-                o.field("clientId"),
-                "clientId must be the runner's OAuth client id, not empty",
+                o.field("maxInDoubt"),
+                "maxInDoubt must be a whole number from 1 to 10000",
             )])
         }
-        other => other.map(|c| c.chars().take(200).collect::<String>()),
+        v => v.map_or(lifecycle::DEFAULT_MAX_IN_DOUBT, |v| v as u32),
     };
     let watch = match o.get("watch") {
         None | Some(Value::Null) => None,
@@ -112,6 +124,8 @@ fn settings(o: &Obj, detail: bool) -> Result<Settings, Vec<Error>> {
         client,
         list_jobs: one(o.bool("listing"))?.unwrap_or(true),
         watch,
+        runner,
+        max_in_doubt,
     })
 }
 

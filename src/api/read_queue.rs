@@ -62,6 +62,7 @@ fn item_of(v: &Value, path: &str) -> Result<Item> {
         "lastAnswer",
         "doneAt",
         "client",
+        "doubts",
     ])?;
     let seq = o
         .uint("seq", u64::MAX)?
@@ -139,6 +140,7 @@ fn lifecycle_of(o: &Obj, item: &mut Item) -> Result<()> {
     item.retries = u32_opt(o, "retries", u32::MAX)?.unwrap_or(0);
     item.done_at = opt_instant(o, "doneAt").map_err(queue_error)?;
     item.client = client_of(o, "client")?;
+    item.doubts = u32_opt(o, "doubts", u32::MAX)?.unwrap_or(0);
     Ok(())
 }
 
@@ -169,9 +171,10 @@ fn check_keys(item: &Item, o: &Obj) -> Result<()> {
 
 fn lease_of(v: &Value, path: &str) -> Result<Lease> {
     let o = Obj::new(v, path, ErrorCode::InvalidQueue, "a lease")?;
-    o.only(&["action", "until", "client"])?;
+    o.only(&["action", "until", "client", "runner"])?;
     let kind = kind_of(&o, "action")?;
     let client = client_of(&o, "client")?;
+    let runner = client_of(&o, "runner")?;
     let until = opt_instant(&o, "until")
         .map_err(queue_error)?
         .ok_or_else(|| {
@@ -185,6 +188,7 @@ fn lease_of(v: &Value, path: &str) -> Result<Lease> {
         kind,
         until,
         client,
+        runner,
     })
 }
 

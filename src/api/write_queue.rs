@@ -10,12 +10,14 @@ use crate::queue::{
 };
 use serde::Serialize;
 
-/// An outstanding call: `{action, client?, until}`.
+/// An outstanding call: `{action, client?, runner?, until}`.
 #[derive(Debug, Serialize)]
 pub struct LeaseOut<'a> {
     action: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     client: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    runner: Option<&'a str>,
     until: Iso,
 }
 
@@ -24,6 +26,7 @@ impl<'a> From<&'a Lease> for LeaseOut<'a> {
         LeaseOut {
             action: l.kind.as_str(),
             client: l.client.as_deref(),
+            runner: l.runner.as_deref(),
             until: Iso(l.until),
         }
     }
@@ -170,6 +173,8 @@ pub struct ItemOut<'a> {
     client: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     done_at: Option<Iso>,
+    #[serde(skip_serializing_if = "is_zero")]
+    doubts: u32,
     end: Iso,
     #[serde(skip_serializing_if = "Option::is_none")]
     endpoint: Option<Endpoint>,
@@ -209,6 +214,7 @@ impl<'a> From<&'a Item> for ItemOut<'a> {
             channels: &i.channels,
             client: i.client.as_deref(),
             done_at: i.done_at.map(Iso),
+            doubts: i.doubts,
             end: Iso(i.window.end),
             endpoint: None,
             enqueued_at: Iso(i.enqueued_at),
@@ -411,7 +417,9 @@ impl<'a> WaitingOut<'a> {
             WaitReason::ActiveJobs(_)
             | WaitReason::OverlapsSubmitted(_)
             | WaitReason::EarlierItem(_) => {}
-            WaitReason::ConcurrencyLimit(n) => w.max_active = Some(*n),
+            WaitReason::ConcurrencyLimit(n) | WaitReason::InDoubtLimit(n) => {
+                w.max_active = Some(*n)
+            }
         }
         w
     }

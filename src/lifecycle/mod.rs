@@ -82,6 +82,11 @@ pub struct Settings {
     pub list_jobs: bool,
     /// The keys the caller waits for: `done` once they are final (all items when none).
     pub watch: Option<Vec<String>>,
+    /// The runner calling (its leases carry it).
+    pub runner: Option<String>,
+    /// Most submits of profiles Genesys cannot list that one runner has in flight: a
+    /// crash leaves at most this many exports in doubt (at-least-once).
+    pub max_in_doubt: u32,
 }
 
 impl Default for Settings {
@@ -96,9 +101,14 @@ impl Default for Settings {
             client: None,
             list_jobs: true,
             watch: None,
+            runner: None,
+            max_in_doubt: DEFAULT_MAX_IN_DOUBT,
         }
     }
 }
+
+/// Default of [`Settings::max_in_doubt`].
+pub const DEFAULT_MAX_IN_DOUBT: u32 = 4;
 
 impl Settings {
     /// Whether a call recorded for `client` (the item's creator, or a lease's holder)
@@ -293,6 +303,7 @@ pub fn next(q: &mut Queue, known: &[Job], s: &Settings, now: i64, kinds: &[Actio
             kind,
             until: lease_until,
             client: s.client.clone(),
+            runner: s.runner.clone(),
         })
     };
     q.pauses.retain(|p| p.until > now);
@@ -408,6 +419,7 @@ pub fn next(q: &mut Queue, known: &[Job], s: &Settings, now: i64, kinds: &[Actio
                     // No way to look for the job: resubmit (at-least-once).
                     item.state = State::Queued;
                     item.lease = None;
+                    item.doubts = item.doubts.saturating_add(1);
                     item.reason = Some(format!(
                         "no answer to the {} was recorded before its lease expired; \
                          resubmitting (at-least-once: the lost call may have created a job)",
@@ -501,7 +513,30 @@ pub fn next(q: &mut Queue, known: &[Job], s: &Settings, now: i64, kinds: &[Actio
             })
         }
     });
-    let (released, held) = release::release_held(q, &listed, s, now, &holds);
+    let (released, mut held) = release::release_held(q, &listed, s, now, &holds);
+    // A runner has at most max_in_doubt submits of unlistable profiles in flight.
+    let mut budget = (s.max_in_doubt as usize).saturating_sub(
+        q.items
+            .iter()
+            .filter(|i| i.state == State::Submitting && i.profile.listing().value.is_none())
+            .filter_map(|i| i.lease.as_ref())
+            .filter(|l| l.kind == ActionKind::Submit && l.until > now && l.runner == s.runner)
+            .count(),
+    );
+    let released: Vec<usize> = released
+        .into_iter()
+        .filter(|&i| {
+            if q.items[i].profile.listing().value.is_some() {
+                return true;
+            }
+            if budget == 0 {
+                held.push((i, WaitReason::InDoubtLimit(s.max_in_doubt)));
+                return false;
+            }
+            budget -= 1;
+            true
+        })
+        .collect();
     for (_, r) in &held {
         if let WaitReason::Paused { until, .. } = r {
             wakes.push(*until);

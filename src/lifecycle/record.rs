@@ -355,10 +355,10 @@ pub fn record_reply(
             if r.status == 0 && item.profile.listing().value.is_some() {
                 // The POST may have created a job: look for it before resubmitting.
                 item.state = State::Submitting;
-                item.lease = Some(Lease {
+                item.lease = lease.map(|l| Lease {
                     kind: ActionKind::Find,
                     until: now,
-                    client: lease.and_then(|l| l.client),
+                    ..l
                 });
                 Event::Retry
             } else {
@@ -511,6 +511,7 @@ fn transient(
                 kind,
                 until: at,
                 client: s.client.clone(),
+                runner: s.runner.clone(),
             });
         }
         ActionKind::Execute => {

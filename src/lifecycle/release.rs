@@ -39,6 +39,9 @@ pub enum WaitReason {
     /// The queue's view of the profile's active jobs is being listed (or listing failed
     /// and is tried again): nothing of the profile is decided blind.
     Listing(Profile),
+    /// This runner has as many submits of profiles Genesys cannot list in flight as it
+    /// may (`maxInDoubt`): a crash must leave at most that many exports in doubt.
+    InDoubtLimit(u32),
     /// The job was created by another OAuth client (a READY recording job, or a lost
     /// submit to look for), and only a runner holding that client may go on with it.
     CreatorOnly {
@@ -61,6 +64,7 @@ impl WaitReason {
             WaitReason::Paused { .. } => "paused",
             WaitReason::Listing(_) => "listing",
             WaitReason::CreatorOnly { .. } => "creatorOnly",
+            WaitReason::InDoubtLimit(_) => "inDoubtLimit",
         }
     }
 }

@@ -326,3 +326,56 @@ fn done_follows_the_watched_keys() {
         "the whole queue is not"
     );
 }
+
+#[test]
+fn a_runner_has_at_most_max_in_doubt_unlistable_submits_in_flight() {
+    let s = Settings {
+        runner: Some("host-1:42".into()),
+        ..Settings::default()
+    };
+    let mut q = Queue::default();
+    for i in 0..6 {
+        q.enqueue(
+            &req(Profile::ConversationDetailsJobs, i * 24, i * 24 + 24),
+            0,
+            None,
+        );
+        q.enqueue(
+            &req(Profile::EvaluationExports, i * 24, i * 24 + 24),
+            0,
+            None,
+        );
+    }
+    let st = next(&mut q, &[], &s, 0, &ALL);
+    assert_eq!(st.actions.len(), 4, "the default maxInDoubt");
+    assert!(st
+        .waiting
+        .iter()
+        .any(|(_, r)| *r == WaitReason::InDoubtLimit(4)));
+    // Another runner has its own budget.
+    let other = Settings {
+        runner: Some("host-2:7".into()),
+        ..Settings::default()
+    };
+    assert_eq!(next(&mut q.clone(), &[], &other, 0, &ALL).actions.len(), 4);
+    // One answer frees one place.
+    let k = st.actions[0].key.clone();
+    record(&mut q, &k, job(202, "j0", "QUEUED", Phase::Active), &s, 1).unwrap();
+    assert_eq!(next(&mut q, &[], &s, 2, &ALL).actions.len(), 1);
+}
+
+#[test]
+fn a_lost_unlistable_submit_is_counted_as_a_doubt_when_it_is_made_again() {
+    let s = Settings::default();
+    let mut q = Queue::default();
+    q.enqueue(&req(Profile::EvaluationExports, 0, 24), 0, None);
+    next(&mut q, &[], &s, 0, &ALL);
+    let st = next(&mut q, &[], &s, s.lease_ms as i64, &ALL);
+    assert_eq!(st.actions[0].kind, ActionKind::Submit);
+    assert_eq!(q.items[0].doubts, 1);
+    assert!(q.items[0]
+        .reason
+        .as_deref()
+        .unwrap()
+        .contains("at-least-once"));
+}

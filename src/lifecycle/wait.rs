@@ -39,6 +39,10 @@ pub fn describe(reason: &WaitReason, item: &Item, s: &Settings, now: i64) -> Str
             kind.as_str(),
             format_ms(*until)
         ),
+        WaitReason::InDoubtLimit(n) => format!(
+            "this runner has {n} submits of profiles Genesys cannot list in flight, its \
+             maxInDoubt (a crash leaves at most that many exports in doubt)"
+        ),
         WaitReason::Listing(p) => format!(
             "waits for a fresh listing of the org's active {} (nothing is decided blind)",
             p.name()
