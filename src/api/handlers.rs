@@ -214,6 +214,20 @@ pub fn queue_state(a: Args<'_>, _now_ms: i64) -> Answer {
     answer(&wq::StateOut::from(&*q))
 }
 
+/// `queueChanges(queue)`: what changed in a kept queue since it was loaded or since the
+/// last `queueChanges`: the new and changed items, the seqs of removed ones, and the
+/// rest of the state; then that state counts as saved. For a state given, every item.
+#[inline(never)]
+pub fn queue_changes(a: Args<'_>, _now_ms: i64) -> Answer {
+    let q = one(queue_arg(a.get(0)))?;
+    let saved = match q.handle() {
+        Some(h) => handles::swap_saved(h, Queue::clone(&q)),
+        None => Queue::default(),
+    };
+    let text = answer(&wq::ChangesOut::new(&q, &saved));
+    text
+}
+
 /// `freeQueue(queue)`: drops a kept queue (its handle, or `{ $queue }`). Answers whether
 /// it existed.
 #[inline(never)]

@@ -69,6 +69,9 @@ impl<T> Registry<T> {
 thread_local! {
     static PREPARED: RefCell<Registry<Rc<JobIndex>>> = const { RefCell::new(Registry::new()) };
     static QUEUES: RefCell<Registry<Queue>> = const { RefCell::new(Registry::new()) };
+    /// Each kept queue as it was last saved (at `loadQueue`, then at each
+    /// `queueChanges`): what a store needs to write only what changed.
+    static SAVED: RefCell<Registry<Queue>> = const { RefCell::new(Registry::new()) };
 }
 
 /// Reads a handle: the number itself or `{key: n}`.
@@ -139,13 +142,40 @@ pub fn store_queue(handle: u32, queue: Queue) {
 }
 
 /// Keeps `queue` and returns its new handle, or an error when [`MAX_PREPARED`] are kept.
+/// The queue as given is its saved state (see [`swap_saved`]).
 pub fn insert_queue(queue: Queue) -> Result<u32, Error> {
-    QUEUES
+    let saved = queue.clone();
+    let h = QUEUES
         .with(|q| q.borrow_mut().insert(queue))
-        .ok_or_else(|| full("queues are kept"))
+        .ok_or_else(|| full("queues are kept"))?;
+    SAVED.with(|s| {
+        let mut s = s.borrow_mut();
+        s.remove(h);
+        // The same capacity as QUEUES, so this insert has room; its handle is h.
+        if let Err(at) = s.find(h) {
+            s.entries.insert(at, (h, saved));
+        }
+    });
+    Ok(h)
+}
+
+/// The saved state of the kept queue `handle` is replaced with `now`; answers the one
+/// it had (an empty queue for a handle without one).
+pub fn swap_saved(handle: u32, now: Queue) -> Queue {
+    SAVED.with(|s| {
+        let mut s = s.borrow_mut();
+        match s.find(handle) {
+            Ok(i) => std::mem::replace(&mut s.entries[i].1, now),
+            Err(at) => {
+                s.entries.insert(at, (handle, now));
+                Queue::default()
+            }
+        }
+    })
 }
 
 /// Drops the queue behind `handle`; answers whether it was alive.
 pub fn remove_queue(handle: u32) -> bool {
+    SAVED.with(|s| s.borrow_mut().remove(handle));
     QUEUES.with(|q| q.borrow_mut().remove(handle))
 }

@@ -70,7 +70,7 @@ const fn op(
 use Shape::{Decision, PreparedJobs, QueueHandle, Value};
 
 /// Every operation, in the order the docs list them.
-pub static OPERATIONS: [Op; 27] = [
+pub static OPERATIONS: [Op; 28] = [
     op(
         "decide",
         &["request", "activeJobs", "options"],
@@ -189,6 +189,13 @@ pub static OPERATIONS: [Op; 27] = [
         Value,
         "a queue's state as JSON, to save (a kept queue's, or a state given, checked)",
         h::queue_state,
+    ),
+    op(
+        "queueChanges",
+        &["queue"],
+        Value,
+        "what changed in a kept queue since it was loaded or last asked: the items to write back",
+        h::queue_changes,
     ),
     op(
         "freeQueue",

@@ -713,3 +713,59 @@ pub struct PruneOut<'a> {
     /// The items removed, in queue order.
     pub removed: Vec<ItemOut<'a>>,
 }
+
+/// `queueChanges`' answer: `{items, listings?, nextSeq, pauses?, removed, stateChanged,
+/// version}`: the items new or changed since the saved state, the seqs removed, and
+/// whether what the state holds beside its items changed.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangesOut<'a> {
+    items: Vec<ItemOut<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    listings: Vec<ListingOut<'a>>,
+    next_seq: u64,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pauses: Vec<PauseOut<'a>>,
+    removed: Vec<u64>,
+    state_changed: bool,
+    version: u64,
+}
+
+impl<'a> ChangesOut<'a> {
+    /// The changes from `saved` to `q`, matched by seq.
+    pub fn new(q: &'a Queue, saved: &Queue) -> Self {
+        let sorted = |items: &[Item]| {
+            let seqs: Vec<u64> = items.iter().map(|i| i.seq).collect();
+            let order = crate::order::order_by_u64(&seqs);
+            order.into_iter().map(|k| (seqs[k], k)).collect::<Vec<_>>()
+        };
+        let (was, now) = (sorted(&saved.items), sorted(&q.items));
+        let find = |list: &[(u64, usize)], seq: u64| {
+            list.binary_search_by(|(s, _)| s.cmp(&seq))
+                .ok()
+                .map(|k| list[k].1)
+        };
+        let items = q
+            .items
+            .iter()
+            .filter(|i| find(&was, i.seq).map_or(true, |k| saved.items[k] != **i))
+            .map(ItemOut::from)
+            .collect();
+        let removed = was
+            .iter()
+            .map(|(seq, _)| *seq)
+            .filter(|seq| find(&now, *seq).is_none())
+            .collect();
+        ChangesOut {
+            items,
+            listings: q.listings.iter().map(ListingOut::from).collect(),
+            next_seq: q.next_seq,
+            pauses: q.pauses.iter().map(PauseOut::from).collect(),
+            removed,
+            state_changed: q.listings != saved.listings
+                || q.pauses != saved.pauses
+                || q.next_seq != saved.next_seq,
+            version: super::read_queue::QUEUE_VERSION,
+        }
+    }
+}
