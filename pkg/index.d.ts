@@ -177,8 +177,36 @@ export interface Plan {
  */
 export type ItemState = 'queued' | 'waiting' | 'submitting' | 'submitted' | 'ready' | 'executing' | 'completed' | 'failed';
 
-/** An HTTP call the lifecycle hands out. */
-export type ActionKind = 'submit' | 'poll' | 'execute' | 'find';
+/** An HTTP call the lifecycle hands out (`list`: a listing of a listable profile's active jobs). */
+export type ActionKind = 'submit' | 'poll' | 'execute' | 'find' | 'list';
+
+/** An answer's inin-ratelimit-* headers, as given. */
+export interface RateLimit { count?: string; allowed?: string; reset?: string }
+
+/** The last answer recorded for an item or a listing. */
+export interface LastAnswer { action: ActionKind; at: string; status: number; summary: string; rateLimit?: RateLimit }
+
+/** A call handed out and not yet answered: until when its answer is awaited, and who took it. */
+export interface Lease { action: ActionKind; until: string; client?: string; runner?: string }
+
+/** A class of calls (profile, kind, OAuth client) paused for the whole queue after a 429. */
+export interface Pause { profile: ProfileName; action: ActionKind; client?: string; until: string; reason: string; rateLimit?: RateLimit }
+
+/** The queue's view of one listing (a listable profile's jobs in one state). */
+export interface Listing {
+  key: string;
+  profile: ProfileName;
+  state: string;
+  /** When the jobs were listed. */
+  at?: string;
+  lease?: Lease;
+  notBefore?: string;
+  retries?: number;
+  /** Whether a step decided with these jobs already. */
+  used?: boolean;
+  jobs: Array<{ id: string; state: string; start?: string; end?: string }>;
+  lastAnswer?: LastAnswer;
+}
 
 export interface QueueItem {
   seq: number;
@@ -198,24 +226,32 @@ export interface QueueItem {
   /** The job the API created (submitted, ready, executing, completed). */
   jobId?: string;
   /** The call handed out and not yet answered, and until when its answer is awaited. */
-  lease?: { action: ActionKind; until: string };
+  lease?: Lease;
   /** The next poll (submitted, executing) or execute (ready). */
   pollAt?: string;
   /** Why it waits or failed. */
   reason?: string;
   /** Transient errors in a row on polls, executes and finds. */
   retries?: number;
-  lastAnswer?: { action: ActionKind; at: string; status: number; summary: string };
+  lastAnswer?: LastAnswer;
   /** When it completed or failed. */
   doneAt?: string;
+  /** The OAuth client whose submit created its job (only it may execute a READY job). */
+  client?: string;
+  /** Submits made again after their answer was lost on a profile Genesys cannot list: the export may have run that many extra times. */
+  doubts?: number;
 }
 
 /** Serialisable queue state; `null` is an empty queue. */
 export interface QueueState {
-  /** 2; version 1 files (before the lifecycle) are read too. */
-  version: 1 | 2;
+  /** 3; versions 1 and 2 are read too. */
+  version: 1 | 2 | 3;
   nextSeq: number;
   items: QueueItem[];
+  /** Classes of calls paused after a 429. */
+  pauses?: Pause[];
+  /** The listings of listable profiles. */
+  listings?: Listing[];
 }
 
 export interface EnqueueOptions {
@@ -280,14 +316,29 @@ export interface DrainOptions extends Omit<PayloadOptions, 'timeZone' | 'maxRang
   waitingDetail?: boolean;
 }
 
-/** The options of next and record (record reads now, leaseMs, pollMs and policy). */
-export type LifecycleOptions = DrainOptions;
+/** The options of next and record (record reads now, leaseMs, pollMs, policy and clientId). */
+export interface LifecycleOptions extends DrainOptions {
+  /** The runner's OAuth client: pauses after a 429 are per client, and a READY job is executed by its creator only. */
+  clientId?: string;
+  /** A name for this runner (host and process): its leases carry it. */
+  runnerId?: string;
+  /** Whether next lists listable profiles itself (list actions; default true, false for drain). */
+  listing?: boolean;
+  /** The keys the caller waits for: `done` once they are final (every item without it). */
+  watch?: string[];
+  /** Most submits of profiles Genesys cannot list one runner has in flight (default 4). */
+  maxInDoubt?: number;
+}
 
 /** One HTTP call for a driver to make, then `record` its answer under `key`. */
 export interface Action {
   kind: ActionKind;
+  /** The item's key, or a listing's (`list|profile|state`). */
   key: string;
-  seq: number;
+  /** The item's seq (none for a listing). */
+  seq?: number;
+  /** The state a listing asks for. */
+  state?: string;
   profile: ProfileName;
   method: 'POST' | 'GET' | 'PUT';
   /** Path (and query) relative to the API base URL, job id in place. */
@@ -306,25 +357,48 @@ export interface Stepped<Q = QueueState> {
   actions: Action[];
   counts: Record<ItemState, number>;
   queue: Q;
-  /** Why each queued item that was not released waits. */
+  /** Why each live item held back waits. */
   waiting: Waiting[];
   /** When to call next again; null when every item is completed or failed. */
   wakeAt: string | null;
+  /** Whether the caller is done: the watched items final, none waiting for its client. */
+  done: boolean;
 }
 
-export type RecordEvent = 'submitted' | 'running' | 'ready' | 'executed' | 'completed' | 'retry' | 'resubmit' | 'found' | 'failed';
+export type RecordEvent = 'submitted' | 'running' | 'ready' | 'executed' | 'completed' | 'retry' | 'resubmit' | 'found' | 'failed' | 'listed' | 'denied';
 
-export interface Recorded<Q = QueueState> {
+export type Recorded<Q = QueueState> = {
   /** The call the answer was to. */
-  action: ActionKind;
+  action: Exclude<ActionKind, 'list'>;
   event: RecordEvent;
   item: QueueItem;
   queue: Q;
-}
+} | {
+  action: 'list';
+  event: 'listed' | 'retry' | 'denied';
+  listing: Listing;
+  /** Why a listing failed. */
+  reason?: string;
+  queue: Q;
+};
 
 export interface RecordedMany<Q = QueueState> {
   queue: Q;
-  results: Array<{ action: ActionKind; event: RecordEvent; item: QueueItem } | { errors: ErrorDetail[] }>;
+  results: Array<{ action: ActionKind; event: RecordEvent; item?: QueueItem; listing?: Listing; reason?: string } | { errors: ErrorDetail[] }>;
+}
+
+/** What changed in a kept queue since it was loaded or last asked (queueChanges). */
+export interface QueueChanges {
+  version: 3;
+  /** The items new or changed, each with when it is next due and whether it is final. */
+  items: Array<{ item: QueueItem; due: string | null; final: boolean }>;
+  /** The seqs of the items removed. */
+  removed: number[];
+  nextSeq: number;
+  pauses?: Pause[];
+  listings?: Listing[];
+  /** Whether what the state holds beside its items (pauses, listings, nextSeq) changed. */
+  stateChanged: boolean;
 }
 
 export interface Pruned<Q = QueueState> {
@@ -334,10 +408,19 @@ export interface Pruned<Q = QueueState> {
 
 export interface Waiting {
   key: string;
-  reason: 'notBefore' | 'activeJobs' | 'overlapsSubmitted' | 'earlierItem' | 'concurrencyLimit';
+  reason: 'notBefore' | 'activeJobs' | 'overlapsSubmitted' | 'earlierItem' | 'concurrencyLimit' | 'paused' | 'listing' | 'creatorOnly' | 'inDoubtLimit';
+  /** The reason in words (next, inspectQueue; drain with waitingDetail). */
+  text?: string;
   blockedBy?: string[];
   notBefore?: string;
+  /** The limit (concurrencyLimit, inDoubtLimit). */
   maxActive?: number;
+  /** paused: the kind of call paused, and until when. */
+  action?: ActionKind;
+  until?: string;
+  /** creatorOnly: the OAuth client that created the job, and since when it waits for it. */
+  client?: string;
+  since?: string;
 }
 
 export interface Drained<Q = QueueState> {
@@ -511,6 +594,8 @@ export function recordMany(queue: QueueState, answers: Array<{ key: string; resp
 export function loadQueue(queue?: QueueState | QueueHandle | null): QueueHandle;
 /** A queue's state, to save: a kept queue's, or a state given (checked). */
 export function queueState(queue: AnyQueue): QueueState;
+/** What changed in a kept queue since loadQueue or the last queueChanges (a state given: every item); then it counts as saved. */
+export function queueChanges(queue: AnyQueue): QueueChanges;
 /** Drops a kept queue; false if it was already freed. */
 export function freeQueue(queue: QueueHandle | number | { $queue: number }): boolean;
 /** The queue as a person reads it (for pages and reports); changes nothing. */
@@ -524,10 +609,52 @@ export function inspectQueue(queue: AnyQueue, activeJobs?: ActiveJobs, options?:
     /** When its next call (or its lease) falls due; null when final or free to go now. */
     due: string | null;
     dueNow: boolean;
-    /** Why a queued item waits. */
+    /** Completed or failed. */
+    final: boolean;
+    outcome: 'exported' | 'failed' | 'open';
+    /** Why it waits. */
     waiting?: Omit<Waiting, 'key'>;
   }>;
+  listings: Listing[];
+  pauses: Pause[];
 };
+
+/** The store of the driver loop: claims the queue, loads it, runs fn, saves, releases. */
+export interface DriverStore {
+  update(fn: (queue: any) => { queue: any; value: any }, cb: (err: Error | null, value?: any) => void): void;
+}
+/** The transport of the driver loop: one action's call, answered with the body as text (status 0: no answer). */
+export interface DriverTransport {
+  perform(action: Action, cb: (answer: { status: number; headers: Record<string, string>; body: string }) => void): void;
+}
+/** The clock of the driver loop; without sleep a run ends when nothing is due now. */
+export interface DriverClock {
+  now(): number;
+  sleep?(ms: number, cb: () => void): void;
+}
+export type DriverEvent =
+  | { type: 'next'; step: Stepped<any> }
+  | { type: 'record'; action: Action; result: Recorded<any> }
+  | { type: 'stale'; action: Action; error: ExportGuardError };
+/** How a driver run ended. */
+export interface DriverRun {
+  stop: 'done' | 'denied' | 'deadline' | 'steps' | 'once' | 'waiting' | string;
+  steps: number;
+  calls: number;
+  wakeAt: string | null;
+  /** The answer that refused the caller (stop 'denied'). */
+  denied: Recorded<any> | null;
+}
+/**
+ * The driver loop, the same in every runtime: claim → next → save → calls → record each
+ * answer → save → sleep until wakeAt. Callbacks may be synchronous (Rhino) or not (Node).
+ */
+export class Driver {
+  constructor(config: { store: DriverStore; transport: DriverTransport; clock: DriverClock; options?: LifecycleOptions; concurrency?: number; onEvent?: (e: DriverEvent) => void });
+  step(cb: (err: Error | null, r?: { step: Stepped<any>; results: Array<Recorded<any> | null> }) => void): void;
+  run(limits: { maxSteps?: number; deadline?: number; once?: boolean; until?: (r: { step: Stepped<any> }) => string | null } | undefined,
+    cb: (err: Error | null, out: DriverRun) => void): void;
+}
 /** Removes completed and failed items: those that ended before `before`, all but the newest `keep` (default 0). */
 export function prune(queue: QueueHandle, options?: { keep?: number; before?: Instant }): Pruned<QueueHandle>;
 export function prune(queue: QueueState | null, options?: { keep?: number; before?: Instant }): Pruned;

@@ -1,11 +1,10 @@
 'use strict';
 const { parseOptions } = require('./args');
 /**
- * The guarded client: a thin I/O loop on export-guard's lifecycle. The core decides
- * every HTTP call and reads every answer; this file only lists, calls and saves.
- *
- *   load state → list the jobs the API can list → next(now) → save (the calls are now
- *   leased) → make the calls → record each answer → save → sleep until wakeAt
+ * The guarded client: export-guard's one driver loop (`eg.Driver`, the same code as
+ * `export-guard run` and the ServiceNow runner) with the simulator's adapters: the state
+ * file as its store, the simulator's HTTP helper as its transport, and the simulated
+ * clock. The core decides every call (listings included) and reads every answer.
  *
  * Details jobs and evaluation exports cannot be listed: the queue's own in-flight items
  * are what counts against their limits, and the core does that counting. A client
@@ -18,21 +17,11 @@ const { parseOptions } = require('./args');
 const fs = require('fs');
 const path = require('path');
 const eg = require('../pkg');
-const { Api, pool } = require('./http');
+const { Api } = require('./http');
 const { SimClock } = require('./clock');
 
-const PROFILE_INFO = Object.fromEntries(eg.profiles().map((p) => [p.name, p]));
 /** The S3 integration a recording EXPORT names (the simulator only checks it is there). */
 const SIM_INTEGRATION = 'sim-s3-integration';
-
-/** A listed RecordingJob as an export-guard job: its range is its conversation query's. */
-function toJob(v, profile) {
-  const reading = eg.readJob(profile, v);
-  const q = v.recordingJobsQuery && v.recordingJobsQuery.conversationQuery;
-  // Recording jobs count against a limit, whatever their range: a job listed without
-  // its query still counts (with a placeholder range that blocks no date range).
-  return { id: reading.jobId, status: reading.state, profile, interval: (q && q.interval) || '1970-01-01T00:00:00Z/1970-01-01T00:00:01Z' };
-}
 
 function readState(file) {
   if (!fs.existsSync(file)) return null;
@@ -51,36 +40,30 @@ function writeState(file, state) {
   fs.renameSync(tmp, file);
 }
 
-/** The item that carries a key now (the newest: a key may repeat in the history). */
-function itemOf(queue, key) {
-  let found = null;
-  for (const i of queue.items) if (i.key === key) found = i;
-  return found;
-}
-
-/** Lists the active jobs of the listable profiles among the live items; null on an error (then `pause` ms). */
-async function listActive(api, queue, pollMs) {
-  const profiles = new Set(queue.items.filter((i) => i.state !== 'completed' && i.state !== 'failed').map((i) => i.profile));
-  const listed = [];
-  for (const profile of profiles) {
-    const listing = PROFILE_INFO[profile].rules.listing.value;
-    if (!listing) continue; // not listable: the queue's own in-flight items are all we know
-    for (const st of PROFILE_INFO[profile].activeStatuses) {
-      const query = new URLSearchParams({ ...listing.query, [listing.stateParam]: st });
-      const res = await api.call(listing.method, `${listing.path}?${query}`);
-      if (res.status !== 200) {
-        const v = eg.nextRetry(1, res, null, { profile });
-        return { listed: null, pause: v.delayMs || pollMs };
+/** The store adapter: the state file, held by this one process; counters saved with the queue. */
+function stateStore(file, state) {
+  return {
+    update(fn, cb) {
+      let r;
+      try {
+        r = fn(state.queue);
+      } catch (e) {
+        return cb(e);
       }
-      for (const v of res.body[listing.entitiesField]) listed.push(toJob(v, profile));
-    }
-  }
-  return { listed, pause: 0 };
+      if (r.queue) {
+        state.queue = r.queue;
+        writeState(file, state);
+      }
+      cb(null, r.value);
+    },
+  };
 }
 
-/** Counts what a record did, for the report. */
-function tally(counters, r, now) {
+/** Counts what a record did, for the report (waits measured from the answer's record). */
+function tally(counters, r) {
+  if (!r.item) return;
   const item = r.item;
+  const now = item.lastAnswer ? Date.parse(item.lastAnswer.at) : 0;
   const status = item.lastAnswer ? item.lastAnswer.status : 0;
   if (r.event === 'executed') counters.executed += 1;
   if (r.event === 'found') counters.found += 1;
@@ -113,12 +96,11 @@ function tally(counters, r, now) {
  *   SIGKILL this process at that point of its N-th step that POSTs
  */
 async function runGuarded(o) {
-  const api = new Api(o.baseUrl, o.clientId || 'guarded');
+  const clientId = o.clientId || 'guarded';
+  const api = new Api(o.baseUrl, clientId);
   const clock = o.clock;
-  const workers = o.workers || 32;
   const startedAt = clock.now();
   const deadline = startedAt + (o.deadlineMs === undefined ? Infinity : o.deadlineMs);
-  const options = { integrationId: o.integrationId || SIM_INTEGRATION, pollMs: o.pollMs || 5000, policy: o.policy || undefined };
   fs.mkdirSync(path.dirname(o.queueFile), { recursive: true });
 
   let state = readState(o.queueFile);
@@ -137,61 +119,57 @@ async function runGuarded(o) {
     writeState(o.queueFile, state);
   }
 
+  // Fault injection: SIGKILL in the N-th step that POSTs, after its leases were saved
+  // (after-next) or once all its calls were answered and none recorded (after-calls).
   let callSteps = 0;
-  while (clock.now() < deadline) {
-    const { listed, pause } = await listActive(api, state.queue, options.pollMs);
-    if (listed === null) {
-      state.counters.maxWaitMs = Math.max(state.counters.maxWaitMs, pause);
-      await clock.sleep(Math.min(pause, Math.max(0, deadline - clock.now())));
-      continue;
-    }
-    const step = eg.next(state.queue, listed, { ...options, now: clock.iso() });
-    state.queue = step.queue;
-    state.counters.steps += 1;
-    if (!step.actions.length) {
-      if (step.wakeAt === null) break; // every item is completed or failed
-      writeState(o.queueFile, state);
-      await clock.sleep(Math.max(1, Math.min(Date.parse(step.wakeAt), deadline) - clock.now()));
-      continue;
-    }
-    writeState(o.queueFile, state); // the calls are leased before they are made
-    if (step.actions.some((a) => a.kind === 'submit')) callSteps += 1;
-    const kill = (point) => {
-      if (o.killAt && o.killAt.step === callSteps && o.killAt.point === point) process.kill(process.pid, 'SIGKILL');
-    };
-    kill('after-next');
-    const answers = new Array(step.actions.length);
-    await pool(step.actions, workers, async (a, i) => {
-      answers[i] = await api.call(a.method, a.path, a.body);
-    });
-    kill('after-calls');
-    // One recordMany for the step: the queue is read and written once, not per answer.
-    const now = clock.now();
-    const recorded = eg.recordMany(state.queue, step.actions.map((a, i) => ({ key: a.key, response: answers[i] })),
-      { ...options, now: new Date(now).toISOString() });
-    state.queue = recorded.queue;
-    for (const r of recorded.results) {
-      if (r.errors) {
-        if (r.errors[0].code !== 'STALE_ANSWER') throw new Error(`record refused an answer: ${JSON.stringify(r.errors[0])}`);
+  let held = null; // after-calls: the step's answers, released together or never
+  const kill = () => process.kill(process.pid, 'SIGKILL');
+  const transport = {
+    perform(action, cb) {
+      api.call(action.method, action.path, action.body).then((answer) => {
+        if (!held) return cb(answer);
+        held.answers.push(() => cb(answer));
+        if (held.answers.length === held.size) kill();
+      });
+    },
+  };
+  const driver = new eg.Driver({
+    store: stateStore(o.queueFile, state),
+    transport,
+    clock: { now: () => clock.now(), sleep: (ms, cb) => clock.sleep(Math.min(ms, Math.max(1, deadline - clock.now()))).then(cb) },
+    options: { integrationId: o.integrationId || SIM_INTEGRATION, pollMs: o.pollMs || 5000, policy: o.policy || undefined,
+      clientId, runnerId: `${clientId}:${process.pid}` },
+    concurrency: o.workers || 32,
+    onEvent(e) {
+      if (e.type === 'next') {
+        state.counters.steps += 1;
+        if (!e.step.actions.some((a) => a.kind === 'submit')) return;
+        callSteps += 1;
+        if (o.killAt && o.killAt.step === callSteps) {
+          if (o.killAt.point === 'after-next') kill();
+          held = { size: e.step.actions.length, answers: [] };
+        }
+      } else if (e.type === 'stale') {
         state.counters.stale += 1;
       } else {
-        tally(state.counters, r, now);
+        tally(state.counters, e.result);
       }
-    }
-    writeState(o.queueFile, state);
-    if (o.onStep) await o.onStep({ step: state.counters.steps, state });
-  }
+    },
+  });
+  await new Promise((resolve, reject) => driver.run({ deadline }, (err) => (err ? reject(err) : resolve())));
   return report('guarded', o.requests, state, api, clock.now() - startedAt);
 }
 
-/** Per request: its item's outcome, or "unfinished" when the run stopped first. */
+/** Per request: its item's outcome as the core reports it, or "unfinished" when the run stopped first. */
 function outcomes(requests, state) {
+  const newest = new Map();
+  for (const i of eg.inspectQueue(state.queue, null, { listing: false }).items) newest.set(i.key, i);
   return requests.map((r) => {
     if (state.rejected[r.id]) return { id: r.id, key: `rejected:${r.id}`, status: 'failed', reason: `rejected before any HTTP call: ${state.rejected[r.id]}` };
     const key = state.keys[r.id];
-    const item = itemOf(state.queue, key);
-    if (item && item.state === 'completed') return { id: r.id, key, status: 'exported', jobId: item.jobId };
-    if (item && item.state === 'failed') return { id: r.id, key, status: 'failed', reason: item.reason };
+    const item = newest.get(key);
+    if (item && item.outcome === 'exported') return { id: r.id, key, status: 'exported', jobId: item.jobId };
+    if (item && item.outcome === 'failed') return { id: r.id, key, status: 'failed', reason: item.reason };
     return { id: r.id, key, status: 'unfinished', state: item ? item.state : 'missing' };
   });
 }
@@ -277,4 +255,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { runGuarded, summary, outcomes, toJob, SIM_INTEGRATION };
+module.exports = { runGuarded, summary, outcomes, SIM_INTEGRATION };

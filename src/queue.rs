@@ -240,6 +240,11 @@ pub struct ListingView {
     pub retries: u32,
     /// The jobs listed.
     pub jobs: Vec<ListedJob>,
+    /// Whether a step has decided with these jobs since they were listed. A listing not
+    /// yet used stays usable up to a lease after it was made, however slow the step
+    /// between the answer and the decision: otherwise a driver slower than `pollMs`
+    /// would list again forever.
+    pub used: bool,
     /// The last answer recorded.
     pub last: Option<LastAnswer>,
 }

@@ -445,6 +445,11 @@ proptest! {
             for i in &q.items {
                 prop_assert!(i.state != State::Failed || i.reason.is_some(), "failed without a reason");
             }
+            // Every state the core writes, it reads back as it was (a store saves it).
+            let text = serde_json::to_string(&export_guard::api::write_queue::StateOut::from(&q)).unwrap();
+            let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let back = export_guard::api::read_queue::queue_of(Some(&value));
+            prop_assert_eq!(back.as_ref(), Ok(&q), "{}", text);
         }
     }
 

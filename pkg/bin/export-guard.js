@@ -9,40 +9,60 @@
 const fs = require('fs');
 const path = require('path');
 const util = require('util');
-const { readQueue: readQueueFile, writeAtomic, withQueueLock, LockError } = require('./queue-file');
+const { openStore, StoreError, LockError } = require('./stores');
 
 const EXIT = { OK: 0, INTERNAL: 1, USAGE: 2, QUEUE: 3, REJECT: 4 };
 
 const HELP = {
-  run: `Usage: export-guard run --queue FILE (--base-url URL | --region DOMAIN) [--requests FILE]
-                        [--options FILE] [--once] [--max-wait DURATION] [--dry-run] [--json]
+  run: `Usage: export-guard run --store STORE (--base-url URL | --region DOMAIN) [--requests FILE]
+                        [--options FILE] [--once] [--max-wait DURATION] [--give-up-after DURATION]
+                        [--dry-run] [--json]
 
 Queues the requests in FILE (a JSON array of requests, each optionally with an "id"), then
-drives them to the end: next → calls → record, sleeping until the next call is due. A
-request whose export is already in the queue file (live, or finished) is not added again,
-so running the same command again after a crash or a --max-wait resumes the job: nothing
-is lost, and nothing recorded as submitted is POSTed again.
-  --queue FILE         the queue file (created when missing; locked while written)
-  --requests FILE      the requests JSON; '-' for stdin; omitted: run the queue file as it is
-  --base-url URL       the API base, e.g. http://127.0.0.1:8787 (the simulator)
+drives them to the end with the one driver loop: next → calls → record, sleeping until the
+next call is due. A request whose export is already in the queue (live, or finished) is not
+added again, so running the same command again after a crash or a --max-wait resumes the
+job: nothing is lost, and nothing recorded as submitted is POSTed again. Runners on several
+machines share one queue through PostgreSQL.
+  --store STORE        where the queue lives: a file path (or file:PATH) for one machine,
+                       postgres://user:password@host:port/db?table=NAME for a fleet;
+                       default $EXPORT_GUARD_STORE (--queue FILE is an alias)
+  --requests FILE      the requests JSON; '-' for stdin; omitted: run the queue as it is
+  --base-url URL       the API base, e.g. http://127.0.0.1:8787 (or $EXPORT_GUARD_BASE_URL)
   --region DOMAIN      a Genesys Cloud region: mypurecloud.com, euw2.pure.cloud, ...
-                       (API https://api.DOMAIN, tokens from https://login.DOMAIN)
-  --login-url URL      where /oauth/token is, when not https://login.DOMAIN or the base URL
-  --options FILE       options JSON (integrationId, maxActiveJobs, pollMs, leaseMs, policy, ...)
+                       (API https://api.DOMAIN, tokens from https://login.DOMAIN; or $GENESYS_REGION)
+  --login-url URL      the token URL (or the host of /oauth/token), when not the region's
+  --options FILE       options JSON (integrationId, maxActiveJobs, pollMs, leaseMs, policy,
+                       maxInDoubt, maxRangeDays, timeZone, profile, ...)
   --concurrency N      HTTP calls in flight at once (default 8)
-  --once               one step (list, next, calls, record), then stop
+  --once               one step (next, calls, record), then stop
   --max-wait DURATION  stop waiting after this long (90s, 30m, 2h): exit 3 if items remain
-  --dry-run            print the calls that are due now; make none, change nothing
+  --give-up-after DURATION
+                       stop with exit 1 when the API has not answered for this long (default 5m)
+  --dry-run            show what would happen to each request; make no call, change nothing
   --json               JSON lines of events (and a final summary) instead of text
 
 Authentication: OAuth client credentials from GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET
 (required with --region); the token is cached for the run and refreshed on expiry or a 401.
-Secrets never appear in the output.
+Secrets and store passwords never appear in the output.
 
-Exit codes: 0 every request exported; 3 some still waiting at --max-wait (or --once);
-4 some failed (each with its reason), or requests/queue file invalid; 2 usage error;
-1 the run could not go on (authentication refused, token endpoint unreachable, queue
-file lock) or an internal error.`,
+Exit codes: 0 every request exported; 3 some still waiting on Genesys at --max-wait (or
+--once); 4 some failed (each with its reason), or requests/queue invalid; 2 usage error;
+1 the run cannot go on (credentials refused, the API or the store unreachable) or an
+internal error.`,
+  status: `Usage: export-guard status --store STORE [--json]
+
+Prints the queue as inspectQueue sees it: every item with its state, job id, why it waits
+and until when; the pauses after 429s and the listings. A table on a terminal, JSON with
+--json (or when not on a terminal). Changes nothing.
+  --store STORE    the queue (a file, or postgres://...; default $EXPORT_GUARD_STORE)
+  --json           the inspectQueue answer as JSON`,
+  queue: `Usage: export-guard queue export --store STORE [--out FILE]
+       export-guard queue import --store STORE --in FILE [--replace]
+
+Moves a queue between stores: export writes the state (JSON) to FILE or stdout; import
+reads one (checked as every queue is) into a store, refusing a store that holds items
+unless --replace.`,
   main: `Usage: export-guard <command> [options]
 
 Decide, plan and back off Genesys Cloud export jobs before any HTTP call.
@@ -50,6 +70,8 @@ Decide, plan and back off Genesys Cloud export jobs before any HTTP call.
 Commands:
   run         the whole export job: queue the requests, then submit, poll, execute and
               retry against Genesys (or the simulator) until every one is exported
+  status      print a queue: every item, its state, why it waits
+  queue       export or import a queue (move it between stores)
   decide      submit / queue / reject one request against the active jobs
   plan        split a range into disjoint, locally aligned windows for N workers
   payload     build the request body for a request
@@ -63,14 +85,16 @@ Commands:
 
 Run 'export-guard <command> --help' for a command's options.
 A request read from stdin replaces --request when that flag is omitted or is '-'.
+Commands that read or write a queue take --store STORE (a file path, or
+postgres://user:password@host:port/db?table=NAME; default $EXPORT_GUARD_STORE).
 
 Exit codes: 0 submit/ok, 3 queue (or nothing due yet), 4 reject (invalid input),
 2 usage error, 1 internal error.`,
-  decide: `Usage: export-guard decide --request FILE --jobs FILE [--options FILE]
+  decide: `Usage: export-guard decide --request FILE [--jobs FILE] [--options FILE]
 
 Prints the decision. Exit 0 submit, 3 queue, 4 reject.
   --request FILE   the request JSON ({ start, end, timeZone?, channels, profile? }); '-' or omitted: stdin
-  --jobs FILE      the active jobs (a JSON array; [] when there are none)
+  --jobs FILE      the active jobs (a JSON array; omitted: none)
   --options FILE   options JSON (profile, maxRangeDays, touchingConflicts, now, ...)`,
   plan: `Usage: export-guard plan --request FILE [--granularity hour|day|week] [--workers N]
                          [--time-zone ZONE] [--jobs FILE] [--options FILE]
@@ -98,72 +122,74 @@ Prints { action, delayMs, reason }. Exit 0 (read .action).
   --status CODE        its HTTP status (0 for a network error)
   --retry-after VALUE  the Retry-After header, if any (seconds or an HTTP-date)
   --policy FILE        policy JSON`,
-  enqueue: `Usage: export-guard enqueue --queue FILE --request FILE [--options FILE] [--write]
+  enqueue: `Usage: export-guard enqueue --store STORE --request FILE [--options FILE] [--write]
 
 Prints { queue, added, item }, or for an array of requests { queue, results } (one
 { added, item } or { added: false, errors } each, queued in one pass). A missing queue
 file is an empty queue.
-  --queue FILE     the queue state JSON
+  --store STORE    the queue (a file, or postgres://...; --queue FILE is an alias)
   --request FILE   the request JSON (or an array of them); '-' or omitted: stdin
   --options FILE   options JSON (notBefore, attempts, profile, ...)
-  --write          write the new queue back to --queue`,
-  drain: `Usage: export-guard drain --queue FILE --jobs FILE [--options FILE] [--write]
+  --write          write the new queue back to the store`,
+  drain: `Usage: export-guard drain --store STORE --jobs FILE [--options FILE] [--write]
 
 Prints { submit, queue, waitingCount } (and waiting, why each item waits, with the option
 "waitingDetail": true). The released items stay in the queue, submitting under
 a lease: record each POST's answer with 'export-guard record'; an item whose answer is not
 recorded within leaseMs is released again (at-least-once). Exit 0 when something can be
 submitted or nothing is queued, 3 when every queued item must wait.
-  --queue FILE     the queue state JSON (a missing file is an empty queue)
+  --store STORE    the queue (a missing file is an empty queue)
   --jobs FILE      the active jobs (a JSON array)
   --options FILE   options JSON (touchingConflicts, maxActiveJobs, splitByChannel, leaseMs,
                    waitingDetail, ...)
-  --write          write the queue back to --queue (under its lock)`,
-  next: `Usage: export-guard next --queue FILE [--jobs FILE] [--options FILE] [--write]
+  --write          write the queue back to the store (under its claim)`,
+  next: `Usage: export-guard next --store STORE [--jobs FILE] [--options FILE] [--write]
 
 Prints { actions, queue, counts, waiting, wakeAt }: each action is an HTTP call
 { kind, key, method, path, body? } to make now. With --write the queue is saved with the
 calls leased BEFORE you make them, so a crash loses nothing. Then record each answer.
 Exit 0 when there are actions (or every item is final), 3 when nothing is due yet (wait
 until wakeAt).
-  --queue FILE     the queue state JSON (a missing file is an empty queue)
+  --store STORE    the queue (a missing file is an empty queue)
   --jobs FILE      jobs the API listed (a JSON array; default none)
-  --options FILE   options JSON (now, integrationId, maxActiveJobs, leaseMs, pollMs, policy, ...)
-  --write          write the queue back to --queue (under its lock)`,
-  record: `Usage: export-guard record --queue FILE --key KEY --response FILE [--options FILE] [--write]
+  --options FILE   options JSON (now, integrationId, clientId, maxActiveJobs, leaseMs, pollMs, policy, ...)
+  --write          write the queue back to the store (under its claim)`,
+  record: `Usage: export-guard record --store STORE --key KEY --response FILE [--options FILE] [--write]
 
 Records the answer to the call handed out for KEY. Prints { action, event, item, queue }.
 Exit 0; 4 when the answer is refused (STALE_ANSWER: nobody waits for it; drop it).
-  --queue FILE     the queue state JSON
+  --store STORE    the queue
   --key KEY        the action's key
   --response FILE  the answer JSON { status, headers?, body? } (status 0: no response); '-': stdin
-  --options FILE   options JSON (now, pollMs, policy, ...)
-  --write          write the queue back to --queue (under its lock)`,
-  prune: `Usage: export-guard prune --queue FILE [--keep N] [--before INSTANT] [--write]
+  --options FILE   options JSON (now, pollMs, policy, clientId, ...)
+  --write          write the queue back to the store (under its claim)`,
+  prune: `Usage: export-guard prune --store STORE [--keep N] [--before INSTANT] [--write]
 
 Removes completed and failed items (never live ones). Prints { queue, removed }.
-  --queue FILE       the queue state JSON
+  --store STORE      the queue
   --keep N           keep the newest N of them (default 0, or all with --before)
   --before INSTANT   remove those that ended before this instant
-  --write            write the queue back to --queue (under its lock)`,
+  --write            write the queue back to the store (under its claim)`,
 };
 
 const SPEC = {
-  run: { values: ['requests', 'queue', 'base-url', 'region', 'login-url', 'max-wait', 'options', 'concurrency'], flags: ['once', 'dry-run', 'json'] },
+  run: { values: ['requests', 'store', 'queue', 'base-url', 'region', 'login-url', 'max-wait', 'give-up-after', 'options', 'concurrency'], flags: ['once', 'dry-run', 'json'] },
+  status: { values: ['store', 'queue'], flags: ['json'] },
+  queue: { values: ['store', 'queue', 'out', 'in'], flags: ['replace'], positionals: true },
   decide: { values: ['request', 'jobs', 'options'], flags: [] },
   plan: { values: ['request', 'granularity', 'workers', 'time-zone', 'jobs', 'options'], flags: [] },
   payload: { values: ['request', 'options'], flags: [] },
   schedule: { values: ['policy'], flags: [] },
   'next-retry': { values: ['attempt', 'status', 'retry-after', 'policy'], flags: [] },
-  enqueue: { values: ['queue', 'request', 'options'], flags: ['write'] },
-  drain: { values: ['queue', 'jobs', 'options'], flags: ['write'] },
-  next: { values: ['queue', 'jobs', 'options'], flags: ['write'] },
-  record: { values: ['queue', 'key', 'response', 'options'], flags: ['write'] },
-  prune: { values: ['queue', 'keep', 'before'], flags: ['write'] },
+  enqueue: { values: ['store', 'queue', 'request', 'options'], flags: ['write'] },
+  drain: { values: ['store', 'queue', 'jobs', 'options'], flags: ['write'] },
+  next: { values: ['store', 'queue', 'jobs', 'options'], flags: ['write'] },
+  record: { values: ['store', 'queue', 'key', 'response', 'options'], flags: ['write'] },
+  prune: { values: ['store', 'queue', 'keep', 'before'], flags: ['write'] },
 };
 
-/** Commands that read-modify-write the queue file with --write, under its lock. */
-const WRITERS = new Set(['enqueue', 'drain', 'next', 'record', 'prune']);
+/** Commands that read a queue, and with --write change it under the store's claim. */
+const QUEUE_COMMANDS = new Set(['enqueue', 'drain', 'next', 'record', 'prune']);
 
 class UsageError extends Error {}
 
@@ -178,12 +204,12 @@ function parseArgs(command, argv) {
   for (const name of spec.flags) options[name] = { type: 'boolean' };
   let parsed;
   try {
-    parsed = util.parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+    parsed = util.parseArgs({ args: argv, options, strict: true, allowPositionals: Boolean(spec.positionals) });
   } catch (err) {
     throw new UsageError(usageMessage(err, command));
   }
   if (parsed.values.help) return { help: true };
-  return parsed.values;
+  return { ...parsed.values, positionals: parsed.positionals };
 }
 
 /** util.parseArgs' errors, in this CLI's words. */
@@ -202,10 +228,11 @@ function usageMessage(err, command) {
   }
 }
 
-/** The queue file named by --queue (required); a missing file is an empty queue. */
-function readQueue(file) {
-  if (file === undefined) throw new UsageError('--queue FILE is required');
-  return readQueueFile(file, (f, what) => readJsonFile(f, what));
+/** The store named by --store (or its alias --queue, or $EXPORT_GUARD_STORE). */
+function storeOf(opts) {
+  const spec = opts.store !== undefined ? opts.store : opts.queue !== undefined ? opts.queue : process.env.EXPORT_GUARD_STORE || undefined;
+  if (spec === undefined) throw new UsageError('--store is required (a queue file, or postgres://...), or set EXPORT_GUARD_STORE');
+  return openStore(spec, { readJson: readJsonFile, onNote: (t) => process.stderr.write(`export-guard: ${t}\n`) });
 }
 
 let stdinText;
@@ -255,11 +282,13 @@ function wholeNumber(text, name) {
   return Number(text);
 }
 
-function run(command, opts, eg) {
+/** A command: `queue` is the store's state (queue commands), `write` saves what it answers. */
+function run(command, opts, eg, queue) {
+  const write = (r) => ({ queue: opts.write ? r.out.queue : null, ...r });
   switch (command) {
     case 'decide': {
       const request = readRequest(opts);
-      const jobs = required(opts, 'jobs', 'the active jobs, a JSON array');
+      const jobs = opts.jobs === undefined ? [] : readJsonFile(opts.jobs, 'jobs');
       const d = eg.decide(request, jobs, optional(opts.options, 'options'));
       const code = d.action === 'submit' ? EXIT.OK : d.action === 'queue' ? EXIT.QUEUE : EXIT.REJECT;
       return { out: d, code };
@@ -286,48 +315,100 @@ function run(command, opts, eg) {
       return { out: eg.nextRetry(wholeNumber(opts.attempt, 'attempt'), response, optional(opts.policy, 'policy')), code: EXIT.OK };
     }
     case 'enqueue': {
-      const queue = readQueue(opts.queue);
       const request = readRequest(opts);
       const options = optional(opts.options, 'options');
       const r = Array.isArray(request) ? eg.enqueueMany(queue, request, options) : eg.enqueue(queue, request, options);
-      if (opts.write) writeAtomic(opts.queue, r.queue);
-      return { out: r, code: EXIT.OK };
+      return write({ out: r, code: EXIT.OK });
     }
     case 'drain': {
-      const queue = readQueue(opts.queue);
       const jobs = required(opts, 'jobs', 'the active jobs, a JSON array');
       const r = eg.drain(queue, jobs, optional(opts.options, 'options'));
-      if (opts.write) writeAtomic(opts.queue, r.queue);
       const code = r.submit.length === 0 && r.waitingCount > 0 ? EXIT.QUEUE : EXIT.OK;
-      return { out: r, code };
+      return write({ out: r, code });
     }
     case 'next': {
-      const queue = readQueue(opts.queue);
       const jobs = opts.jobs === undefined ? null : readJsonFile(opts.jobs, 'jobs');
       const r = eg.next(queue, jobs, optional(opts.options, 'options'));
-      if (opts.write) writeAtomic(opts.queue, r.queue);
       const code = r.actions.length === 0 && r.wakeAt !== null ? EXIT.QUEUE : EXIT.OK;
-      return { out: r, code };
+      return write({ out: r, code });
     }
     case 'record': {
-      const queue = readQueue(opts.queue);
       if (opts.key === undefined) throw new UsageError('--key KEY is required (the action\'s key)');
       const response = required(opts, 'response', 'the answer, { status, headers?, body? }');
       const r = eg.record(queue, opts.key, response, optional(opts.options, 'options'));
-      if (opts.write) writeAtomic(opts.queue, r.queue);
-      return { out: r, code: EXIT.OK };
+      return write({ out: r, code: EXIT.OK });
     }
     case 'prune': {
-      const queue = readQueue(opts.queue);
       const options = {};
       if (opts.keep !== undefined) options.keep = wholeNumber(opts.keep, 'keep');
       if (opts.before !== undefined) options.before = opts.before;
       const r = eg.prune(queue, options);
-      if (opts.write) writeAtomic(opts.queue, r.queue);
-      return { out: r, code: EXIT.OK };
+      return write({ out: r, code: EXIT.OK });
     }
     default:
       throw new UsageError(`unknown command '${command}'`);
+  }
+}
+
+/** A queue command: read the store (or, with --write, change it under its claim). */
+async function queueCommand(command, opts, eg) {
+  const store = storeOf(opts);
+  try {
+    if (!opts.write) return run(command, opts, eg, await store.read());
+    return await store.updateAsync((q) => {
+      const r = run(command, opts, eg, q);
+      return { queue: r.queue, value: r };
+    });
+  } finally {
+    await store.close();
+  }
+}
+
+/** `status`: the queue as inspectQueue sees it. */
+async function statusCommand(opts, eg) {
+  const store = storeOf(opts);
+  try {
+    const inspected = eg.inspectQueue(await store.read(), null, {});
+    if (opts.json || !process.stdout.isTTY) return { out: inspected, code: EXIT.OK };
+    const iso = (t) => (t ? t.replace(/\.\d+Z$/, 'Z') : '-');
+    const rows = inspected.items.map((i) => [String(i.seq), i.profile, `${iso(i.start)}/${iso(i.end)}`, i.channels.join(','), i.state,
+      i.jobId || '-', iso(i.due), (i.waiting && i.waiting.text) || i.reason || '']);
+    const head = ['seq', 'profile', 'range', 'channels', 'state', 'job id', 'due', 'why'];
+    const width = head.map((h, k) => Math.min(48, Math.max(h.length, ...rows.map((r) => r[k].length))));
+    const line = (c) => c.map((v, k) => (k === c.length - 1 ? v : v.padEnd(width[k]))).join('  ');
+    const counts = Object.entries(inspected.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'empty';
+    const text = [`${store.describe()}: ${counts}; next call ${inspected.wakeAt ? iso(inspected.wakeAt) : 'none'}`, '',
+      line(head), line(width.map((w) => '-'.repeat(w))), ...rows.map(line),
+      ...inspected.pauses.map((p) => `paused: ${p.reason}`)].join('\n');
+    return { text, code: EXIT.OK };
+  } finally {
+    await store.close();
+  }
+}
+
+/** `queue export|import`: moves a queue between stores. */
+async function queueMoveCommand(opts, eg) {
+  const [verb, ...rest] = opts.positionals;
+  if (rest.length) throw new UsageError(`unexpected argument '${rest[0]}'`);
+  if (verb !== 'export' && verb !== 'import') throw new UsageError(`queue takes export or import, not '${verb === undefined ? '' : verb}'`);
+  const store = storeOf(opts);
+  try {
+    if (verb === 'export') {
+      const state = eg.queueState(await store.read());
+      if (opts.out === undefined) return { out: state, code: EXIT.OK };
+      require('./stores').writeAtomic(opts.out, state);
+      return { text: `exported ${state.items.length} item(s) from ${store.describe()} to ${opts.out}`, code: EXIT.OK };
+    }
+    if (opts.in === undefined) throw new UsageError('--in FILE is required (a queue state, as queue export wrote it; - for stdin)');
+    const state = eg.queueState(readJsonFile(opts.in, 'queue'));
+    const n = await store.updateAsync((q) => {
+      const held = q ? eg.queueState(q).items.length : 0;
+      if (held && !opts.replace) throw new UsageError(`${store.describe()} holds ${held} item(s): give --replace to overwrite them`);
+      return { queue: state, value: state.items.length };
+    });
+    return { text: `imported ${n} item(s) into ${store.describe()}`, code: EXIT.OK };
+  } finally {
+    await store.close();
   }
 }
 
@@ -338,7 +419,8 @@ async function runCommand(opts, eg) {
     return await run(opts, eg, { readJson: readJsonFile });
   } catch (err) {
     if (err instanceof RunUsageError) throw new UsageError(err.message);
-    if (err instanceof RunError || err instanceof LockError) {
+    if (err instanceof StoreError && err.exitCode === 2) throw new UsageError(err.message);
+    if (err instanceof RunError || err instanceof LockError || err instanceof StoreError) {
       process.stderr.write(`export-guard: ${err.message}\n`);
       return RUN_EXIT.INTERNAL;
     }
@@ -371,15 +453,17 @@ async function main(argv) {
     if (command === 'run') return await runCommand(opts, eg);
     let result;
     try {
-      const locked = WRITERS.has(command) && opts.write && opts.queue !== undefined;
-      result = locked ? await withQueueLock(opts.queue, () => run(command, opts, eg)) : run(command, opts, eg);
+      if (QUEUE_COMMANDS.has(command)) result = await queueCommand(command, opts, eg);
+      else if (command === 'status') result = await statusCommand(opts, eg);
+      else if (command === 'queue') result = await queueMoveCommand(opts, eg);
+      else result = run(command, opts, eg);
     } catch (err) {
       if (!(err instanceof eg.ExportGuardError)) throw err;
       process.stdout.write(JSON.stringify({ errors: err.errors }, null, 2) + '\n');
       process.stderr.write(`export-guard: ${err.code}${err.field ? ' at ' + err.field : ''}: ${err.message}\n`);
       return EXIT.REJECT;
     }
-    process.stdout.write(JSON.stringify(result.out, null, 2) + '\n');
+    process.stdout.write(result.text !== undefined ? result.text + '\n' : JSON.stringify(result.out, null, 2) + '\n');
     if (result.code === EXIT.REJECT && result.out.errors) {
       for (const e of result.out.errors) {
         process.stderr.write(`export-guard: ${e.code}${e.field ? ' at ' + e.field : ''}: ${e.message}\n`);
@@ -393,7 +477,11 @@ async function main(argv) {
       else process.stderr.write("Run 'export-guard --help' for usage.\n");
       return EXIT.USAGE;
     }
-    if (err instanceof LockError) {
+    if (err instanceof StoreError && err.exitCode === 2) {
+      process.stderr.write(`export-guard: ${err.message}\n`);
+      return EXIT.USAGE;
+    }
+    if (err instanceof LockError || err instanceof StoreError) {
       process.stderr.write(`export-guard: ${err.message}\n`);
       return EXIT.INTERNAL;
     }
@@ -401,6 +489,12 @@ async function main(argv) {
     return EXIT.INTERNAL;
   }
 }
+
+// A closed pipe (`export-guard plan ... | head`) ends the output, not the process with a trace.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode || 0);
+  throw err;
+});
 
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (err) => {
   process.stderr.write(`export-guard: internal error: ${err && err.stack ? err.stack : err}\n`);

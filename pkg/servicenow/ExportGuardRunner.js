@@ -1,24 +1,24 @@
 /*
- * ExportGuardRunner: an example ServiceNow Script Include that runs Genesys Cloud exports
- * (evaluation exports, conversation details jobs, recording jobs) through export-guard's
- * lifecycle. It is a thin I/O loop: ExportGuard.next decides every HTTP call and
- * ExportGuard.record reads every answer; this file only reads and writes table rows and
- * makes the calls with sn_ws.RESTMessageV2.
+ * ExportGuardRunner: the ServiceNow Script Include that runs Genesys Cloud exports
+ * (evaluation exports, conversation details jobs, recording jobs) with export-guard. It
+ * is the one driver loop shipped inside the ExportGuard script (ExportGuard.Driver, the
+ * same code as `export-guard run`) with three ServiceNow adapters: a GlideRecord store,
+ * a sn_ws.RESTMessageV2 transport, and a clock that does not sleep (a delay is the next
+ * scheduled run's business). The core decides every HTTP call and reads every answer.
  *
- * It needs the Script Includes "ExportGuard", "ExportGuardCore1", "ExportGuardCore2" and
- * "ExportGuardCore3" (paste the files of pkg/servicenow/ with those names, built by
- * ./build.sh) and two tables:
+ * It needs the Script Includes ExportGuardCore1..N and ExportGuard (pkg/servicenow/,
+ * built by ./build.sh) and two tables:
  *
- *   Table u_export_guard_item: one row per queue item
+ *   Table u_export_guard_item: one row per queue item, and one row ($queue) for what the
+ *   queue holds beside its items (the pauses after 429s, the listings)
  *     u_key        String (300)   "profile|lockKey|channels", the item's key
  *     u_live_key   String (300)   UNIQUE INDEX: the key while the item is live, empty once
  *                                 it is completed or failed (so a completed range can be
  *                                 requested again, as a new export)
  *     u_item       String (8000)  the queue item's JSON, as ExportGuard writes it
- *     u_state      String (40)    queued | waiting | submitting | submitted | ready |
- *                                 executing | completed | failed (a copy, for list views)
+ *     u_state      String (40)    the item's state (a copy, for list views)
  *     u_job_id     String (100)   the Genesys job id, once known
- *     u_due        Date/Time      when the item next needs the runner
+ *     u_due        Date/Time      when the item next needs the runner (the core says)
  *     u_reason     String (1000)  why it waits or failed
  *
  *   Table u_export_guard_lock: the runner's claim
@@ -27,31 +27,27 @@
  *     u_expires    Date/Time      when a crashed holder's claim may be taken over
  *
  *   Scheduled Script Execution "Export Guard: process queue", every minute:
- *     new ExportGuardRunner({ integrationId: '<S3 integration>' }).processDue();
+ *     new ExportGuardRunner({ integrationId: '<S3 integration>', clientId: '<OAuth client>' }).processDue();
  *
  * Two scheduler nodes never act on the same rows: processDue first claims the queue by
  * inserting the row "processDue" into u_export_guard_lock, whose unique index lets only
- * one insert succeed (GlideMutex would do too, but it is undocumented). The claim expires
- * after claimMs (a node that dies holding it is taken over then), and is deleted at the
- * end. The whole queue is claimed, not single rows, because every live item counts:
+ * one insert succeed. The claim expires after claimMs (a node that dies holding it is
+ * taken over then) and is deleted at the end. The whole queue is claimed for the round:
  * in-flight details jobs cannot be listed from Genesys, so the queue is the only record
- * of them.
- *
- * Nothing here sleeps: a delay becomes the item's due time, and the scheduled job picks
- * it up when it is due. Requests are decided before any HTTP call; the leased queue is
- * written before the calls are made, so a transaction that dies midway loses nothing
- * (a call whose answer was lost is handed out again when its lease expires: recording
- * jobs are looked for in the listing first; the others are resubmitted, at-least-once).
- * ES5 only (works in ES5 and ES12 script modes).
+ * of them. Within the round the queue is kept in the core (loadQueue), and after every
+ * step and every answer only the rows that changed are written (queueChanges), before
+ * the next call is made. ES5 only (works in ES5 and ES12 script modes).
  */
 var ExportGuardRunner = Class.create();
 ExportGuardRunner.prototype = {
   /**
    * @param {object} [config] baseUrl (default https://api.mypurecloud.com), authProfile
-   *   ({ type: 'oauth2', sysId }), integrationId (the S3 integration of recording EXPORT
-   *   jobs), options (further ExportGuard options: policy, pollMs, leaseMs, maxActiveJobs),
-   *   table, lockTable, claimMs (default 5 minutes), maxSteps (next/record rounds per
-   *   processDue, default 10), now (ms clock, for tests), node (this node's name)
+   *   ({ type: 'oauth2', sysId }), clientId (the OAuth client of that profile: READY
+   *   recording jobs are executed by their creator only), integrationId (the S3
+   *   integration of recording EXPORT jobs), options (further ExportGuard options:
+   *   policy, pollMs, leaseMs, maxActiveJobs, maxInDoubt), table, lockTable, claimMs
+   *   (default 5 minutes), maxSteps (steps per processDue, default 10), now (ms clock,
+   *   for tests), node (this node's name)
    */
   initialize: function (config) {
     config = config || {};
@@ -59,6 +55,7 @@ ExportGuardRunner.prototype = {
     this.lockTable = config.lockTable || 'u_export_guard_lock';
     this.baseUrl = config.baseUrl || 'https://api.mypurecloud.com';
     this.authProfile = config.authProfile || null;
+    this.clientId = config.clientId || null;
     this.integrationId = config.integrationId || null;
     this.extra = config.options || {};
     this.claimMs = config.claimMs || 5 * 60000;
@@ -67,12 +64,13 @@ ExportGuardRunner.prototype = {
     this.node = config.node || 'node-' + Math.floor(Math.random() * 1e9);
   },
 
-  /** The options of next and record: the clock, the integration, the caller's extras. */
+  /** The options of next and record: the caller's extras, the integration, who we are. */
   _options: function () {
     var o = {};
     for (var k in this.extra) if (Object.prototype.hasOwnProperty.call(this.extra, k)) o[k] = this.extra[k];
-    o.now = this.now();
     if (this.integrationId) o.integrationId = this.integrationId;
+    if (this.clientId) o.clientId = this.clientId;
+    o.runnerId = this.node;
     return o;
   },
 
@@ -97,7 +95,7 @@ ExportGuardRunner.prototype = {
     gr.initialize();
     gr.setValue('u_key', key);
     gr.setValue('u_live_key', key);
-    this._write(gr, e.item);
+    this._write(gr, { item: e.item, due: null, 'final': false });
     var sysId = gr.insert();
     // The unique index refused a concurrent insert of the same live key: that one wins.
     if (!sysId) return { action: 'duplicate', key: key };
@@ -108,88 +106,122 @@ ExportGuardRunner.prototype = {
   },
 
   /**
-   * The scheduled job: claims the queue, then up to maxSteps rounds of next → calls →
-   * record. Returns what it did: { claimed, steps, calls, events: { event: count } }.
+   * The scheduled job: claims the queue, then up to maxSteps steps of the driver loop.
+   * Returns what it did: { claimed, steps, calls, stop, events: { event: count } }.
    */
   processDue: function () {
-    var summary = { claimed: false, steps: 0, calls: 0, events: {} };
+    var summary = { claimed: false, steps: 0, calls: 0, stop: null, events: {} };
     var claim = this._claim();
     if (!claim) return summary;
     summary.claimed = true;
+    var self = this, store = this._store(), result = null, failure = null;
     try {
-      for (var step = 0; step < this.maxSteps; step++) {
-        var rows = this._load();
-        if (!rows.queue.items.length) break;
-        var listed = this._listed(rows.queue);
-        if (listed === null) break; // the listing failed: decide nothing blind; try next run
-        var next = ExportGuard.next(rows.queue, listed, this._options());
-        if (!next.actions.length) break;
-        this._save(rows, next.queue); // the calls are leased before they are made
-        var answers = [];
-        for (var i = 0; i < next.actions.length; i++) {
-          answers.push({ key: next.actions[i].key, response: this._call(next.actions[i]) });
-          summary.calls++;
-        }
-        // One recordMany: the queue is read and written once for the step's answers.
-        var recorded = ExportGuard.recordMany(next.queue, answers, this._options());
-        var queue = recorded.queue;
-        for (var j = 0; j < recorded.results.length; j++) {
-          var r = recorded.results[j];
-          if (r.errors) {
-            if (r.errors[0].code !== 'STALE_ANSWER') throw new Error('ExportGuardRunner: ' + r.errors[0].code + ' at ' + r.errors[0].field + ': ' + r.errors[0].message);
-            gs.warn('ExportGuardRunner: dropped a late answer for ' + answers[j].key);
-            continue;
-          }
+      var driver = new ExportGuard.Driver({
+        store: store,
+        transport: { perform: function (action, cb) { cb(self._call(action)); } },
+        clock: { now: this.now },
+        options: this._options(),
+        concurrency: 1,
+        onEvent: function (e) {
+          if (e.type === 'stale') gs.warn('ExportGuardRunner: dropped a late answer for ' + e.action.key);
+          if (e.type !== 'record') return;
+          var r = e.result;
           summary.events[r.event] = (summary.events[r.event] || 0) + 1;
           if (r.event === 'failed') gs.error('ExportGuardRunner: ' + r.item.key + ' failed: ' + r.item.reason);
+          if (r.event === 'denied') gs.error('ExportGuardRunner: ' + ((r.item && r.item.reason) || r.reason) + ' (check the OAuth profile)');
         }
-        this._save(rows, queue);
-        summary.steps++;
-      }
+      });
+      driver.run({ maxSteps: this.maxSteps }, function (err, out) { failure = err; result = out; });
     } finally {
+      store.close();
       this._release(claim);
     }
+    if (failure) throw failure;
+    summary.steps = result.steps;
+    summary.calls = result.calls;
+    summary.stop = result.stop;
     return summary;
   },
 
-  // ------------------------------------------------------------------ internals
+  // ------------------------------------------------------------------ the store
 
-  /** The live rows, oldest first, as an ExportGuard queue (seq = position: FIFO order). */
-  _load: function () {
+  /**
+   * The GlideRecord store of one round: the live rows (oldest first) kept in the core as
+   * one queue; update() runs the driver's step on it and writes the rows that changed.
+   */
+  _store: function () {
+    var self = this, sysIds = [], meta = null, items = [], handle = null;
     var gr = new GlideRecord(this.table);
     gr.addQuery('u_state', 'NOT IN', 'completed,failed');
     gr.orderBy('sys_created_on');
     gr.query();
-    var items = [], sysIds = {};
+    var state = { items: items };
     while (gr.next()) {
-      var item = JSON.parse(gr.getValue('u_item'));
-      item.seq = items.length;
-      items.push(item);
-      sysIds[item.key] = gr.getUniqueValue();
+      var value = JSON.parse(gr.getValue('u_item'));
+      if (gr.getValue('u_key') === '$queue') {
+        meta = gr.getUniqueValue();
+        if (value.pauses) state.pauses = value.pauses;
+        if (value.listings) state.listings = value.listings;
+        continue;
+      }
+      value.seq = items.length; // FIFO order: the row's place in the round
+      items.push(value);
+      sysIds.push(gr.getUniqueValue());
     }
-    return { queue: { version: 2, nextSeq: items.length, items: items }, sysIds: sysIds };
+    state.nextSeq = items.length;
+    return {
+      update: function (fn, cb) {
+        var r;
+        try {
+          if (!handle) handle = ExportGuard.loadQueue(state);
+          r = fn(handle);
+          if (r.queue) self._save(ExportGuard.queueChanges(handle), sysIds, meta, function (id) { meta = id; });
+        } catch (e) {
+          return cb(e);
+        }
+        cb(null, r.value);
+      },
+      close: function () {
+        if (handle) handle.free();
+      }
+    };
   },
 
-  /** Writes every item back to its row; a final one frees its live key. */
-  _save: function (rows, queue) {
-    for (var i = 0; i < queue.items.length; i++) {
-      var item = queue.items[i];
+  /** Writes the items that changed (by seq: the row's place), and the $queue row. */
+  _save: function (changes, sysIds, meta, setMeta) {
+    for (var i = 0; i < changes.items.length; i++) {
+      var c = changes.items[i];
       var gr = new GlideRecord(this.table);
-      if (!gr.get(rows.sysIds[item.key])) throw new Error('ExportGuardRunner: the row of ' + item.key + ' disappeared');
-      this._write(gr, item);
-      if (item.state === 'completed' || item.state === 'failed') gr.setValue('u_live_key', '');
+      if (!gr.get(sysIds[c.item.seq])) throw new Error('ExportGuardRunner: the row of ' + c.item.key + ' disappeared');
+      this._write(gr, c);
       gr.update();
     }
+    if (!changes.stateChanged) return;
+    var text = JSON.stringify({ pauses: changes.pauses || [], listings: changes.listings || [] });
+    var row = new GlideRecord(this.table);
+    if (meta !== null && row.get(meta)) {
+      row.setValue('u_item', text);
+      row.update();
+      return;
+    }
+    row.initialize();
+    row.setValue('u_key', '$queue');
+    row.setValue('u_live_key', '$queue');
+    row.setValue('u_state', 'meta');
+    row.setValue('u_item', text);
+    setMeta(row.insert());
   },
 
-  _write: function (gr, item) {
+  /** One row from a change: { item, due, final } as the core answers it. */
+  _write: function (gr, change) {
+    var item = change.item;
     gr.setValue('u_item', JSON.stringify(item));
     gr.setValue('u_state', item.state);
     gr.setValue('u_job_id', item.jobId || '');
     gr.setValue('u_reason', String(item.reason || '').substring(0, 1000));
-    var due = item.lease ? item.lease.until : item.pollAt || item.notBefore || null;
+    if (change['final']) gr.setValue('u_live_key', '');
     var at = new GlideDateTime();
-    at.setNumericValue(due ? Date.parse(due) : this.now());
+    at.setNumericValue(change.due ? Date.parse(change.due) : this.now());
     gr.setValue('u_due', at);
   },
 
@@ -205,53 +237,22 @@ ExportGuardRunner.prototype = {
     return state;
   },
 
-  /** The active jobs Genesys lists (recording jobs only) while live recording items exist; null on an error. */
-  _listed: function (queue) {
-    var profiles = {}, listed = [];
-    for (var i = 0; i < queue.items.length; i++) profiles[queue.items[i].profile] = true;
-    var all = ExportGuard.profiles();
-    for (var p = 0; p < all.length; p++) {
-      var listing = all[p].rules.listing.value;
-      if (!profiles[all[p].name] || !listing) continue;
-      for (var s = 0; s < all[p].activeStatuses.length; s++) {
-        var query = [listing.stateParam + '=' + encodeURIComponent(all[p].activeStatuses[s])];
-        for (var name in listing.query) {
-          if (Object.prototype.hasOwnProperty.call(listing.query, name)) query.push(name + '=' + encodeURIComponent(listing.query[name]));
-        }
-        var answer = this._answer(this._rest(listing.method, listing.path + '?' + query.join('&'), null).execute());
-        if (answer.status !== 200 || !answer.body) {
-          gs.warn('ExportGuardRunner: listing ' + all[p].name + ' answered ' + answer.status + '; trying on the next run');
-          return null;
-        }
-        var entities = answer.body[listing.entitiesField] || [];
-        for (var e = 0; e < entities.length; e++) {
-          var v = entities[e], cq = v.recordingJobsQuery && v.recordingJobsQuery.conversationQuery;
-          listed.push({ id: v.id, status: v.state, profile: all[p].name,
-            interval: (cq && cq.interval) || '1970-01-01T00:00:00Z/1970-01-01T00:00:01Z' });
-        }
-      }
-    }
-    return listed;
-  },
+  // ------------------------------------------------------------------ the transport
 
-  /** Makes one action's call; the answer as ExportGuard reads it (status 0: no response). */
+  /** Makes one action's call: { status, headers, body } with the body as text (status 0: no response). */
   _call: function (action) {
+    var response;
     try {
-      return this._answer(this._rest(action.method, action.path, action.body).execute());
+      response = this._rest(action.method, action.path, action.body).execute();
     } catch (err) {
-      return { status: 0, body: { message: 'no response: ' + (err && err.message) } };
+      return { status: 0, headers: {}, body: 'no response: ' + (err && err.message) };
     }
-  },
-
-  /** An HTTP answer as ExportGuard reads it: { status, headers, body }. */
-  _answer: function (response) {
-    var text = response.getBody(), body = null;
-    try { body = text ? JSON.parse(text) : null; } catch (e) { body = null; }
-    return {
-      status: response.getStatusCode(),
-      headers: { 'Retry-After': response.getHeader('Retry-After') || null, 'Date': response.getHeader('Date') || null },
-      body: body
-    };
+    var headers = {}, names = ['Retry-After', 'Date', 'inin-ratelimit-count', 'inin-ratelimit-allowed', 'inin-ratelimit-reset'];
+    for (var i = 0; i < names.length; i++) {
+      var v = response.getHeader(names[i]);
+      if (v !== null && v !== undefined && v !== '') headers[names[i]] = String(v);
+    }
+    return { status: response.getStatusCode(), headers: headers, body: String(response.getBody() || '') };
   },
 
   _rest: function (method, path, body) {
@@ -264,6 +265,8 @@ ExportGuardRunner.prototype = {
     if (body !== null && body !== undefined) rm.setRequestBody(JSON.stringify(body));
     return rm;
   },
+
+  // ------------------------------------------------------------------ the claim
 
   /** Claims the queue through the lock table's unique index; null when another node holds it. */
   _claim: function () {

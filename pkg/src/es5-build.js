@@ -295,22 +295,24 @@ const { parts, stats: splitStats } = require('./es5-split.js').split(ast, astrin
     buildId: require('crypto').createHash('sha256').update(src).digest('hex').slice(0, 12) });
 
 const core = astring.generate(ast);
-const contract = fs.readFileSync(path.join(here, 'contract.js'), 'utf8');
+const contract = fs.readFileSync(path.join(here, 'contract.js'), 'utf8') + '\n' +
+  fs.readFileSync(path.join(here, 'driver.js'), 'utf8');
 // rawCall lives in es5-runtime.js; the core's exports (eg_input, eg_call, ...) are
 // plain functions of this same scope once the module syntax is unwrapped.
 // A fresh instance runs asmFunc again: new memory from the image, new globals, and new
 // closures of the parts (linked to the new memory).
 const glue = `function $resetCore() {\n  retasmFunc = ${astring.generate(instantiation.declarations[0].init)};\n` +
   exportNames.map((n) => `  ${n} = retasmFunc.${n};\n`).join('') + '}\n' +
-  'return createExportGuard(rawCall, function () { return new Date().getTime(); },\n' +
-  '  { reset: $resetCore, trap: function () { eg_trap(); } });\n';
+  'var api = createExportGuard(rawCall, function () { return new Date().getTime(); },\n' +
+  '  { reset: $resetCore, trap: function () { eg_trap(); } });\n' +
+  'api.Driver = createDriver(api);\nreturn api;\n';
 
 // The operation names come from the core's table, through the Node build that
 // ./build.sh wrote just before this step.
 const { call: nodeCall } = require(path.join(here, '..', 'node', 'export_guard.js'));
 const table = JSON.parse(nodeCall('operations', '[]', Date.now())).ok;
 if (!Array.isArray(table) || !table.length) throw new Error('es5-build: the core listed no operations');
-const names = table.map((op) => op.name).concat(['ExportGuardError', 'PreparedJobs', 'QueueHandle']);
+const names = table.map((op) => op.name).concat(['ExportGuardError', 'PreparedJobs', 'QueueHandle', 'Driver']);
 function wrapNames(list) {
   const lines = [''];
   for (const n of list) {

@@ -173,7 +173,9 @@ test('enqueue takes an array of requests in one pass', () => {
 test('usage errors exit 2 and name the problem', () => {
   for (const [args, re] of [
     [['frobnicate'], /unknown command 'frobnicate'/],
-    [['decide', '--request', reqFile], /--jobs FILE is required/],
+    [['status'], /--store is required/],
+    [['status', '--store', 'mysql://u:hunter2@db/q'], /unknown store scheme 'mysql:' in 'mysql:\/\/u:\*\*\*@db\/q'/],
+    [['queue', 'move', '--store', 'q.json'], /queue takes export or import/],
     [['decide', '--bogus', 'x'], /unknown option --bogus/],
     [['decide', '--request', path.join(tmp, 'missing.json'), '--jobs', noneFile], /cannot read request/],
     [['decide', '--request', file('notjson.json', '{oops'), '--jobs', noneFile], /not valid JSON/],
@@ -186,11 +188,44 @@ test('usage errors exit 2 and name the problem', () => {
   }
 });
 
+test('decide without --jobs decides against no active jobs', () => {
+  const r = cli(['decide', '--request', reqFile]);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.json.action, 'submit');
+});
+
+test('a closed pipe ends the output quietly (plan ... | head)', () => {
+  const r = spawnSync('sh', ['-c', `node ${JSON.stringify(BIN)} plan --request ${JSON.stringify(reqFile)} --granularity hour | head -1`], { encoding: 'utf8' });
+  assert.equal(r.stdout, '{\n');
+  assert.doesNotMatch(r.stderr, /EPIPE|Error/);
+});
+
+test('status and queue export/import move a queue between stores, the file store checking what it imports', () => {
+  const q = path.join(tmp, 'queue-move.json');
+  assert.equal(cli(['enqueue', '--store', q, '--write'], JSON.stringify([request, { ...request, channels: ['voice'] }])).code, 0);
+  const st = cli(['status', '--store', `file:${q}`, '--json']);
+  assert.equal(st.code, 0, st.err);
+  assert.deepEqual(st.json.items.map((i) => [i.state, i.outcome, i.final]), [['queued', 'open', false], ['queued', 'open', false]]);
+  const out = path.join(tmp, 'moved.json');
+  assert.equal(cli(['queue', 'export', '--store', q, '--out', out]).code, 0);
+  const to = path.join(tmp, 'queue-moved.json');
+  let r = cli(['queue', 'import', '--store', to, '--in', out]);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(JSON.parse(fs.readFileSync(to, 'utf8')).items, JSON.parse(fs.readFileSync(q, 'utf8')).items);
+  r = cli(['queue', 'import', '--store', to, '--in', out]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /holds 2 item\(s\): give --replace/);
+  assert.equal(cli(['queue', 'import', '--store', to, '--in', out, '--replace']).code, 0);
+  r = cli(['queue', 'import', '--store', to, '--in', file('bad-queue.json', JSON.stringify({ version: 3, items: [{ seq: 0 }] }))]);
+  assert.equal(r.code, 4, 'an invalid queue is refused');
+  assert.match(r.err, /INVALID_QUEUE|NO_CHANNELS|start/);
+});
+
 test('--help works on the command and on each subcommand', () => {
   let r = cli(['--help']);
   assert.equal(r.code, 0);
   assert.match(r.out, /Commands:/);
-  for (const sub of ['decide', 'plan', 'payload', 'schedule', 'next-retry', 'enqueue', 'drain', 'next', 'record', 'prune']) {
+  for (const sub of ['decide', 'plan', 'payload', 'schedule', 'next-retry', 'enqueue', 'drain', 'next', 'record', 'prune', 'status', 'queue', 'run']) {
     r = cli([sub, '--help']);
     assert.equal(r.code, 0, sub);
     assert.match(r.out, new RegExp(`Usage: export-guard ${sub}`));

@@ -42,6 +42,7 @@ const CALLS = {
   // A kept queue through its whole life: load, a step that changes it, save, free.
   loadQueue: () => { const k = eg.loadQueue(queue); eg.drain(k, jobs, { now: NOW }); eg.queueState(k); k.free(); },
   queueState: () => eg.queueState(stepped.queue),
+  queueChanges: () => { const k = eg.loadQueue(queue); eg.next(k, null, { now: NOW }); eg.queueChanges(k); k.free(); },
   freeQueue: () => eg.freeQueue(123456),
   schedule: () => eg.schedule({ jitter: 'full', seed: 7 }),
   nextRetry: () => eg.nextRetry(2, { status: 429, headers: { 'Retry-After': '7' } }),

@@ -89,7 +89,7 @@ test('a failed call leaves a kept queue as it was', () => {
 
 test('kept queues are counted, the limit names free(), and queueState/freeQueue take the handle or its number', () => {
   const kept = eg.loadQueue({ items: [], nextSeq: 5, version: 2 });
-  assert.deepEqual(eg.queueState(kept), { items: [], nextSeq: 5, version: 2 });
+  assert.deepEqual(eg.queueState(kept), { items: [], nextSeq: 5, version: 3 });
   assert.deepEqual(JSON.parse(JSON.stringify(kept)), { $queue: kept.index });
   assert.match(String(kept), /^\[QueueHandle #\d+\]$/);
   assert.equal(eg.freeQueue({ $queue: kept.index }), true);

@@ -211,9 +211,12 @@ test('run --max-wait stops with exit 3 and the same command resumes to exit 0; -
 });
 
 test('run: usage errors exit 2; --region without credentials is refused', async () => {
+  const noTarget = { ...env, EXPORT_GUARD_BASE_URL: '', GENESYS_REGION: '' };
   for (const [args, re, e] of [
-    [['run', '--queue', path.join(tmp, 'u.json')], /exactly one target/],
-    [['run', '--queue', path.join(tmp, 'u.json'), '--region', 'mypurecloud.com', '--base-url', 'http://x'], /exactly one target/],
+    [['run', '--queue', path.join(tmp, 'u.json')], /no target: give --base-url URL or --region DOMAIN/, noTarget],
+    [['run', '--queue', path.join(tmp, 'u.json'), '--region', 'mypurecloud.com', '--base-url', 'http://x'], /give one target/],
+    [['run', '--base-url', 'http://127.0.0.1:9'], /--store is required/, { ...env, EXPORT_GUARD_STORE: '' }],
+    [['run', '--store', 'redis://u:pw123@h/0', '--base-url', 'http://127.0.0.1:9'], /unknown store scheme 'redis:' in 'redis:\/\/u:\*\*\*@h\/0'/],
     [['run', '--queue', path.join(tmp, 'u.json'), '--region', 'mypurecloud.com'], /needs OAuth/, { ...process.env, GENESYS_CLIENT_ID: '', GENESYS_CLIENT_SECRET: '' }],
     [['run', '--queue', path.join(tmp, 'u.json'), '--base-url', 'http://127.0.0.1:9', '--max-wait', 'soon'], /duration/],
   ]) {
@@ -228,8 +231,8 @@ test('progress: one live line on a terminal, plain lines otherwise, and never th
   const sink = (isTTY) => ({ isTTY, text: '', write(s) { this.text += s; } });
   const tty = sink(true);
   const p = new Progress(tty, { json: false, tty: true, secret: 's3cret' });
-  p.step({ queued: 2, submitted: 1, completed: 0 }, '2026-11-29T03:00:00.000Z');
-  assert.match(tty.text, /^\r\x1b\[2Kqueued 2, submitted 1; next 2026-11-29T03:00:00Z$/);
+  p.step({ queued: 2, submitted: 1, completed: 0 }, '2026-11-29T03:00:00.000Z', 0);
+  assert.match(tty.text, /^\r\x1b\[2Kqueued 2, submitted 1; next call at 2026-11-29T03:00:00Z$/);
   p.event({ at: '2026-11-29T03:00:01.000Z', event: 'running', key: 'k', id: 'r1', state: 'submitted' });
   p.event({ at: '2026-11-29T03:00:02.000Z', event: 'submitted', key: 'k', id: 'r2', jobId: 'j2', state: 'submitted' });
   assert.doesNotMatch(tty.text, /r1|r2/, 'on a terminal, routine events stay in the live line');
@@ -240,6 +243,15 @@ test('progress: one live line on a terminal, plain lines otherwise, and never th
   q.event({ at: '2026-11-29T03:00:02.000Z', event: 'submitted', key: 'k', id: 'r2', jobId: 'j2', state: 'submitted' });
   q.event({ at: '2026-11-29T03:00:04.000Z', event: 'running', key: 'k', id: 'r2', state: 'submitted' });
   assert.equal(plain.text, '2026-11-29T03:00:02Z submitted r2 job j2\n');
+  // A wait is told when it changes, not at every step.
+  plain.text = '';
+  const wait = [{ key: 'k', reason: 'paused', text: 'submits of evaluationExports are paused until 2026-11-29T03:01:00.000Z after a 429 (Retry-After)' }];
+  q.waiting('2026-11-29T03:00:05.000Z', wait, () => 'r2');
+  q.waiting('2026-11-29T03:00:06.000Z', wait, () => 'r2');
+  assert.equal(plain.text, '2026-11-29T03:00:05Z waiting   r2: submits of evaluationExports are paused until 2026-11-29T03:01:00.000Z after a 429 (Retry-After)\n');
+  q.waiting('2026-11-29T03:00:07.000Z', [], () => 'r2');
+  q.waiting('2026-11-29T03:00:08.000Z', wait, () => 'r2');
+  assert.equal(plain.text.split('\n').length, 3, 'told again after it stopped and came back');
   assert.equal(parseDuration('90s'), 90000);
   assert.equal(parseDuration('2h'), 7200000);
   assert.equal(parseDuration('1.5m'), 90000);

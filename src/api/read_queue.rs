@@ -292,6 +292,7 @@ fn listing_of(v: &Value, path: &str) -> Result<ListingView> {
         "notBefore",
         "retries",
         "jobs",
+        "used",
         "lastAnswer",
         "key",
     ])?;
@@ -351,6 +352,7 @@ fn listing_of(v: &Value, path: &str) -> Result<ListingView> {
         not_before: opt_instant(&o, "notBefore").map_err(queue_error)?,
         retries: u32_opt(&o, "retries", u32::MAX)?.unwrap_or(0),
         jobs,
+        used: o.bool("used")?.unwrap_or(false),
         last: match o.get("lastAnswer") {
             None | Some(Value::Null) => None,
             Some(v) => Some(last_of(v, &o.field("lastAnswer"))?),

@@ -145,6 +145,12 @@ pub struct ListingOut<'a> {
     #[serde(skip_serializing_if = "is_zero")]
     retries: u32,
     state: &'a str,
+    #[serde(skip_serializing_if = "is_false")]
+    used: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl<'a> From<&'a ListingView> for ListingOut<'a> {
@@ -159,6 +165,7 @@ impl<'a> From<&'a ListingView> for ListingOut<'a> {
             profile: v.profile.name(),
             retries: v.retries,
             state: &v.state,
+            used: v.used,
         }
     }
 }
@@ -714,13 +721,24 @@ pub struct PruneOut<'a> {
     pub removed: Vec<ItemOut<'a>>,
 }
 
+/// One changed item in `queueChanges`: `{due, final, item}`, so that a store can keep
+/// an item's due time and finality beside its row without computing them.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeOut<'a> {
+    due: Option<Iso>,
+    #[serde(rename = "final")]
+    is_final: bool,
+    item: ItemOut<'a>,
+}
+
 /// `queueChanges`' answer: `{items, listings?, nextSeq, pauses?, removed, stateChanged,
 /// version}`: the items new or changed since the saved state, the seqs removed, and
 /// whether what the state holds beside its items changed.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangesOut<'a> {
-    items: Vec<ItemOut<'a>>,
+    items: Vec<ChangeOut<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     listings: Vec<ListingOut<'a>>,
     next_seq: u64,
@@ -749,7 +767,11 @@ impl<'a> ChangesOut<'a> {
             .items
             .iter()
             .filter(|i| find(&was, i.seq).map_or(true, |k| saved.items[k] != **i))
-            .map(ItemOut::from)
+            .map(|i| ChangeOut {
+                due: i.due().map(Iso),
+                is_final: i.state.is_final(),
+                item: ItemOut::from(i),
+            })
             .collect();
         let removed = was
             .iter()

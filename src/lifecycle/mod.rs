@@ -255,6 +255,7 @@ fn listings_needed(q: &mut Queue, s: &Settings, now: i64) -> [bool; Profile::ALL
                     not_before: None,
                     retries: 0,
                     jobs: Vec::new(),
+                    used: false,
                     last: None,
                 });
             }
@@ -263,9 +264,15 @@ fn listings_needed(q: &mut Queue, s: &Settings, now: i64) -> [bool; Profile::ALL
     needs
 }
 
-/// Whether a view is fresh: listed less than `pollMs` ago.
+/// Whether a view may be decided with: listed less than `pollMs` ago, or not yet used
+/// and listed less than a lease ago (see [`ListingView::used`]).
 fn fresh(v: &ListingView, s: &Settings, now: i64) -> bool {
-    v.at.is_some_and(|t| t.saturating_add(s.poll_ms as i64) > now)
+    let age_limit = if v.used {
+        s.poll_ms
+    } else {
+        s.poll_ms.max(s.lease_ms)
+    };
+    v.at.is_some_and(|t| t.saturating_add(age_limit as i64) > now)
 }
 
 /// The jobs of the fresh views, as active jobs for [`release`] (a job listed without an
@@ -354,6 +361,11 @@ pub fn next(q: &mut Queue, known: &[Job], s: &Settings, now: i64, kinds: &[Actio
     }
     let mut listed = listed_jobs(q, s, now);
     listed.extend(known.iter().filter(|j| j.active).cloned());
+    for v in q.listings.iter_mut() {
+        if needs[v.profile.index()] && !blocked[v.profile.index()] {
+            v.used = true;
+        }
+    }
 
     // 2. Polls, executes and finds of the items.
     // Active jobs per profile (listed and in flight): a READY job is executed only while

@@ -603,6 +603,7 @@ pub fn record_listing(
     let (event, reason) = match answer {
         Answer::Jobs(_, jobs) => {
             v.jobs = jobs;
+            v.used = false;
             v.at = Some(now);
             v.retries = 0;
             v.not_before = None;

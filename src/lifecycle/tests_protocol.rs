@@ -379,3 +379,21 @@ fn a_lost_unlistable_submit_is_counted_as_a_doubt_when_it_is_made_again() {
         .unwrap()
         .contains("at-least-once"));
 }
+
+#[test]
+fn a_driver_slower_than_poll_ms_still_decides_with_its_listing_once() {
+    let s = Settings::default();
+    let mut q = Queue::default();
+    q.enqueue(&req(Profile::RecordingJobs, 0, 24), 0, None);
+    let st = next(&mut q, &[], &s, 0, &ALL);
+    answer_listings(&mut q, &st, &[], &s, 10);
+    // The next step comes later than pollMs after the listing: it is used anyway, once.
+    let slow = 10 + 3 * s.poll_ms as i64;
+    let st = next(&mut q, &[], &s, slow, &ALL);
+    assert_eq!(st.actions.len(), 1);
+    assert_eq!(st.actions[0].kind, ActionKind::Submit);
+    // Used and stale: the next decision of the profile lists again.
+    q.enqueue(&req(Profile::RecordingJobs, 48, 72), slow, None);
+    let st = next(&mut q, &[], &s, slow + 1, &ALL);
+    assert!(st.actions.iter().all(|a| a.kind == ActionKind::List));
+}

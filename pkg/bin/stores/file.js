@@ -1,20 +1,16 @@
 'use strict';
-// The queue file of the CLI: read, locked across processes, written atomically. Shared
-// by the one-shot commands (enqueue, next, record, prune, drain with --write) and `run`.
+// The file store: a queue in one JSON file, for one machine. Every change is made under
+// an inter-process lock (proper-lockfile: a FILE.lock folder, refreshed while held,
+// taken over when its holder died and left it stale for 10 s) and written atomically
+// (temporary file, fsync, rename, fsync of the folder), so concurrent processes never
+// lose each other's changes and a crash leaves the old file or the new one.
 const fs = require('fs');
 const path = require('path');
+const lockfile = require('proper-lockfile');
 
-/** Reads a queue file with `readJson(file, what)`; a missing file is an empty queue (null). */
-function readQueue(file, readJson) {
-  if (file !== '-' && !fs.existsSync(file)) return null;
-  return readJson(file, 'queue');
-}
+class LockError extends Error {}
 
-/**
- * Writes a file so that a reader sees the old content or the new, never a part, even if
- * this process dies midway: a temporary file beside it, fsync, rename over, fsync the
- * folder (so the rename itself survives a crash).
- */
+/** Writes a file so that a reader sees the old content or the new, never a part. */
 function writeAtomic(file, value) {
   const dir = path.dirname(path.resolve(file));
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
@@ -34,15 +30,8 @@ function writeAtomic(file, value) {
   }
 }
 
-/**
- * Runs `fn` holding the inter-process lock of a queue file, so that concurrent
- * read-modify-write cycles (enqueue --write, drain --write) never lose each other's
- * changes. The lock is proper-lockfile's: a `FILE.lock` folder created atomically,
- * refreshed while held, and taken over when stale (its holder died: no refresh for
- * 10 s). Waits up to about a minute for a live holder.
- */
-async function withQueueLock(file, fn) {
-  const lockfile = require('proper-lockfile');
+/** Runs `fn` holding the queue file's lock; waits up to about a minute for a live holder. */
+async function withLock(file, fn) {
   let compromised = null;
   let release;
   try {
@@ -65,6 +54,45 @@ async function withQueueLock(file, fn) {
   }
 }
 
-class LockError extends Error {}
+class FileStore {
+  /**
+   * @param {string} file  the queue file ('-': stdin, read-only)
+   * @param {{ readJson(file: string, what: string): any, sync?: boolean }} io  reads a JSON
+   *   file (the CLI's, with its messages); `sync: false` skips fsync (the load run's
+   *   simulated clock: the page cache outlives a killed process)
+   */
+  constructor(file, io) {
+    this.file = file;
+    this.io = io;
+  }
 
-module.exports = { readQueue, writeAtomic, withQueueLock, LockError };
+  describe() {
+    return `file:${this.file}`;
+  }
+
+  /** The state, or null for a missing file (an empty queue). */
+  async read() {
+    if (this.file !== '-' && !fs.existsSync(this.file)) return null;
+    return this.io.readJson(this.file, 'queue');
+  }
+
+  /** Claims, loads, fn(state) -> { queue, value }, saves (unless queue is null), releases. */
+  async updateAsync(fn) {
+    if (this.file === '-') throw new LockError('the queue on stdin cannot be written: give --store FILE');
+    return withLock(this.file, () => {
+      const state = this.file !== '-' && fs.existsSync(this.file) ? this.io.readJson(this.file, 'queue') : null;
+      const r = fn(state);
+      if (r.queue) writeAtomic(this.file, r.queue);
+      return r.value;
+    });
+  }
+
+  /** The driver's form of updateAsync. */
+  update(fn, cb) {
+    this.updateAsync(fn).then((v) => cb(null, v), cb);
+  }
+
+  async close() {}
+}
+
+module.exports = { FileStore, LockError, writeAtomic };

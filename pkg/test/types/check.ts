@@ -35,3 +35,22 @@ eg.readJob('recordings', {});
 // @ts-expect-error the call is submit, poll or execute
 eg.readJob('recordingJobs', {}, { call: 'get' });
 export { d, many, freed, parsed, job, bare, v, execute, ops, limits, telegram };
+
+// The protocol the core owns: listings, pauses, the driver loop over three adapters.
+const changes: eg.QueueChanges = eg.queueChanges(kept);
+const changedDue: Array<string | null> = changes.items.map((c) => c.due);
+const stepped = eg.next(null, null, { clientId: 'ci', runnerId: 'host:1', watch: ['k'], maxInDoubt: 2, listing: true });
+const isDone: boolean = stepped.done;
+const listings: eg.Listing[] = eg.inspectQueue(null).listings;
+const rec = eg.record(stepped.queue, 'list|recordingJobs|PENDING', { status: 200, body: '{"entities":[]}' });
+const viewAt: string | undefined = rec.action === 'list' ? rec.listing.at : undefined;
+const driver = new eg.Driver({
+  store: { update(fn, cb) { const r = fn(null); cb(null, r.value); } },
+  transport: { perform(_action, cb) { cb({ status: 0, headers: {}, body: 'no response' }); } },
+  clock: { now: () => 0 },
+  options: { clientId: 'ci' },
+});
+driver.run({ maxSteps: 1 }, (err, out) => { const why: string = out.stop; return err ? undefined : why; });
+// @ts-expect-error a transport answers a status
+const badTransport: eg.DriverTransport = { perform(_a, cb) { cb({ headers: {}, body: '' }); } };
+export { changedDue, isDone, listings, viewAt, badTransport };
