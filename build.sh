@@ -111,6 +111,15 @@ ensure_rhino() {
   fi
 }
 
+# PostgreSQL for the fleet test: the test runs a throwaway cluster of its own (initdb in
+# a temporary folder, 127.0.0.1, a free port), so only the binaries are needed.
+ensure_postgres() {
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+    say "Installing Debian's postgresql (the fleet test starts a throwaway cluster)"
+    apt_install postgresql
+  fi
+}
+
 ensure_chromium() {
   if [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM_PATH:-}" ]; then
     say "Installing Debian's Chromium for the browser tests"
@@ -204,6 +213,9 @@ run_tests() {
   node --test pkg/test/
   say "node:test: the Genesys simulator's rules, and a small load run (guarded: 0 lost, 0 duplicates)"
   node --test sim/test/
+  ensure_postgres
+  say "node:test: the fleet: 4 runners share one PostgreSQL queue (2 SIGKILLed, PostgreSQL restarted), then one file"
+  node --test tests/fleet/
   ensure_rhino
   say "Rhino's class compiler compiles every ServiceNow script at -opt 0 and 9, language versions 180 and 200 (no fallback to the interpreter)"
   rhino -opt -1 tests/rhino/compile-check.js "$ROOT" 0 9

@@ -22,10 +22,14 @@ const { parseOptions } = require('./args');
  *  - on every endpoint: 429 with Retry-After in seconds beyond a request rate per client,
  *    random transient 503s, 404 for unknown jobs (also for jobs lost in a restart).
  *
- * With `credentials`, the API needs a bearer token from `POST /oauth/token` (the OAuth
- * client-credentials grant: HTTP Basic client_id:client_secret, form body
- * grant_type=client_credentials; answers { access_token, token_type, expires_in }), and
- * answers 401 to a missing, unknown or expired token; the client is then the token's.
+ * With `credentials` (one client or several), the API needs a bearer token from
+ * `POST /oauth/token` (the OAuth client-credentials grant: HTTP Basic
+ * client_id:client_secret, form body grant_type=client_credentials; answers
+ * { access_token, token_type, expires_in }), and answers 401 to a missing, unknown or
+ * expired token; the client is then the token's. A READY recording job is executed only
+ * by the client that created it ("A job must be executed by the same user whom
+ * originally created the job", the official SDKs' putRecordingJob): another client's
+ * PUT is refused with 403 (the status Genesys gives is [unverified]).
  *
  * Rules that are not the API's are options, named as such: `requireChannelFilter`
  * (export-guard's own rule that an export names its channels: off by default),
@@ -102,7 +106,8 @@ const DEFAULTS = {
   touchingConflicts: false,
   requireChannelFilter: false,
   dailyLimit: null,
-  credentials: null, // { clientId, clientSecret }: require OAuth client-credentials tokens
+  postLatencyMs: 0, // a fault mode: real ms before a POST's answer is sent (after the job is made)
+  credentials: null, // { clientId, clientSecret } or an array of them: require OAuth client-credentials tokens
   tokenTtlSeconds: 86400, // expires_in of the tokens (simulated seconds)
   maxBodyBytes: 512000,
   logFile: null,
@@ -138,6 +143,8 @@ function createSimulator(options = {}) {
   const windows = new Map(); // client -> { start, count }
   const days = new Map(); // client -> { start, posts } for the daily-limit fault
   const byStatus = {}; // "METHOD status" -> count of API answers (what clients in other processes cannot report)
+  const refusals = {}; // profile -> calls refused for the concurrency limit (not the rate limit)
+  const foreignPuts = { count: 0 }; // PUTs of a READY job by another client than its creator
   const tokens = new Map(); // access token -> { clientId, expiresAt }
   let tokensIssued = 0;
   let nextId = 1;
@@ -237,6 +244,7 @@ function createSimulator(options = {}) {
     }
     const max = cfg[p.lock];
     if (live.length < max) return null;
+    refusals[profile] = (refusals[profile] || 0) + 1;
     const status = profile === 'recordingJobs' ? cfg.recordingLimitStatus : 429;
     const headers = status === 429 ? { 'Retry-After': String(cfg.retryAfterSeconds === null ? 10 : cfg.retryAfterSeconds) } : {};
     return fail(status, status === 429 ? 'too.many.requests.retry.after' : 'conflict',
@@ -315,7 +323,10 @@ function createSimulator(options = {}) {
       return fail(400, 'bad.request', `the body is not JSON: ${e.message}`);
     }
     if (!payload || payload.state !== 'PROCESSING') return fail(400, 'bad.request', 'the body must be {"state":"PROCESSING"}');
-    if (job.client !== client) return fail(403, 'not.authorized', `job ${job.id} belongs to another client`);
+    if (job.client !== client) {
+      foreignPuts.count += 1;
+      return fail(403, 'not.authorized', `job ${job.id} was created by another client: a job must be executed by the user who created it`);
+    }
     if (job.status !== 'READY') return fail(400, 'bad.request', `job ${job.id} is ${job.status}, not READY`);
     const refusal = lockRefusal('recordingJobs', job);
     if (refusal) return refusal;
@@ -390,13 +401,14 @@ function createSimulator(options = {}) {
     const m = /^Basic\s+(\S+)$/i.exec(String(req.headers.authorization || ''));
     const pair = m ? Buffer.from(m[1], 'base64').toString('utf8') : '';
     const i = pair.indexOf(':');
-    if (i < 0 || pair.slice(0, i) !== cfg.credentials.clientId || pair.slice(i + 1) !== cfg.credentials.clientSecret) {
+    const known = [].concat(cfg.credentials).find((c) => i >= 0 && pair.slice(0, i) === c.clientId && pair.slice(i + 1) === c.clientSecret);
+    if (!known) {
       return [401, { error: 'invalid_client', description: 'client authentication failed' }, {}];
     }
     tokensIssued += 1;
     const token = `sim-token-${tokensIssued}-${Math.floor(random() * 1e9)}`;
-    tokens.set(token, { clientId: cfg.credentials.clientId, expiresAt: clock.now() + cfg.tokenTtlSeconds * 1000 });
-    record({ type: 'token', client: cfg.credentials.clientId, n: tokensIssued });
+    tokens.set(token, { clientId: known.clientId, expiresAt: clock.now() + cfg.tokenTtlSeconds * 1000 });
+    record({ type: 'token', client: known.clientId, n: tokensIssued });
     return [200, { access_token: token, token_type: 'bearer', expires_in: cfg.tokenTtlSeconds }, {}];
   }
 
@@ -457,8 +469,16 @@ function createSimulator(options = {}) {
           retryAfter: headers['Retry-After'] });
       }
       const text = JSON.stringify(body);
-      res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
-      res.end(text);
+      const send = () => {
+        res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+        res.end(text);
+      };
+      // The slow-answer fault: the job exists, its create answer is still on its way.
+      if (cfg.postLatencyMs && req.method === 'POST' && !url.pathname.startsWith('/sim/') && url.pathname !== '/oauth/token') {
+        setTimeout(send, cfg.postLatencyMs);
+      } else {
+        send();
+      }
     });
   }
 
@@ -503,7 +523,8 @@ function createSimulator(options = {}) {
     stats() {
       advance();
       return { created: nextId - 1, active: [...jobs.values()].filter(active).length,
-        ready: [...jobs.values()].filter((j) => j.status === 'READY').length, restarts, byStatus: { ...byStatus }, tokensIssued };
+        ready: [...jobs.values()].filter((j) => j.status === 'READY').length, restarts, byStatus: { ...byStatus }, tokensIssued,
+        limitRefusals: { ...refusals }, foreignPuts: foreignPuts.count };
     },
     log,
     audit,
@@ -558,7 +579,7 @@ and the community's evaluation exports (409 range lock); 429/503/400 rules.
   --require-channel-filter
                        400 for a body without an explicit channel filter: export-guard's
                        own rule, not the API's (off by default)
-  --credentials ID:SECRET
+  --credentials ID:SECRET[,ID:SECRET...]
                        require OAuth: POST /oauth/token (client-credentials grant) gives
                        bearer tokens; the API answers 401 without a valid one
   --token-ttl S        the tokens' expires_in, in simulated seconds (default 86400)
@@ -586,9 +607,11 @@ async function main(argv) {
   if (a.log !== undefined) opts.logFile = a.log;
   if (a['require-channel-filter']) opts.requireChannelFilter = true;
   if (a.credentials !== undefined) {
-    const i = a.credentials.indexOf(':');
-    if (i <= 0) throw new Error('--credentials needs ID:SECRET');
-    opts.credentials = { clientId: a.credentials.slice(0, i), clientSecret: a.credentials.slice(i + 1) };
+    opts.credentials = a.credentials.split(',').map((pair) => {
+      const i = pair.indexOf(':');
+      if (i <= 0) throw new Error('--credentials needs ID:SECRET (several: ID:SECRET,ID:SECRET)');
+      return { clientId: pair.slice(0, i), clientSecret: pair.slice(i + 1) };
+    });
   }
   if (a['token-ttl'] !== undefined) opts.tokenTtlSeconds = a['token-ttl'];
   if (a['daily-limit'] !== undefined) {

@@ -187,7 +187,11 @@ async function run(opts, eg, { readJson, out = process.stdout, env = process.env
   if (Boolean(clientId) !== Boolean(clientSecret)) throw new RunUsageError('set both GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET, or neither');
   if (tgt && tgt.region && !clientId) throw new RunUsageError(`Genesys Cloud (${tgt.region}) needs OAuth: set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET (a client-credentials OAuth client)`);
   const progress = new Progress(out, { json: Boolean(opts.json), tty: Boolean(out.isTTY), secret: clientSecret });
-  const store = openStore(spec, { readJson, onNote: (t) => progress.note(t) });
+  // The store waits for a server that went away with the run's backoff policy (the core's schedule).
+  const waits = eg.schedule({ ...(options.policy || {}), maxAttempts: 100, jitter: 'none' }).steps.map((st) => st.delayMs);
+  // A runner may start while its server restarts: it waits a minute for it (and ten for
+  // one it reached before) before it gives up.
+  const store = openStore(spec, { readJson, onNote: (t) => progress.note(t), delays: (n) => waits[Math.min(n, waits.length) - 1], firstConnectMs: 60000 });
   try {
     return await drive();
   } finally {

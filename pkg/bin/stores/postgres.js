@@ -28,7 +28,7 @@ class StoreError extends Error {
 /** An error of the server or of the connection to it (not one of the caller's). */
 function isPgError(err) {
   return !(err instanceof StoreError) && (err.severity !== undefined || typeof err.code === 'string' && /^(E[A-Z]+|[0-9A-Z]{5})$/.test(err.code) ||
-    /Connection terminated|connection timeout|timeout expired/i.test(err.message || ''));
+    /Connection terminated|connection timeout|timeout expired|connection error and is not queryable/i.test(err.message || ''));
 }
 
 function transient(err) {
@@ -39,9 +39,11 @@ class PgStore {
   /**
    * @param {string} url  postgres://user:pass@host:port/db?table=NAME (other parameters go
    *   to pg, e.g. sslmode)
-   * @param {{ onNote?(text: string): void, retryForMs?: number, delays?(attempt: number): number }} [o]
+   * @param {{ onNote?(text: string): void, retryForMs?: number, firstConnectMs?: number,
+   *   delays?(attempt: number): number }} [o]
    *   onNote: told of each wait for the server; retryForMs: how long a server that went
-   *   away is waited for (default 10 minutes); delays: ms before try n (default 5 s
+   *   away is waited for (default 10 minutes); firstConnectMs: how long a server never
+   *   reached is (default 0: refused at once); delays: ms before try n (default 5 s
    *   doubling to 60 s, export-guard's backoff)
    */
   constructor(url, o = {}) {
@@ -60,6 +62,7 @@ class PgStore {
     if (!u.hostname || u.pathname.length < 2) throw new StoreError(`${this.name} names no host or database`, 2);
     this.onNote = o.onNote || (() => {});
     this.retryForMs = o.retryForMs === undefined ? 600000 : o.retryForMs;
+    this.firstConnectMs = o.firstConnectMs || 0;
     this.delays = o.delays || ((n) => Math.min(60000, 5000 * 2 ** (n - 1)));
     this.pool = new Pool({ connectionString: u.href, max: 2, connectionTimeoutMillis: 10000 });
     // An idle client whose server went away: the pool drops it and the next query reconnects.
@@ -78,29 +81,39 @@ class PgStore {
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       let client = null;
+      // A checked-out client whose server goes away emits 'error' too: its query fails
+      // as well, and that failure is what is handled below.
+      const ignore = () => {};
       try {
         client = await this.pool.connect();
-        await client.query('BEGIN');
+        client.on('error', ignore);
+        this.connected = true;
         if (!this.ready) await this.schema(client);
+        await client.query('BEGIN');
         const out = await fn(client);
         await client.query('COMMIT');
+        client.removeListener('error', ignore);
         client.release();
         return out;
       } catch (err) {
         if (client) {
           await client.query('ROLLBACK').catch(() => {});
+          client.removeListener('error', ignore);
           client.release(transient(err) ? err : undefined);
         }
         // The caller's own errors (the core's, a usage error) pass as they are.
         if (!isPgError(err)) throw err;
         if (!transient(err)) throw this.explain(err);
-        // Never reached: refused at once (a wrong URL fails fast). Reached before: waited for.
-        if (!this.ready && attempt === 1 && !this.connected) throw this.explain(err);
+        // Never reached: refused at once (a one-shot command with a wrong URL fails fast),
+        // or waited for up to firstConnectMs (a runner starting while the server restarts).
+        // Reached before: waited for up to retryForMs.
+        const limit = this.connected ? this.retryForMs : this.firstConnectMs;
+        if (!limit) throw this.explain(err);
         const wait = this.delays(attempt);
-        if (Date.now() + wait - started > this.retryForMs) {
+        if (Date.now() + wait - started > limit) {
           throw new StoreError(`PostgreSQL at ${this.name} has not come back for ${Math.round((Date.now() - started) / 1000)} s (${err.code || err.message}); nothing was lost: run again with the same --store`);
         }
-        this.onNote(`PostgreSQL at ${this.name} is unreachable (${err.code || err.message}); trying again in ${Math.round(wait / 1000)} s`);
+        this.onNote(`PostgreSQL at ${this.name} is unreachable (${err.code || err.message}); trying again in ${wait < 1000 ? `${wait} ms` : `${Math.round(wait / 1000)} s`}`);
         await new Promise((r) => setTimeout(r, wait));
       }
     }
@@ -113,22 +126,41 @@ class PgStore {
     return new StoreError(`PostgreSQL at ${this.name}: ${why}`);
   }
 
-  /** Creates the tables on first use (serialised by an advisory lock), and checks their schema. */
+  /**
+   * Checks the tables' schema, creating them on first use. The check is a plain read;
+   * the creation (only when the tables are missing) is a transaction of its own,
+   * serialised by an advisory lock, so that no DDL ever waits on a claimed queue.
+   */
   async schema(client) {
-    this.connected = true;
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`export-guard:${this.table}`]);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${this.meta} (
-      id int PRIMARY KEY CHECK (id = 1), schema int NOT NULL, next_seq bigint NOT NULL,
-      extra json NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`);
-    await client.query(`CREATE TABLE IF NOT EXISTS ${this.q} (
-      seq bigint PRIMARY KEY, key text NOT NULL, state text NOT NULL, item json NOT NULL,
-      updated_at timestamptz NOT NULL DEFAULT now())`);
-    // Two live items never share a key (the core keeps it so; the index makes sure).
-    await client.query(`CREATE UNIQUE INDEX IF NOT EXISTS "${this.table}_live_key" ON ${this.q} (key)
-      WHERE state NOT IN ('completed', 'failed')`);
-    await client.query(`INSERT INTO ${this.meta} (id, schema, next_seq, extra) VALUES (1, $1, 0, '{}')
-      ON CONFLICT (id) DO NOTHING`, [PG_SCHEMA]);
-    const { rows } = await client.query(`SELECT schema FROM ${this.meta} WHERE id = 1`);
+    let rows;
+    try {
+      ({ rows } = await client.query(`SELECT schema FROM ${this.meta} WHERE id = 1`));
+    } catch (err) {
+      if (err.code !== '42P01') throw err; // 42P01: no such table yet
+      rows = [];
+    }
+    if (!rows.length) {
+      await client.query('BEGIN');
+      try {
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`export-guard:${this.table}`]);
+        await client.query(`CREATE TABLE IF NOT EXISTS ${this.meta} (
+          id int PRIMARY KEY CHECK (id = 1), schema int NOT NULL, next_seq bigint NOT NULL,
+          extra json NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`);
+        await client.query(`CREATE TABLE IF NOT EXISTS ${this.q} (
+          seq bigint PRIMARY KEY, key text NOT NULL, state text NOT NULL, item json NOT NULL,
+          updated_at timestamptz NOT NULL DEFAULT now())`);
+        // Two live items never share a key (the core keeps it so; the index makes sure).
+        await client.query(`CREATE UNIQUE INDEX IF NOT EXISTS "${this.table}_live_key" ON ${this.q} (key)
+          WHERE state NOT IN ('completed', 'failed')`);
+        await client.query(`INSERT INTO ${this.meta} (id, schema, next_seq, extra) VALUES (1, $1, 0, '{}')
+          ON CONFLICT (id) DO NOTHING`, [PG_SCHEMA]);
+        ({ rows } = await client.query(`SELECT schema FROM ${this.meta} WHERE id = 1`));
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      }
+    }
     if (rows[0].schema > PG_SCHEMA) {
       throw new StoreError(`the queue in ${this.name} was written by a newer export-guard (table schema ${rows[0].schema}; ` +
         `this one knows ${PG_SCHEMA}): upgrade export-guard. Nothing was written`);
