@@ -10,7 +10,7 @@ use crate::time::{Window, HOUR_MS};
 
 const ALL: [ActionKind; 5] = ActionKind::ALL;
 
-fn req(p: Profile, s: i64, e: i64) -> Request {
+pub(super) fn req(p: Profile, s: i64, e: i64) -> Request {
     Request {
         window: Window {
             start: s * HOUR_MS,
@@ -31,7 +31,7 @@ fn job(status: u16, id: Option<&str>, state: Option<&str>, phase: Phase) -> Answ
     })
 }
 
-fn error(status: u16, retry_after: Option<&str>) -> Answer {
+pub(super) fn error(status: u16, retry_after: Option<&str>) -> Answer {
     Answer::Error(
         Response {
             status,

@@ -1,25 +1,12 @@
 //! Unit tests of the protocol the core owns for every driver: listings, pauses after a
 //! 429, the creator rule, denials and `done`. Compiled only under `#[cfg(test)]`.
 
+use super::tests::{error, req};
 use super::*;
-use crate::backoff::Response;
-use crate::decide::Request;
 use crate::profile::Phase;
 use crate::queue::{ListedJob, Queue, RateLimit};
-use crate::time::{Window, HOUR_MS};
 
 const ALL: [ActionKind; 5] = ActionKind::ALL;
-
-fn req(p: Profile, s: i64, e: i64) -> Request {
-    Request {
-        window: Window {
-            start: s * HOUR_MS,
-            end: e * HOUR_MS,
-        },
-        channels: vec!["sms".into()],
-        profile: p,
-    }
-}
 
 fn job(status: u16, id: &str, state: &str, phase: Phase) -> Answer {
     Answer::Job(JobAnswer {
@@ -29,17 +16,6 @@ fn job(status: u16, id: &str, state: &str, phase: Phase) -> Answer {
         phase,
         message: None,
     })
-}
-
-fn error(status: u16, retry_after: Option<&str>) -> Answer {
-    Answer::Error(
-        Response {
-            status,
-            retry_after: retry_after.map(str::to_string),
-            ..Response::default()
-        },
-        None,
-    )
 }
 
 fn client(c: &str) -> Settings {
