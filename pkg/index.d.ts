@@ -395,7 +395,9 @@ export interface QueueChanges {
   /** The seqs of the items removed. */
   removed: number[];
   nextSeq: number;
+  /** Present only when stateChanged. */
   pauses?: Pause[];
+  /** Present only when stateChanged. */
   listings?: Listing[];
   /** Whether what the state holds beside its items (pauses, listings, nextSeq) changed. */
   stateChanged: boolean;

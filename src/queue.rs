@@ -427,6 +427,24 @@ fn index_key(item: &Item) -> String {
     k
 }
 
+/// Whether `joined` is the channel names joined by commas.
+fn channels_equal(channels: &[String], joined: &str) -> bool {
+    let mut rest = joined;
+    for (i, c) in channels.iter().enumerate() {
+        if i > 0 {
+            match rest.strip_prefix(',') {
+                Some(r) => rest = r,
+                None => return false,
+            }
+        }
+        match rest.strip_prefix(c.as_str()) {
+            Some(r) => rest = r,
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
+
 /// Appends the channel names joined by commas (the last part of both key forms), without
 /// the intermediate `String` of `join`.
 fn push_channels(k: &mut String, channels: &[String]) {
@@ -452,11 +470,24 @@ impl Queue {
         index
     }
 
-    /// The position of the live item with this key.
+    /// The position of the live item with this key. The key is read once into its
+    /// parts, which are compared with each item's: no key is formatted per item (the
+    /// lookup runs for every answer a driver records).
     pub fn live_position(&self, key: &str) -> Option<usize> {
-        self.items
-            .iter()
-            .position(|i| !i.state.is_final() && i.key() == key)
+        let mut parts = key.splitn(3, '|');
+        let (profile, range, channels) = (parts.next()?, parts.next()?, parts.next()?);
+        let (start, end) = range.split_once('/')?;
+        let start = crate::time::parse_instant(start, "").ok()?;
+        let end = crate::time::parse_instant(end, "").ok()?;
+        let position = self.items.iter().position(|i| {
+            !i.state.is_final()
+                && i.window.start == start
+                && i.window.end == end
+                && i.profile.name() == profile
+                && channels_equal(&i.channels, channels)
+        })?;
+        // The parts match; the whole key too unless it was written in another form.
+        (self.items[position].key() == key).then_some(position)
     }
 
     /// Adds a request unless a live item (not completed or failed) has the same key.

@@ -220,11 +220,11 @@ pub fn queue_state(a: Args<'_>, _now_ms: i64) -> Answer {
 #[inline(never)]
 pub fn queue_changes(a: Args<'_>, _now_ms: i64) -> Answer {
     let q = one(queue_arg(a.get(0)))?;
-    let saved = match q.handle() {
-        Some(h) => handles::swap_saved(h, Queue::clone(&q)),
-        None => Queue::default(),
+    let (changed, removed, state_changed) = match q.handle() {
+        Some(h) => handles::changes_since_saved(h, &q),
+        None => ((0..q.items.len()).collect(), Vec::new(), true),
     };
-    let text = answer(&wq::ChangesOut::new(&q, &saved));
+    let text = answer(&wq::ChangesOut::new(&q, &changed, removed, state_changed));
     text
 }
 

@@ -148,6 +148,9 @@ pub fn insert_queue(queue: Queue) -> Result<u32, Error> {
     let h = QUEUES
         .with(|q| q.borrow_mut().insert(queue))
         .ok_or_else(|| full("queues are kept"))?;
+    let mut saved = saved;
+    let seqs: Vec<u64> = saved.items.iter().map(|i| i.seq).collect();
+    saved.items = crate::order::permute(saved.items, &crate::order::order_by_u64(&seqs));
     SAVED.with(|s| {
         let mut s = s.borrow_mut();
         s.remove(h);
@@ -159,18 +162,64 @@ pub fn insert_queue(queue: Queue) -> Result<u32, Error> {
     Ok(h)
 }
 
-/// The saved state of the kept queue `handle` is replaced with `now`; answers the one
-/// it had (an empty queue for a handle without one).
-pub fn swap_saved(handle: u32, now: Queue) -> Queue {
+/// What changed in `q`, the kept queue `handle`, since its saved state: the positions in
+/// `q.items` of the items new or changed, the seqs of the items removed, and whether the
+/// rest of the state changed. The saved state then becomes `q`'s, updated in place: only
+/// the changed items are copied, so a step that touched one item costs one copy and a
+/// comparison per item.
+pub fn changes_since_saved(handle: u32, q: &Queue) -> (Vec<usize>, Vec<u64>, bool) {
     SAVED.with(|s| {
         let mut s = s.borrow_mut();
-        match s.find(handle) {
-            Ok(i) => std::mem::replace(&mut s.entries[i].1, now),
+        let at = match s.find(handle) {
+            Ok(i) => i,
             Err(at) => {
-                s.entries.insert(at, (handle, now));
-                Queue::default()
+                s.entries.insert(at, (handle, Queue::default()));
+                at
+            }
+        };
+        let saved = &mut s.entries[at].1;
+        // The saved items are kept sorted by seq: each item is found by binary search.
+        let find =
+            |items: &[crate::queue::Item], seq: u64| items.binary_search_by(|i| i.seq.cmp(&seq));
+        let mut changed = Vec::new();
+        let mut added = Vec::new();
+        for (pos, item) in q.items.iter().enumerate() {
+            match find(&saved.items, item.seq) {
+                Ok(k) if saved.items[k] == *item => {}
+                Ok(k) => {
+                    saved.items[k] = item.clone();
+                    changed.push(pos);
+                }
+                Err(_) => {
+                    added.push(item.clone());
+                    changed.push(pos);
+                }
             }
         }
+        let mut now: Vec<u64> = q.items.iter().map(|i| i.seq).collect();
+        now = crate::order::permute(now.clone(), &crate::order::order_by_u64(&now));
+        let removed: Vec<u64> = saved
+            .items
+            .iter()
+            .map(|i| i.seq)
+            .filter(|seq| now.binary_search(seq).is_err())
+            .collect();
+        if !removed.is_empty() || !added.is_empty() {
+            saved.items.retain(|i| now.binary_search(&i.seq).is_ok());
+            saved.items.extend(added);
+            let seqs: Vec<u64> = saved.items.iter().map(|i| i.seq).collect();
+            let order = crate::order::order_by_u64(&seqs);
+            saved.items = crate::order::permute(std::mem::take(&mut saved.items), &order);
+        }
+        let state_changed = saved.listings != q.listings
+            || saved.pauses != q.pauses
+            || saved.next_seq != q.next_seq;
+        if state_changed {
+            saved.listings = q.listings.clone();
+            saved.pauses = q.pauses.clone();
+            saved.next_seq = q.next_seq;
+        }
+        (changed, removed, state_changed)
     })
 }
 

@@ -734,7 +734,8 @@ pub struct ChangeOut<'a> {
 
 /// `queueChanges`' answer: `{items, listings?, nextSeq, pauses?, removed, stateChanged,
 /// version}`: the items new or changed since the saved state, the seqs removed, and
-/// whether what the state holds beside its items changed.
+/// whether what the state holds beside its items changed (its listings and pauses are
+/// written only then).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangesOut<'a> {
@@ -750,43 +751,34 @@ pub struct ChangesOut<'a> {
 }
 
 impl<'a> ChangesOut<'a> {
-    /// The changes from `saved` to `q`, matched by seq.
-    pub fn new(q: &'a Queue, saved: &Queue) -> Self {
-        let sorted = |items: &[Item]| {
-            let seqs: Vec<u64> = items.iter().map(|i| i.seq).collect();
-            let order = crate::order::order_by_u64(&seqs);
-            order.into_iter().map(|k| (seqs[k], k)).collect::<Vec<_>>()
-        };
-        let (was, now) = (sorted(&saved.items), sorted(&q.items));
-        let find = |list: &[(u64, usize)], seq: u64| {
-            list.binary_search_by(|(s, _)| s.cmp(&seq))
-                .ok()
-                .map(|k| list[k].1)
-        };
-        let items = q
-            .items
-            .iter()
-            .filter(|i| find(&was, i.seq).map_or(true, |k| saved.items[k] != **i))
-            .map(|i| ChangeOut {
-                due: i.due().map(Iso),
-                is_final: i.state.is_final(),
-                item: ItemOut::from(i),
-            })
-            .collect();
-        let removed = was
-            .iter()
-            .map(|(seq, _)| *seq)
-            .filter(|seq| find(&now, *seq).is_none())
-            .collect();
+    /// The items of `q` at `changed`, the seqs `removed`, and the rest of the state
+    /// (written only when it changed).
+    pub fn new(q: &'a Queue, changed: &[usize], removed: Vec<u64>, state_changed: bool) -> Self {
         ChangesOut {
-            items,
-            listings: q.listings.iter().map(ListingOut::from).collect(),
+            items: changed
+                .iter()
+                .map(|&p| {
+                    let i = &q.items[p];
+                    ChangeOut {
+                        due: i.due().map(Iso),
+                        is_final: i.state.is_final(),
+                        item: ItemOut::from(i),
+                    }
+                })
+                .collect(),
+            listings: if state_changed {
+                q.listings.iter().map(ListingOut::from).collect()
+            } else {
+                Vec::new()
+            },
             next_seq: q.next_seq,
-            pauses: q.pauses.iter().map(PauseOut::from).collect(),
+            pauses: if state_changed {
+                q.pauses.iter().map(PauseOut::from).collect()
+            } else {
+                Vec::new()
+            },
             removed,
-            state_changed: q.listings != saved.listings
-                || q.pauses != saved.pauses
-                || q.next_seq != saved.next_seq,
+            state_changed,
             version: super::read_queue::QUEUE_VERSION,
         }
     }

@@ -5,7 +5,7 @@ use super::*;
 use crate::backoff::Response;
 use crate::decide::Request;
 use crate::profile::Phase;
-use crate::queue::Queue;
+use crate::queue::{Item, Queue, State};
 use crate::time::{Window, HOUR_MS};
 
 const ALL: [ActionKind; 5] = ActionKind::ALL;

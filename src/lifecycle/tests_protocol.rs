@@ -4,7 +4,7 @@
 use super::tests::{error, req};
 use super::*;
 use crate::profile::Phase;
-use crate::queue::{ListedJob, Queue, RateLimit};
+use crate::queue::{ListedJob, Queue, RateLimit, State};
 
 const ALL: [ActionKind; 5] = ActionKind::ALL;
 

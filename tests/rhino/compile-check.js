@@ -27,29 +27,47 @@ for (var n = 0; n < names.length; n++) {
       if (compiles(text, names[n], levels[l])) continue;
       failed++;
       print('FAIL ' + names[n] + '.js at -opt ' + levels[l] + ', version ' + (v === 0 ? 180 : 200) +
-        ': Rhino fell back to its interpreter (' + text.length + ' characters)');
+        ': Rhino fell back to its interpreter (' + text.length + ' characters): ' + whyNot(text, levels[l]));
     }
+  }
+}
+// The class-file limit the class compiler hit (compileString swallows it).
+function whyNot(text, level) {
+  var R = org.mozilla.javascript;
+  cx.setOptimizationLevel(level);
+  var env = new R.CompilerEnvirons();
+  env.initFromContext(cx);
+  var tree = new R.IRFactory(env).transformTree(new R.Parser(env).parse(text, 'probe', 1));
+  try {
+    new R.optimizer.Codegen().compile(env, tree, tree.getEncodedSource(), false);
+    return 'no class-file error reported';
+  } catch (e) {
+    return String(e.javaException ? e.javaException.getMessage() : e);
   }
 }
 // On a failure, find the function that does not compile on its own (the usual cause).
 if (failed) {
-  // Probes are cut from minified text and may not parse: keep their errors quiet.
-  cx.setErrorReporter(new JavaAdapter(org.mozilla.javascript.ErrorReporter, {
-    warning: function () {}, error: function () {},
-    runtimeError: function (m) { return new org.mozilla.javascript.EvaluatorException(m); },
-  }));
+  // Each function declaration, found by Rhino's own parser, compiled alone.
+  var R = org.mozilla.javascript;
   for (n = 0; n < names.length; n++) {
     text = read(root + '/pkg/servicenow/' + names[n] + '.js');
-    var re = /function ([\w$]+)\(/g, m, starts = [];
-    while ((m = re.exec(text))) starts.push(m.index);
-    for (var s = 0; s < starts.length; s++) {
-      var body = text.slice(starts[s], s + 1 < starts.length ? starts[s + 1] : text.length);
-      var alone;
-      try { alone = body.length < 20000 || compiles('var Q = function () {' + body.replace(/[;,)}\s]*$/, '') + '}};', 'probe', levels[0]); } catch (e) { alone = true; }
-      if (!alone) {
-        print('  ' + names[n] + '.js: the function at character ' + starts[s] + ' (' + body.length +
-          ' characters) alone is over a class-file limit: keep the Rust function it comes from out of line (#[inline(never)])');
-      }
+    var env = new R.CompilerEnvirons();
+    env.initFromContext(cx);
+    var found = [];
+    new R.Parser(env).parse(text, names[n], 1).visit(new R.ast.NodeVisitor({
+      visit: function (node) {
+        if (node instanceof R.ast.FunctionNode && node.getLength() >= 4000 && node.getFunctionName()) {
+          found.push({ name: String(node.getFunctionName().getIdentifier()), at: node.getAbsolutePosition(), length: node.getLength() });
+        }
+        return true;
+      },
+    }));
+    for (var s = 0; s < found.length; s++) {
+      var f = found[s], probe = 'var Q = function () {' + text.substr(f.at, f.length) + '};';
+      if (compiles(probe, 'probe', levels[0])) continue;
+      print('  ' + names[n] + '.js: function ' + f.name + ' at character ' + f.at + ' (' + f.length +
+        ' characters) alone is over a class-file limit (' + whyNot(probe, levels[0]) +
+        '): keep parts of the Rust function it comes from out of line (#[inline(never)])');
     }
   }
 }
