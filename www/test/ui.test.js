@@ -158,12 +158,13 @@ function sampleQueue() {
     { start: '2026-11-10', end: '2026-11-11', timeZone: 'Europe/London', channels: ['voice'], profile: 'recordingJobs' },
     { start: '2026-11-12', end: '2026-11-13', timeZone: 'Europe/London', channels: ['sms'], profile: 'conversationDetailsJobs' },
   ], { now }).queue;
-  const step = eg.next(q, null, { now, integrationId: 's3' });
-  const [a, , c] = step.actions;
+  // listing: false, as with a caller that lists jobs itself: every submit in one step.
+  const step = eg.next(q, null, { now, integrationId: 's3', listing: false });
+  const submit = (profile) => step.actions.find((x) => x.kind === 'submit' && x.profile === profile);
   q = eg.recordMany(step.queue, [
-    { key: a.key, response: { status: 202, body: { id: 'ee-1', status: 'QUEUED' } } },
-    { key: c.key, response: { status: 202, body: { jobId: 'cd-9' } } },
-    { key: step.actions[1].key, response: { status: 400, body: { message: 'integration not found' } } },
+    { key: submit('evaluationExports').key, response: { status: 202, body: { id: 'ee-1', status: 'QUEUED' } } },
+    { key: submit('conversationDetailsJobs').key, response: { status: 202, body: { jobId: 'cd-9' } } },
+    { key: submit('recordingJobs').key, response: { status: 400, body: { message: 'integration not found' } } },
   ], { now: now + 1000 }).queue;
   return q;
 }
