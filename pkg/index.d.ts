@@ -53,6 +53,21 @@ export interface ExportRequest {
   timeZone?: string;
   channels: string[];
   profile?: ProfileName;
+  /**
+   * enqueue only: queue the request as parts of this granularity, aligned in its zone.
+   * Without it, a request longer than maxRangeDays (default: the profile's maximum, 32
+   * days: a local month) is split into the coarsest parts that fit: months, weeks, days or hours.
+   */
+  split?: { granularity: 'hour' | 'day' | 'week' | 'month' };
+}
+
+/** Which part of a bulk request an item is. */
+export interface ItemPart {
+  /** The whole request's key: the request's id. */
+  of: string;
+  /** From 1, in time order. */
+  index: number;
+  count: number;
 }
 
 /** A job as the API reports it. Extra fields are ignored. Status is case-insensitive. */
@@ -146,7 +161,7 @@ export interface PlanOptions {
   profile?: ProfileName;
   /** Zone for local boundaries (the request's timeZone wins; default UTC). */
   timeZone?: string;
-  granularity?: 'hour' | 'day' | 'week';
+  granularity?: 'hour' | 'day' | 'week' | 'month';
   workers?: number;
   /** Week start for granularity "week" (default monday). */
   weekStart?: string;
@@ -164,7 +179,7 @@ export interface PlannedWindow extends Window {
 
 export interface Plan {
   windows: PlannedWindow[];
-  granularity: 'hour' | 'day' | 'week';
+  granularity: 'hour' | 'day' | 'week' | 'month';
   timeZone: string;
   workers: number;
   profile: ProfileName;
@@ -240,6 +255,8 @@ export interface QueueItem {
   client?: string;
   /** Submits made again after their answer was lost on a profile Genesys cannot list: the export may have run that many extra times. */
   doubts?: number;
+  /** Set when the item is one part of a bulk request. */
+  part?: ItemPart;
 }
 
 /** Serialisable queue state; `null` is an empty queue. */
@@ -261,6 +278,7 @@ export interface EnqueueOptions {
   /** Do not submit before this instant (e.g. after a 409 race). */
   notBefore?: Instant;
   attempts?: number;
+  /** Longest range one job covers; longer requests are queued as parts (default: the profile's maximum; 0: no maximum). */
   maxRangeDays?: number;
   /** false: a key whose item already completed or failed is a duplicate too (default true: a new export). */
   repeatFinished?: boolean;
@@ -275,6 +293,8 @@ export interface Enqueued<Q = QueueState> {
   /** false when a live item (not completed or failed) has the same key (then `item` is that one). */
   added: boolean;
   item: QueueItem;
+  /** A bulk request's parts, in time order (item is the first); added is true when any part was. */
+  parts?: Array<{ added: boolean; item: QueueItem; previous?: 'completed' | 'failed' }>;
   /** Added again after an earlier item with its key ended: how it ended ('completed': a new export). */
   previous?: 'completed' | 'failed';
 }
@@ -288,13 +308,13 @@ export interface EnqueueManyOptions extends EnqueueOptions {
 export interface EnqueuedManyCompact<Q = QueueState> {
   queue: Q;
   /** One per request, in order: the queued item's key and seq (the live one for a duplicate). */
-  results: Array<{ added: boolean; key: string; seq: number; previous?: 'completed' | 'failed' } | { added: false; errors: ErrorDetail[] }>;
+  results: Array<{ added: boolean; key: string; seq: number; previous?: 'completed' | 'failed'; parts?: Array<{ added: boolean; key: string; seq: number }> } | { added: false; errors: ErrorDetail[] }>;
 }
 
 export interface EnqueuedMany<Q = QueueState> {
   queue: Q;
   /** One per request, in order. */
-  results: Array<{ added: boolean; item: QueueItem; previous?: 'completed' | 'failed' } | { added: false; errors: ErrorDetail[] }>;
+  results: Array<{ added: boolean; item: QueueItem; previous?: 'completed' | 'failed'; parts?: Array<{ added: boolean; item: QueueItem; previous?: 'completed' | 'failed' }> } | { added: false; errors: ErrorDetail[] }>;
 }
 
 export interface DrainOptions extends Omit<PayloadOptions, 'timeZone' | 'maxRangeDays'> {
@@ -619,6 +639,8 @@ export function inspectQueue(queue: AnyQueue, activeJobs?: ActiveJobs, options?:
   }>;
   listings: Listing[];
   pauses: Pause[];
+  /** The bulk requests, with their parts' progress (the newest item of each part). */
+  requests: Array<{ id: string; parts: number; completed: number; failed: number; live: number; outcome: 'completed' | 'failed' | 'running' }>;
 };
 
 /** The store of the driver loop: claims the queue, loads it, runs fn, saves, releases. */

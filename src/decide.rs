@@ -191,7 +191,7 @@ pub fn check_range_length(window: Window, max_range_days: u32, field: &str) -> R
             field,
             format!(
                 "the range {} is {}.{} days long; the maximum is {max_range_days} days \
-                 (split it with plan(), or raise maxRangeDays)",
+                 (enqueue it, and the queue splits it into parts; or split it with plan(), or raise maxRangeDays)",
                 window.lock_key(),
                 window.len_ms() / DAY_MS,
                 window.len_ms() % DAY_MS * 10 / DAY_MS

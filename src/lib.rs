@@ -30,6 +30,7 @@
 
 pub mod api;
 pub mod backoff;
+pub mod bulk;
 pub mod channel;
 pub mod decide;
 pub mod error;

@@ -22,32 +22,36 @@ pub enum Granularity {
     Day,
     /// Local weeks starting on a given weekday (Monday by default).
     Week(Weekday),
+    /// Local calendar months (midnight of the 1st to midnight of the next 1st).
+    Month,
 }
 
 impl Granularity {
-    /// Parses `hour`, `day` or `week` (case-insensitive).
+    /// Parses `hour`, `day`, `week` or `month` (case-insensitive).
     pub fn parse(text: &str, week_start: Weekday, field: &str) -> Result<Granularity> {
         match text.to_ascii_lowercase().as_str() {
             "hour" => Ok(Granularity::Hour),
             "day" => Ok(Granularity::Day),
             "week" => Ok(Granularity::Week(week_start)),
+            "month" => Ok(Granularity::Month),
             _ => Err(Error::new(
                 ErrorCode::InvalidArgument,
                 field,
                 format!(
-                    "unknown granularity {:?}; use \"hour\", \"day\" or \"week\"",
+                    "unknown granularity {:?}; use \"hour\", \"day\", \"week\" or \"month\"",
                     text.chars().take(20).collect::<String>()
                 ),
             )),
         }
     }
 
-    /// `"hour"`, `"day"` or `"week"`.
+    /// `"hour"`, `"day"`, `"week"` or `"month"`.
     pub fn as_str(self) -> &'static str {
         match self {
             Granularity::Hour => "hour",
             Granularity::Day => "day",
             Granularity::Week(_) => "week",
+            Granularity::Month => "month",
         }
     }
 }
@@ -108,6 +112,14 @@ pub struct PlannedWindow {
 fn next_boundary(t: i64, g: Granularity, zone: Zone) -> i64 {
     match g {
         Granularity::Hour => zone.next_hour_boundary(t),
+        Granularity::Month => {
+            let d = zone.date_at(t);
+            let first = match d.month() {
+                12 => chrono::NaiveDate::from_ymd_opt(d.year().saturating_add(1), 1, 1),
+                m => chrono::NaiveDate::from_ymd_opt(d.year(), m + 1, 1),
+            };
+            first.map_or(crate::time::MAX_MS, |f| zone.start_of_day(f))
+        }
         Granularity::Day | Granularity::Week(_) => {
             let mut date = zone.date_at(t);
             loop {

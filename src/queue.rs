@@ -295,6 +295,19 @@ pub struct Item {
     /// How many of its submits were made again after their answer was lost on a profile
     /// Genesys cannot list: the export may have run that many extra times.
     pub doubts: u32,
+    /// Set when the item is one part of a bulk request (see [`crate::bulk`]).
+    pub part: Option<Part>,
+}
+
+/// Which part of a bulk request an item is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// The whole request's key (`profile|start/end|channels`): the request's id.
+    pub of: String,
+    /// Which part, from 1, in time order.
+    pub index: u32,
+    /// How many parts the request has.
+    pub count: u32,
 }
 
 impl Item {
@@ -318,6 +331,7 @@ impl Item {
             done_at: None,
             client: None,
             doubts: 0,
+            part: None,
         }
     }
 
@@ -535,6 +549,51 @@ impl Queue {
             item,
             previous,
         }
+    }
+
+    /// Queues `request`, or, given `parts` (windows that tile it, in time order), each
+    /// part as an item that names the whole request (see [`Part`]). A part whose key is
+    /// live already is not added: the live item stands for it. `attempts` are tries made
+    /// before the request was queued (by another tool), given to each new item.
+    #[allow(clippy::too_many_arguments)]
+    pub fn enqueue_split(
+        &mut self,
+        index: &mut KeyIndex,
+        request: &Request,
+        parts: Option<&[Window]>,
+        now: i64,
+        not_before: Option<i64>,
+        repeat_finished: bool,
+        attempts: u32,
+    ) -> Vec<Enqueued> {
+        let whole = [request.window];
+        let windows = parts.unwrap_or(&whole);
+        let of = parts.map(|_| Item::new(0, request, now, None).key());
+        let count = u32::try_from(windows.len()).unwrap_or(u32::MAX);
+        let mut out = Vec::with_capacity(windows.len());
+        for (i, w) in windows.iter().enumerate() {
+            let one = Request {
+                window: *w,
+                channels: request.channels.clone(),
+                profile: request.profile,
+            };
+            let mut e = self.enqueue_with(index, &one, now, not_before, repeat_finished);
+            if e.added {
+                let part = of.as_ref().map(|of| Part {
+                    of: of.clone(),
+                    index: u32::try_from(i + 1).unwrap_or(u32::MAX),
+                    count,
+                });
+                if let Some(last) = self.items.last_mut() {
+                    last.part = part.clone();
+                    last.attempts = attempts;
+                }
+                e.item.part = part;
+                e.item.attempts = attempts;
+            }
+            out.push(e);
+        }
+        out
     }
 
     /// Removes final items (completed or failed): those that ended before `before`, and

@@ -96,12 +96,12 @@ Prints the decision. Exit 0 submit, 3 queue, 4 reject.
   --request FILE   the request JSON ({ start, end, timeZone?, channels, profile? }); '-' or omitted: stdin
   --jobs FILE      the active jobs (a JSON array; omitted: none)
   --options FILE   options JSON (profile, maxRangeDays, touchingConflicts, now, ...)`,
-  plan: `Usage: export-guard plan --request FILE [--granularity hour|day|week] [--workers N]
+  plan: `Usage: export-guard plan --request FILE [--granularity hour|day|week|month] [--workers N]
                          [--time-zone ZONE] [--jobs FILE] [--options FILE]
 
 Prints { windows: [{ start, end, lockKey, worker, blockedBy }], ... }.
   --request FILE       the request JSON; '-' or omitted: stdin (channels optional)
-  --granularity G      hour, day (default) or week
+  --granularity G      hour, day (default), week or month
   --workers N          number of workers (default 1)
   --time-zone ZONE     IANA zone for local boundaries (the request's timeZone wins; default UTC)
   --jobs FILE          active jobs, to mark blocked windows

@@ -99,16 +99,33 @@ class Progress {
     if (!this.tty || e.event === 'failed' || e.event === 'completed' || e.event === 'denied') this.write(what.join(' '));
   }
 
-  /** Why items wait: told when it changes, not at every step. */
-  waiting(at, entries, idOf) {
+  /**
+   * Why items wait: told when it changes, not at every step. `partOf(key)` names a bulk
+   * request's part (`{ id, index, count }`): its parts that start waiting for the same
+   * reason at once are told in one line ("year parts 6-12 of 12: ...").
+   */
+  waiting(at, entries, idOf, partOf = () => undefined) {
     const now = new Set();
+    const told = new Map(); // line head -> { text, parts: [index], count }
     for (const w of entries) {
       now.add(w.key);
       const said = this.waits.get(w.key);
       if (said === w.text) continue;
       this.waits.set(w.key, w.text);
-      if (this.json) this.emit({ type: 'wait', at, key: w.key, id: idOf(w.key), reason: w.reason, text: w.text });
-      else if (!this.tty) this.write(`${at.replace(/\.\d+Z$/, 'Z')} waiting   ${idOf(w.key) || w.key}: ${w.text}`);
+      if (this.json) {
+        this.emit({ type: 'wait', at, key: w.key, id: idOf(w.key), reason: w.reason, text: w.text });
+        continue;
+      }
+      const part = partOf(w.key);
+      const head = part ? `${part.id}\0${w.text}` : `\0${w.key}`;
+      if (!told.has(head)) told.set(head, { text: w.text, id: part ? part.id : idOf(w.key) || w.key, count: part && part.count, parts: [] });
+      if (part) told.get(head).parts.push(part.index);
+    }
+    if (!this.json && !this.tty) {
+      for (const t of told.values()) {
+        const who = t.parts.length > 1 ? `${t.id} parts ${ranges(t.parts)} of ${t.count}` : t.parts.length ? `${t.id} part ${t.parts[0]}/${t.count}` : t.id;
+        this.write(`${at.replace(/\.\d+Z$/, 'Z')} waiting   ${who}: ${t.text}`);
+      }
     }
     for (const k of [...this.waits.keys()]) if (!now.has(k)) this.waits.delete(k);
   }
@@ -133,26 +150,71 @@ class Progress {
   }
 }
 
+/** Whole numbers as ranges: [1, 2, 3, 5] -> "1-3, 5". */
+function ranges(ns) {
+  const sorted = [...ns].sort((a, b) => a - b);
+  const out = [];
+  for (let i = 0; i < sorted.length; i++) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    out.push(j > i ? `${sorted[i]}-${sorted[j]}` : String(sorted[i]));
+    i = j;
+  }
+  return out.join(', ');
+}
+
 /** The summary table (plain text). */
 function table(rows) {
   const head = ['id', 'profile', 'range', 'channels', 'job id', 'outcome', 'attempts'];
-  const cells = rows.map((r) => [r.id, r.profile, `${r.start}/${r.end}`, r.channels.join(','), r.jobId || '-',
-    r.outcome + (r.doubts ? ' (may have run twice)' : '') + (r.reason && r.outcome !== 'exported' ? `: ${r.reason}` : ''), String(r.attempts)]);
+  const cells = rows.map((r) => [r.id, r.profile, `${r.start}/${r.end}`, r.channels.join(','), r.jobId || (r.parts ? `${r.parts.count} parts` : '-'),
+    r.outcome + (r.parts && r.outcome !== 'exported' ? ` (${r.parts.exported} of ${r.parts.count} parts exported, ${r.parts.failed} failed)` : '') +
+    (r.doubts ? ' (may have run twice)' : '') + (r.reason && r.outcome !== 'exported' ? `: ${r.reason}` : ''), String(r.attempts)]);
   const width = head.map((h, i) => Math.min(60, Math.max(h.length, ...cells.map((c) => c[i].length))));
   const line = (c) => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(width[i]))).join('  ');
   return [line(head), line(width.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
-/** The run's rows from inspectQueue: its requests (by key), or every newest item per key. */
-function rowsOf(inspected, ids) {
-  const newest = new Map();
-  for (const item of inspected.items) newest.set(item.key, item);
-  const pick = ids ? ids.map(([id, key]) => [id, newest.get(key)]) : [...newest.values()].map((i) => [String(i.seq), i]);
-  return pick.filter(([, item]) => item).map(([id, item]) => ({
+/** One summary row of an item. */
+function rowOf(id, item) {
+  return {
     id, key: item.key, profile: item.profile, start: item.start, end: item.end, channels: item.channels, jobId: item.jobId || null,
     outcome: item.outcome === 'open' ? `not finished (${item.state})` : item.outcome,
     reason: item.reason || (item.waiting && item.waiting.text) || null, attempts: item.attempts, doubts: item.doubts || 0,
-  }));
+  };
+}
+
+/**
+ * One summary row of a bulk request over its parts' items (in time order): exported when
+ * every part is, failed when every part is final and one failed, else not finished; the
+ * reason is the first failed (or waiting) part's.
+ */
+function bulkRowOf(id, items) {
+  const n = (o) => items.filter((i) => i.outcome === o).length;
+  const parts = { count: items.length, exported: n('exported'), failed: n('failed'), open: n('open') };
+  const outcome = parts.exported === parts.count ? 'exported' : parts.open === 0 ? 'failed' : 'not finished';
+  const telling = items.find((i) => i.outcome === 'failed') || items.find((i) => i.outcome === 'open');
+  const reason = telling && (telling.reason || (telling.waiting && telling.waiting.text));
+  return {
+    id, key: items[0].part ? items[0].part.of : items[0].key, profile: items[0].profile, start: items[0].start, end: items[items.length - 1].end,
+    channels: items[0].channels, jobId: null, outcome, parts,
+    reason: reason ? `part ${items.indexOf(telling) + 1}/${items.length}: ${reason}` : null,
+    attempts: items.reduce((a, i) => a + i.attempts, 0), doubts: items.reduce((a, i) => a + (i.doubts || 0), 0),
+  };
+}
+
+/**
+ * The run's rows from inspectQueue: its requests (each `[id, keys]`, the keys of its
+ * parts), or every newest item per key.
+ */
+function rowsOf(inspected, ids) {
+  const newest = new Map();
+  for (const item of inspected.items) newest.set(item.key, item);
+  if (!ids) return [...newest.values()].map((i) => rowOf(String(i.seq), i));
+  return ids.map(([id, keys]) => {
+    const items = keys.map((k) => newest.get(k)).filter(Boolean);
+    if (!items.length) return null;
+    return keys.length === 1 ? rowOf(id, items[0]) : bulkRowOf(id, items);
+  }).filter(Boolean);
 }
 
 /** Promise form of a driver callback. */
@@ -228,16 +290,27 @@ async function run(opts, eg, { readJson, out = process.stdout, env = process.env
         progress.note(`${bad.length} request(s) refused before any HTTP call; nothing was queued`);
         return RUN_EXIT.FAILED;
       }
-      ids = names.map((n, i) => [n, result.results[i].item.key]);
+      // A bulk request's parts are its keys.
+      ids = names.map((n, i) => {
+        const x = result.results[i];
+        return [n, x.parts ? x.parts.map((p) => p.item.key) : [x.item.key]];
+      });
       if (dry) return dryRun(eg, result.queue, { ...base, now: Date.now() }, ids, progress, opts.json);
     } else if (dry) {
       return dryRun(eg, await store.read(), { ...base, now: Date.now() }, null, progress, opts.json);
     }
     const idOf = new Map();
-    for (const [id, key] of ids || []) if (!idOf.has(key)) idOf.set(key, id);
+    const parts = new Map();
+    for (const [id, keys] of ids || []) {
+      keys.forEach((key, i) => {
+        if (idOf.has(key)) return;
+        idOf.set(key, keys.length > 1 ? `${id} part ${i + 1}/${keys.length}` : id);
+        if (keys.length > 1) parts.set(key, { id, index: i + 1, count: keys.length });
+      });
+    }
     const name = (key) => idOf.get(key);
     const lifecycle = { ...base };
-    if (ids) lifecycle.watch = [...new Set(ids.map(([, k]) => k))];
+    if (ids) lifecycle.watch = [...new Set(ids.flatMap(([, keys]) => keys))];
 
     // 2. A resumed run says what an earlier one left in flight.
     const before = eg.inspectQueue(await store.read(), null, { ...lifecycle, now: Date.now() });
@@ -264,7 +337,7 @@ async function run(opts, eg, { readJson, out = process.stdout, env = process.env
         const at = new Date().toISOString();
         if (e.type === 'next') {
           progress.step(e.step.counts, e.step.wakeAt, e.step.actions.length);
-          progress.waiting(at, e.step.waiting, name);
+          progress.waiting(at, e.step.waiting, name, (key) => parts.get(key));
           return;
         }
         if (e.type === 'stale') return progress.event({ at, event: 'stale', key: e.action.key, id: name(e.action.key), reason: e.error.message });
@@ -325,28 +398,31 @@ function pick(o, names) {
   return out;
 }
 
-/** --dry-run: every request with what the next step would do with it; nothing sent or saved. */
+/** --dry-run: every request (each part of a bulk one) with what the next step would do with it; nothing sent or saved. */
 function dryRun(eg, queue, options, ids, progress, json) {
   const step = eg.next(queue, null, options);
   const inspected = eg.inspectQueue(queue, null, options);
   const byKey = new Map(step.actions.map((a) => [a.key, a]));
-  const rows = rowsOf(inspected, ids);
+  const newest = new Map(inspected.items.map((i) => [i.key, i]));
+  // [name, key] per part: a bulk request's parts are named "id part i/n".
+  const lines = ids ? ids.flatMap(([id, keys]) => keys.map((k, i) => [keys.length > 1 ? `${id} part ${i + 1}/${keys.length}` : id, k]))
+    : [...newest.keys()].map((k) => [String(newest.get(k).seq), k]);
   if (json) {
     for (const a of step.actions) progress.write(JSON.stringify({ type: 'action', ...a }));
-    for (const r of rows) {
-      const item = inspected.items.filter((i) => i.key === r.key).pop();
-      progress.write(JSON.stringify({ type: 'request', id: r.id, key: r.key, outcome: r.outcome, action: byKey.has(r.key) ? byKey.get(r.key).kind : null,
+    for (const [id, key] of lines) {
+      const item = newest.get(key);
+      progress.write(JSON.stringify({ type: 'request', id, key, outcome: item ? item.outcome : null, action: byKey.has(key) ? byKey.get(key).kind : null,
         waiting: item && item.waiting ? item.waiting : null }));
     }
     return RUN_EXIT.EXPORTED;
   }
   for (const a of step.actions.filter((x) => x.kind === 'list')) progress.write(`${a.method} ${a.path}`);
-  for (const r of rows) {
-    const a = byKey.get(r.key);
-    const item = inspected.items.filter((i) => i.key === r.key).pop();
+  for (const [id, key] of lines) {
+    const a = byKey.get(key);
+    const item = newest.get(key);
     const what = a ? `${a.method} ${a.path}${a.body ? ` ${JSON.stringify(a.body)}` : ''}`
-      : item && item.waiting ? `waits: ${item.waiting.text}` : r.outcome;
-    progress.write(`${r.id}: ${what}`);
+      : item && item.waiting ? `waits: ${item.waiting.text}` : item ? item.outcome : 'not in the queue';
+    progress.write(`${id}: ${what}`);
   }
   progress.write(`(dry run: ${step.actions.length} call(s) shown, none made, the queue unchanged)`);
   return RUN_EXIT.EXPORTED;

@@ -88,6 +88,45 @@ test('run: 60 requests over the three profiles with faults and OAuth: each expor
   }
 });
 
+test('run: a year of details jobs and a quarter of evaluation exports are planned into month parts, each exported once, one summary row per request', async () => {
+  const { sim, url } = await simulator({ failRate: 0.1 });
+  try {
+    const queue = path.join(tmp, 'q-bulk.json');
+    const requests = path.join(tmp, 'bulk.json');
+    fs.writeFileSync(requests, JSON.stringify([
+      { id: 'year', profile: 'conversationDetailsJobs', start: '2025-01-01', end: '2026-01-01', timeZone: 'Europe/London', channels: ['sms'] },
+      { id: 'quarter', start: '2026-01-01T00:00:00Z', end: '2026-04-01T00:00:00Z', channels: ['email'] },
+      { id: 'weeks', start: '2026-01-01T00:00:00Z', end: '2026-01-15T00:00:00Z', channels: ['voice'], split: { granularity: 'week' } },
+    ]));
+    const r = await cli(['run', '--queue', queue, '--requests', requests, '--base-url', url, '--options', options]);
+    assert.equal(r.code, 0, r.err + r.out.slice(-3000));
+    assert.match(r.out, /3 exported, 0 failed, 0 not finished/);
+    assert.match(r.out, /^year +conversationDetailsJobs +2025-01-01T00:00:00.000Z\/2026-01-01T00:00:00.000Z +sms +12 parts +exported/m);
+    assert.match(r.out, /^quarter +evaluationExports .* 3 parts +exported/m);
+    // Europe/London months in summer start at 23:00Z; the weeks of January 2026 start on Mondays.
+    const exported = sim.audit().exports.map((e) => e.key).sort();
+    const year = exported.filter((k) => k.startsWith('conversationDetailsJobs|'));
+    assert.equal(year.length, 12);
+    assert.ok(year.includes('conversationDetailsJobs|2025-06-30T23:00:00.000Z/2025-07-31T23:00:00.000Z|sms'), year.join('\n'));
+    assert.deepEqual(exported.filter((k) => k.startsWith('evaluationExports|') && k.endsWith('|voice')), [
+      'evaluationExports|2026-01-01T00:00:00.000Z/2026-01-05T00:00:00.000Z|voice',
+      'evaluationExports|2026-01-05T00:00:00.000Z/2026-01-12T00:00:00.000Z|voice',
+      'evaluationExports|2026-01-12T00:00:00.000Z/2026-01-15T00:00:00.000Z|voice',
+    ]);
+    assert.equal(new Set(exported).size, exported.length, 'no part exported twice');
+    assert.equal(exported.length, 12 + 3 + 3);
+    // status reports the requests, and running the same file again adds nothing.
+    const again = await cli(['run', '--queue', queue, '--requests', requests, '--base-url', url, '--options', options]);
+    assert.equal(again.code, 0, again.err + again.out);
+    assert.equal(sim.audit().exports.length, exported.length);
+    const st = await cli(['status', '--store', queue, '--json']);
+    const requestsSeen = JSON.parse(st.out).requests;
+    assert.deepEqual(requestsSeen.map((x) => [x.parts, x.completed, x.outcome]), [[12, 12, 'completed'], [3, 3, 'completed'], [3, 3, 'completed']]);
+  } finally {
+    await sim.stop();
+  }
+});
+
 test('run: SIGKILLed at 5 random moments and resumed: nothing lost, nothing recorded as submitted is POSTed again', async () => {
   const { sim, url } = await simulator({ failRate: 0.05 });
   try {

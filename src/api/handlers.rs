@@ -9,7 +9,7 @@
 use super::handles;
 use super::read::{
     self, check_max_range, context, decide_options, enqueue_settings, options_of, payload_options,
-    policy_of, request_list, request_of, u32_opt, Context, DECIDE_OPTION_KEYS,
+    policy_of, queued_request_of, request_list, request_of, u32_opt, Context, DECIDE_OPTION_KEYS,
 };
 use super::read_jobs::{jobs_arg, jobs_of, parse_list_arg};
 use super::read_queue::queue_arg;
@@ -19,11 +19,11 @@ use super::write_queue as wq;
 use super::{one, Answer, Args, OPERATIONS};
 use crate::backoff;
 use crate::channel;
-use crate::decide::{self, Decision, Request};
+use crate::decide::{self, Decision};
 use crate::error::{Error, ErrorCode};
 use crate::plan::{self, Granularity, PlanOptions};
 use crate::profile::Profile;
-use crate::queue::{Enqueued, Queue};
+use crate::queue::Queue;
 use crate::zone::{self, Zone};
 use serde_json::Value;
 
@@ -373,35 +373,33 @@ const ENQUEUE_MANY_OPTION_KEYS: [&str; ENQUEUE_OPTION_KEYS.len() + 1] = {
     keys
 };
 
-/// `options.attempts` on a new item: tries made before it was enqueued (by another tool).
-fn with_attempts(q: &mut Queue, mut e: Enqueued, attempts: u32) -> Enqueued {
-    if e.added && attempts > 0 {
-        if let Some(last) = q.items.last_mut() {
-            last.attempts = attempts;
-        }
-        e.item.attempts = attempts;
-    }
-    e
-}
-
-/// `enqueue(queue, request, options)`.
+/// `enqueue(queue, request, options)`: a request longer than its profile's maximum (or
+/// with `split`) is queued as its parts, reported in `parts`.
 #[inline(never)]
 pub fn enqueue(a: Args<'_>, now_ms: i64) -> Answer {
     let o = options_of(a.get(2), &ENQUEUE_OPTION_KEYS)?;
     let mut q = one(queue_arg(a.get(0)))?;
     let kept = q.handle();
     let ctx = one(context(&o))?;
-    let request = request_of(a.get(1), "request", &ctx, true)?;
-    check_max_range(&o, &request, "request")?;
+    let (request, parts) = queued_request_of(a.get(1), "request", &ctx, &o)?;
     let (now, not_before, attempts) = enqueue_settings(&o, now_ms)?;
     let repeat = one(o.bool("repeatFinished"))?.unwrap_or(true);
     let mut index = q.key_index();
-    let e = q.enqueue_with(&mut index, &request, now, not_before, repeat);
-    let e = with_attempts(&mut q, e, attempts);
+    let split = parts.is_some();
+    let es = q.enqueue_split(
+        &mut index,
+        &request,
+        parts.as_deref(),
+        now,
+        not_before,
+        repeat,
+        attempts,
+    );
     let text = answer(&wq::EnqueueOut {
-        added: e.added,
-        item: wq::ItemOut::from(&e.item),
-        previous: e.previous.map(|p| p.as_str()),
+        added: es.iter().any(|e| e.added),
+        item: wq::ItemOut::from(&es[0].item),
+        parts: split.then(|| es.iter().map(wq::PartResult::from).collect()),
+        previous: es[0].previous.map(|p| p.as_str()),
         queue: wq::QueueOut::of(&q, kept),
     });
     text
@@ -440,13 +438,19 @@ pub fn enqueue_many(a: Args<'_>, now_ms: i64) -> Answer {
     let mut results = Vec::with_capacity(list.len());
     for (i, r) in list.iter().enumerate() {
         let path = format!("requests[{i}]");
-        let checked: Result<Request, Vec<Error>> = request_of(Some(r), &path, &ctx, true)
-            .and_then(|request| check_max_range(&o, &request, &path).map(|()| request));
-        results.push(match checked {
-            Ok(request) => {
-                let e = q.enqueue_with(&mut index, &request, now, not_before, repeat);
-                Ok(with_attempts(&mut q, e, attempts))
-            }
+        results.push(match queued_request_of(Some(r), &path, &ctx, &o) {
+            Ok((request, parts)) => Ok((
+                parts.is_some(),
+                q.enqueue_split(
+                    &mut index,
+                    &request,
+                    parts.as_deref(),
+                    now,
+                    not_before,
+                    repeat,
+                    attempts,
+                ),
+            )),
             Err(mut errors) => {
                 errors.truncate(super::MAX_ERRORS);
                 Err(errors)
@@ -458,16 +462,18 @@ pub fn enqueue_many(a: Args<'_>, now_ms: i64) -> Answer {
         results: results
             .iter()
             .map(|r| match r {
-                Ok(e) if compact => wq::EnqueueResult::Compact {
-                    added: e.added,
-                    key: e.item.key(),
-                    seq: e.item.seq,
-                    previous: e.previous.map(|p| p.as_str()),
+                Ok((split, es)) if compact => wq::EnqueueResult::Compact {
+                    added: es.iter().any(|e| e.added),
+                    key: es[0].item.key(),
+                    parts: split.then(|| es.iter().map(wq::CompactPart::from).collect()),
+                    seq: es[0].item.seq,
+                    previous: es[0].previous.map(|p| p.as_str()),
                 },
-                Ok(e) => wq::EnqueueResult::Read {
-                    added: e.added,
-                    item: Box::new(wq::ItemOut::from(&e.item)),
-                    previous: e.previous.map(|p| p.as_str()),
+                Ok((split, es)) => wq::EnqueueResult::Read {
+                    added: es.iter().any(|e| e.added),
+                    item: Box::new(wq::ItemOut::from(&es[0].item)),
+                    parts: split.then(|| es.iter().map(wq::PartResult::from).collect()),
+                    previous: es[0].previous.map(|p| p.as_str()),
                 },
                 Err(errors) => wq::EnqueueResult::Bad {
                     added: false,

@@ -574,6 +574,10 @@ pub fn inspect_queue(a: Args<'_>, now_ms: i64) -> Answer {
             .filter(|p| p.until > now)
             .map(wq::PauseOut::from)
             .collect(),
+        requests: crate::bulk::progress(&q)
+            .iter()
+            .map(wq::RequestOut::from)
+            .collect(),
         wake_at: st
             .actions
             .first()

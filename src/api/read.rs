@@ -25,8 +25,8 @@ pub mod limits {
     pub const MAX_WORKERS: u32 = 10_000;
     /// Largest `maxRangeDays` (ten years).
     pub const MAX_RANGE_DAYS: u32 = 3_660;
-    /// Default `maxRangeDays`.
-    pub const DEFAULT_RANGE_DAYS: u32 = 31;
+    /// Default `maxRangeDays`: every profile's maximum (a test holds them equal).
+    pub const DEFAULT_RANGE_DAYS: u32 = 32;
     /// Largest `maxActiveJobs`.
     pub const MAX_ACTIVE_JOBS: u32 = 10_000;
     /// Largest `maxWindows` of a plan.
@@ -220,6 +220,11 @@ pub const REQUEST_KEYS: [&str; 6] = [
     "start", "end", "interval", "timeZone", "channels", "profile",
 ];
 
+/// The fields of a request to queue: a request's, and `split`.
+const QUEUED_REQUEST_KEYS: [&str; 7] = [
+    "start", "end", "interval", "timeZone", "channels", "profile", "split",
+];
+
 /// Parses a request, collecting every error. With `need_channels` false (plan), the
 /// channels may be omitted.
 pub fn request_of(
@@ -227,6 +232,17 @@ pub fn request_of(
     path: &str,
     ctx: &Context,
     need_channels: bool,
+) -> Errors<Request> {
+    request_with(v, path, ctx, need_channels, &REQUEST_KEYS)
+}
+
+/// [`request_of`], with the fields the request may have.
+fn request_with(
+    v: Option<&Value>,
+    path: &str,
+    ctx: &Context,
+    need_channels: bool,
+    keys: &[&str],
 ) -> Errors<Request> {
     let v = v.ok_or_else(|| {
         vec![Error::new(
@@ -237,7 +253,7 @@ pub fn request_of(
     })?;
     let o = one(Obj::new(v, path, ErrorCode::InvalidArgument, "request"))?;
     let mut errors = Vec::new();
-    if let Err(e) = o.only(&REQUEST_KEYS) {
+    if let Err(e) = o.only(keys) {
         errors.push(e);
     }
     let profile = match o.str("profile").and_then(|p| {
@@ -283,6 +299,61 @@ pub fn request_of(
         }),
         _ => Err(errors),
     }
+}
+
+/// A request to queue (at `path`) and its parts: split when it is longer than
+/// `maxRangeDays` (default: its profile's maximum), or as its `split: { granularity }`
+/// asks, into windows aligned in the request's zone (see [`crate::bulk`]).
+pub fn queued_request_of(
+    v: Option<&Value>,
+    path: &str,
+    ctx: &Context,
+    opts: &Obj,
+) -> Errors<(Request, Option<Vec<crate::time::Window>>)> {
+    let request = request_with(v, path, ctx, true, &QUEUED_REQUEST_KEYS)?;
+    let o = one(Obj::new(
+        v.unwrap_or(&Value::Null),
+        path,
+        ErrorCode::InvalidArgument,
+        "request",
+    ))?;
+    let asked = match o.get("split") {
+        None | Some(Value::Null) => None,
+        Some(s) => {
+            let so = one(Obj::new(
+                s,
+                &o.field("split"),
+                ErrorCode::InvalidArgument,
+                "split: { granularity: \"hour\" | \"day\" | \"week\" | \"month\" }",
+            ))?;
+            one(so.only(&["granularity"]))?;
+            let g = one(so.str("granularity"))?.ok_or_else(|| {
+                vec![Error::new(
+                    ErrorCode::InvalidArgument,
+                    so.field("granularity"),
+                    "split.granularity is missing: \"hour\", \"day\", \"week\" or \"month\"",
+                )]
+            })?;
+            Some(one(crate::plan::Granularity::parse(
+                g,
+                chrono::Weekday::Mon,
+                &so.field("granularity"),
+            ))?)
+        }
+    };
+    // The zone was read (and checked) by request_of.
+    let zone = o
+        .str("timeZone")
+        .ok()
+        .flatten()
+        .and_then(|z| Zone::lookup(z, "").ok())
+        .or(ctx.zone)
+        .unwrap_or(crate::zone::UTC);
+    let max_days = one(u32_opt(opts, "maxRangeDays", limits::MAX_RANGE_DAYS))?
+        .unwrap_or(request.profile.max_range_days().value);
+    let parts =
+        one(crate::bulk::split(request.window, zone, max_days, asked).map_err(|e| e.within(path)))?;
+    Ok((request, parts.map(|p| p.windows)))
 }
 
 /// An optional whole number in `0..=max`.
@@ -392,10 +463,11 @@ pub fn max_active_jobs(o: &Obj) -> Result<Option<u32>> {
     }
 }
 
-/// Checks a request (at `path`) against `options.maxRangeDays` (default 31).
+/// Checks a request (at `path`) against `options.maxRangeDays` (default: its profile's
+/// maximum).
 pub fn check_max_range(o: &Obj, request: &Request, path: &str) -> Errors<()> {
     let max_days = one(u32_opt(o, "maxRangeDays", limits::MAX_RANGE_DAYS))?
-        .unwrap_or(limits::DEFAULT_RANGE_DAYS);
+        .unwrap_or(request.profile.max_range_days().value);
     one(decide::check_range_length(request.window, max_days, path))
 }
 

@@ -16,7 +16,8 @@ use crate::decide::Request;
 use crate::error::{Error, ErrorCode, Result};
 use crate::profile::Profile;
 use crate::queue::{
-    ActionKind, Item, LastAnswer, Lease, ListedJob, ListingView, Pause, Queue, RateLimit, State,
+    ActionKind, Item, LastAnswer, Lease, ListedJob, ListingView, Part, Pause, Queue, RateLimit,
+    State,
 };
 use serde_json::Value;
 
@@ -63,6 +64,7 @@ fn item_of(v: &Value, path: &str) -> Result<Item> {
         "doneAt",
         "client",
         "doubts",
+        "part",
     ])?;
     let seq = o
         .uint("seq", u64::MAX)?
@@ -141,7 +143,35 @@ fn lifecycle_of(o: &Obj, item: &mut Item) -> Result<()> {
     item.done_at = opt_instant(o, "doneAt").map_err(queue_error)?;
     item.client = client_of(o, "client")?;
     item.doubts = u32_opt(o, "doubts", u32::MAX)?.unwrap_or(0);
+    item.part = match o.get("part") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(part_of(v, &o.field("part"))?),
+    };
     Ok(())
+}
+
+/// `{ of, index, count }`: a part of a bulk request (index from 1, at most count).
+fn part_of(v: &Value, path: &str) -> Result<Part> {
+    let o = Obj::new(v, path, ErrorCode::InvalidQueue, "a part")?;
+    o.only(&["of", "index", "count"])?;
+    let missing = |k: &str| {
+        Error::new(
+            ErrorCode::InvalidQueue,
+            o.field(k),
+            format!("{k} is missing"),
+        )
+    };
+    let of = o.str("of")?.ok_or_else(|| missing("of"))?.to_string();
+    let count = u32_opt(&o, "count", u32::MAX)?.ok_or_else(|| missing("count"))?;
+    let index = u32_opt(&o, "index", u32::MAX)?.ok_or_else(|| missing("index"))?;
+    if of.is_empty() || index == 0 || index > count {
+        return Err(Error::new(
+            ErrorCode::InvalidQueue,
+            path,
+            format!("a part names its request (of) and is part index (from 1) of count: got part {index} of {count}"),
+        ));
+    }
+    Ok(Part { of, index, count })
 }
 
 /// An OAuth client id: a non-empty string, or absent.

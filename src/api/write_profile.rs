@@ -99,6 +99,7 @@ struct RulesOut {
     job_id_field: Sourced<&'static str>,
     limit: Sourced<LockRuleOut>,
     listing: Sourced<Option<ListingOut>>,
+    max_range_days: Sourced<u32>,
     poll: Sourced<CallOut>,
     state_fields: Sourced<&'static [&'static str]>,
     states: Sourced<StatesOut>,
@@ -181,6 +182,7 @@ impl From<Profile> for ProfileOut {
                     l.source,
                 )
             },
+            max_range_days: p.max_range_days().into(),
             poll: Sourced(
                 CallOut {
                     body: None,

@@ -6,7 +6,7 @@ use super::write::{Endpoint, ErrorOut, Iso};
 use crate::lifecycle::{self, Action, ListingOutcome, Outcome, Settings, Step, WaitReason};
 use crate::profile::Payload;
 use crate::queue::{
-    Item, LastAnswer, Lease, ListedJob, ListingView, Pause, Queue, RateLimit, State,
+    Enqueued, Item, LastAnswer, Lease, ListedJob, ListingView, Part, Pause, Queue, RateLimit, State,
 };
 use serde::Serialize;
 
@@ -197,6 +197,8 @@ pub struct ItemOut<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     not_before: Option<Iso>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    part: Option<PartOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     payloads: Option<Vec<Payload>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     poll_at: Option<Iso>,
@@ -208,6 +210,24 @@ pub struct ItemOut<'a> {
     seq: u64,
     start: Iso,
     state: &'static str,
+}
+
+/// `{ count, index, of }`: which part of a bulk request an item is.
+#[derive(Debug, Serialize)]
+pub struct PartOut<'a> {
+    count: u32,
+    index: u32,
+    of: &'a str,
+}
+
+impl<'a> From<&'a Part> for PartOut<'a> {
+    fn from(p: &'a Part) -> Self {
+        PartOut {
+            count: p.count,
+            index: p.index,
+            of: &p.of,
+        }
+    }
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -231,6 +251,7 @@ impl<'a> From<&'a Item> for ItemOut<'a> {
             lease: i.lease.as_ref().map(LeaseOut::from),
             lock_key: i.lock_key(),
             not_before: i.not_before.map(Iso),
+            part: i.part.as_ref().map(PartOut::from),
             payloads: None,
             poll_at: i.poll_at.map(Iso),
             profile: i.profile.name(),
@@ -311,11 +332,51 @@ pub struct EnqueueOut<'a> {
     pub added: bool,
     /// The queued item (the live one for a duplicate).
     pub item: ItemOut<'a>,
+    /// A bulk request's parts, in time order (`item` is the first).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parts: Option<Vec<PartResult<'a>>>,
     /// When added again after an earlier item with its key ended: how that one ended.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<&'static str>,
     /// The new queue state.
     pub queue: QueueOut<'a>,
+}
+
+/// One part of a bulk request, as `enqueue` reports it: `{added, item, previous?}`.
+#[derive(Debug, Serialize)]
+pub struct PartResult<'a> {
+    added: bool,
+    item: ItemOut<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous: Option<&'static str>,
+}
+
+impl<'a> From<&'a Enqueued> for PartResult<'a> {
+    fn from(e: &'a Enqueued) -> Self {
+        PartResult {
+            added: e.added,
+            item: ItemOut::from(&e.item),
+            previous: e.previous.map(|p| p.as_str()),
+        }
+    }
+}
+
+/// One part, with `results: "compact"`: `{added, key, seq}`.
+#[derive(Debug, Serialize)]
+pub struct CompactPart {
+    added: bool,
+    key: String,
+    seq: u64,
+}
+
+impl From<&Enqueued> for CompactPart {
+    fn from(e: &Enqueued) -> Self {
+        CompactPart {
+            added: e.added,
+            key: e.item.key(),
+            seq: e.item.seq,
+        }
+    }
 }
 
 /// One request's result in `enqueueMany`.
@@ -328,6 +389,9 @@ pub enum EnqueueResult<'a> {
         added: bool,
         /// The queued item (boxed: it is much larger than the other variant).
         item: Box<ItemOut<'a>>,
+        /// A bulk request's parts.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        parts: Option<Vec<PartResult<'a>>>,
         /// How an earlier item with its key ended, when there is one.
         #[serde(skip_serializing_if = "Option::is_none")]
         previous: Option<&'static str>,
@@ -339,6 +403,9 @@ pub enum EnqueueResult<'a> {
         added: bool,
         /// The queued item's key (the live one for a duplicate).
         key: String,
+        /// A bulk request's parts.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        parts: Option<Vec<CompactPart>>,
         /// The queued item's seq.
         seq: u64,
         /// How an earlier item with its key ended, when there is one.
@@ -708,8 +775,34 @@ pub struct InspectOut<'a> {
     pub listings: Vec<ListingOut<'a>>,
     /// The classes of calls paused after a 429.
     pub pauses: Vec<PauseOut<'a>>,
+    /// The bulk requests, each with its parts' progress.
+    pub requests: Vec<RequestOut<'a>>,
     /// When the next call falls due (now when one is due; none when every item is final).
     pub wake_at: Option<Iso>,
+}
+
+/// A bulk request in `inspectQueue`: `{completed, failed, id, live, outcome, parts}`.
+#[derive(Debug, Serialize)]
+pub struct RequestOut<'a> {
+    completed: usize,
+    failed: usize,
+    id: &'a str,
+    live: usize,
+    outcome: &'static str,
+    parts: u32,
+}
+
+impl<'a> From<&crate::bulk::Progress<'a>> for RequestOut<'a> {
+    fn from(p: &crate::bulk::Progress<'a>) -> Self {
+        RequestOut {
+            completed: p.count(State::Completed),
+            failed: p.count(State::Failed),
+            id: p.id,
+            live: p.live(),
+            outcome: p.outcome(),
+            parts: p.parts,
+        }
+    }
 }
 
 /// `prune`'s answer.

@@ -284,6 +284,15 @@ impl Profile {
         }
     }
 
+    /// The longest range one job of this profile may cover, in days: longer requests are
+    /// split into parts (see [`crate::bulk`]). Genesys documents no maximum for these
+    /// jobs (the 3-month limit is the synchronous evaluation search's), so this is
+    /// export-guard's default: a local calendar month in any zone (31 days, and the hour
+    /// a DST change adds, in whole days), so that a year is split into its 12 months.
+    pub fn max_range_days(self) -> Rule<u32> {
+        rule(32, Source::ExportGuard)
+    }
+
     /// Where the concurrency rule comes from: the community's 409 range lock, Genesys's
     /// two-job limit, or export-guard's default of 5 details jobs (Genesys publishes none).
     pub fn limit_source(self) -> Source {

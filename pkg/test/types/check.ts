@@ -42,6 +42,10 @@ const changedDue: Array<string | null> = changes.items.map((c) => c.due);
 const stepped = eg.next(null, null, { clientId: 'ci', runnerId: 'host:1', watch: ['k'], maxInDoubt: 2, listing: true });
 const isDone: boolean = stepped.done;
 const listings: eg.Listing[] = eg.inspectQueue(null).listings;
+// Bulk requests: split on enqueue, reported per request.
+const bulk = eg.enqueue(null, { start: '2026-01-01', end: '2027-01-01', timeZone: 'UTC', channels: ['sms'], split: { granularity: 'month' } });
+const partOf: string | undefined = bulk.parts?.[0].item.part?.of;
+const outcome: 'completed' | 'failed' | 'running' | undefined = eg.inspectQueue(bulk.queue).requests[0]?.outcome;
 const rec = eg.record(stepped.queue, 'list|recordingJobs|PENDING', { status: 200, body: '{"entities":[]}' });
 const viewAt: string | undefined = rec.action === 'list' ? rec.listing.at : undefined;
 const driver = new eg.Driver({
