@@ -379,7 +379,8 @@ async function statusCommand(opts, eg) {
     const counts = Object.entries(inspected.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'empty';
     const text = [`${store.describe()}: ${counts}; next call ${inspected.wakeAt ? iso(inspected.wakeAt) : 'none'}`, '',
       line(head), line(width.map((w) => '-'.repeat(w))), ...rows.map(line),
-      ...inspected.pauses.map((p) => `paused: ${p.reason}`)].join('\n');
+      ...inspected.pauses.map((p) => `paused: ${p.reason}`),
+      ...inspected.requests.map((r) => `bulk request ${r.id}: ${r.outcome}, ${r.completed} of ${r.parts} parts completed, ${r.failed} failed, ${r.live} live`)].join('\n');
     return { text, code: EXIT.OK };
   } finally {
     await store.close();

@@ -76,26 +76,43 @@ ExportGuardRunner.prototype = {
 
   /**
    * Queues an export request. Nothing is sent here: processDue sends it when it is due.
+   * A request longer than maxRangeDays (default: its profile's maximum, a month), or
+   * with split: { granularity }, is queued as its parts, one row each.
    * @returns {{ action: 'queued'|'duplicate'|'reject', key?: string, sysId?: string,
-   *   previous?: string, errors?: object[] }} previous: 'completed' when the same export
-   *   already ran (this is a new export of it), 'failed' when it failed before
+   *   previous?: string, errors?: object[], parts?: object[] }} previous: 'completed' when
+   *   the same export already ran (this is a new export of it), 'failed' when it failed
+   *   before; parts: a bulk request's parts, each { action, key, sysId?, previous? }, and
+   *   then action is 'queued' when any part was, and key is the whole request's
    */
   request: function (request) {
-    var e;
+    var e, options = { now: this.now() };
+    if (this.extra.maxRangeDays !== undefined) options.maxRangeDays = this.extra.maxRangeDays;
     try {
-      e = ExportGuard.enqueue(null, request, { now: this.now() });
+      e = ExportGuard.enqueue(null, request, options);
     } catch (err) {
       if (!(err instanceof ExportGuard.ExportGuardError)) throw err;
       return { action: 'reject', errors: err.errors };
     }
-    var key = e.item.key;
+    if (!e.parts) return this._insert(e.item);
+    var parts = [], queued = false;
+    for (var i = 0; i < e.parts.length; i++) {
+      var p = this._insert(e.parts[i].item);
+      if (p.action === 'queued') queued = true;
+      parts.push(p);
+    }
+    return { action: queued ? 'queued' : 'duplicate', key: e.item.part.of, parts: parts };
+  },
+
+  /** Inserts the row of a new item, unless a live row has its key. */
+  _insert: function (item) {
+    var key = item.key;
     var live = new GlideRecord(this.table);
     if (live.get('u_live_key', key)) return { action: 'duplicate', key: key, sysId: live.getUniqueValue() };
     var gr = new GlideRecord(this.table);
     gr.initialize();
     gr.setValue('u_key', key);
     gr.setValue('u_live_key', key);
-    this._write(gr, { item: e.item, due: null, 'final': false });
+    this._write(gr, { item: item, due: null, 'final': false });
     var sysId = gr.insert();
     // The unique index refused a concurrent insert of the same live key: that one wins.
     if (!sysId) return { action: 'duplicate', key: key };

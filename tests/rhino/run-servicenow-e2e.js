@@ -71,7 +71,7 @@ async function main() {
   if (!audit.restarts) problems.push('the simulator never restarted: the restart fault tests nothing');
   console.log(`ServiceNow runner in Rhino (-opt ${opt}) against the simulator over HTTP: ${result.passed} checks passed, ` +
     `${audit.restarts} restart(s), FAILED jobs and 503s on; ` +
-    `${result.keys.length} items of 3 profiles + 1 re-export, ${audit.exports.length} exports (${recording.length} recording, all through READY → PUT), ` +
+    `${result.keys.length} items of 3 profiles (3 of them the parts of a bulk request) + 1 re-export, ${audit.exports.length} exports (${recording.length} recording, all through READY → PUT), ` +
     `${result.calls} HTTP calls, ${result.lost.length} answer(s) lost to the killed transaction (${result.lost.join(', ')}), ` +
     `${duplicates} duplicate export(s); events ${JSON.stringify(result.events)}`);
   if (r.code !== 0 || problems.length) {

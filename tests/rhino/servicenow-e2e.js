@@ -115,6 +115,21 @@ check('a completed export requested again is queued as a new one', again.action 
 drain('the second run');
 check('the new export completed', rowOf(keys[0]).u_state === 'completed' && rows().length === keys.length + 1);
 
+// 6. A bulk request (a quarter of details jobs, local months in New York) is split into
+// its month parts, one row each, and exported.
+var bulk = runner.request({ profile: 'conversationDetailsJobs', start: '2026-01-01', end: '2026-04-01', timeZone: 'America/New_York', channels: ['sms'] });
+check('a quarter is queued as its three month parts', bulk.action === 'queued' && bulk.parts && bulk.parts.length === 3 &&
+  bulk.key === 'conversationDetailsJobs|2026-01-01T05:00:00.000Z/2026-04-01T04:00:00.000Z|sms', JSON.stringify(bulk));
+check('its parts are local months (New York: the March part ends at 04:00Z, after the DST change)',
+  bulk.parts && bulk.parts[2].key === 'conversationDetailsJobs|2026-03-01T05:00:00.000Z/2026-04-01T04:00:00.000Z|sms', JSON.stringify(bulk.parts));
+check('the same quarter again is a duplicate', runner.request({ profile: 'conversationDetailsJobs', start: '2026-01-01', end: '2026-04-01',
+  timeZone: 'America/New_York', channels: ['sms'] }).action === 'duplicate');
+drain('the bulk run');
+for (var b = 0; b < (bulk.parts || []).length; b++) {
+  keys.push(bulk.parts[b].key);
+  check(bulk.parts[b].key + ' completed', rowOf(bulk.parts[b].key).u_state === 'completed', rowOf(bulk.parts[b].key).u_reason);
+}
+
 print('RESULT ' + JSON.stringify({ passed: passed, failed: failed, keys: keys, again: [keys[0]], lost: lost, events: events,
   calls: Http.calls.length }));
 if (failed) java.lang.System.exit(1);
