@@ -40,6 +40,9 @@ pub enum State {
     Ready,
     /// The execute call (`PUT {"state":"PROCESSING"}`) is under way.
     Executing,
+    /// The job ended with its export done, and its results are being fetched page by page
+    /// (details jobs, when the caller asks for results: `fetchResults`).
+    Fetching,
     /// The job ended with its export done.
     Completed,
     /// Given up, with the reason.
@@ -50,13 +53,14 @@ pub enum State {
 
 impl State {
     /// Every state, in the order of an item's life.
-    pub const ALL: [State; 8] = [
+    pub const ALL: [State; 9] = [
         State::Queued,
         State::Waiting,
         State::Submitting,
         State::Submitted,
         State::Ready,
         State::Executing,
+        State::Fetching,
         State::Completed,
         State::Failed,
     ];
@@ -69,6 +73,7 @@ impl State {
             State::Submitted => "submitted",
             State::Ready => "ready",
             State::Executing => "executing",
+            State::Fetching => "fetching",
             State::Completed => "completed",
             State::Failed => "failed",
             State::Waiting => "waiting",
@@ -110,16 +115,20 @@ pub enum ActionKind {
     /// List the organisation's active jobs of a listable profile, one state per call:
     /// the queue's shared view of what counts against the profile's limit.
     List,
+    /// Fetch a page of a finished job's results (GET `/{jobId}/results`, with the cursor
+    /// the last page gave).
+    Results,
 }
 
 impl ActionKind {
     /// Every kind.
-    pub const ALL: [ActionKind; 5] = [
+    pub const ALL: [ActionKind; 6] = [
         ActionKind::Submit,
         ActionKind::Poll,
         ActionKind::Execute,
         ActionKind::Find,
         ActionKind::List,
+        ActionKind::Results,
     ];
 
     /// The name in the JS contract.
@@ -130,6 +139,7 @@ impl ActionKind {
             ActionKind::Execute => "execute",
             ActionKind::Find => "find",
             ActionKind::List => "list",
+            ActionKind::Results => "results",
         }
     }
 
@@ -297,6 +307,18 @@ pub struct Item {
     pub doubts: u32,
     /// Set when the item is one part of a bulk request (see [`crate::bulk`]).
     pub part: Option<Part>,
+    /// How far its results were fetched (see [`State::Fetching`]).
+    pub results: Option<Fetched>,
+}
+
+/// How far a job's results were fetched: the pages read, and the cursor of the next one
+/// (`None` once the last page was read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fetched {
+    /// Pages read so far.
+    pub pages: u32,
+    /// The cursor the last page gave.
+    pub cursor: Option<String>,
 }
 
 /// Which part of a bulk request an item is.
@@ -332,6 +354,7 @@ impl Item {
             client: None,
             doubts: 0,
             part: None,
+            results: None,
         }
     }
 
@@ -363,6 +386,7 @@ impl Item {
             State::Queued | State::Waiting => Some(ActionKind::Submit),
             State::Submitted | State::Executing => Some(ActionKind::Poll),
             State::Ready => Some(ActionKind::Execute),
+            State::Fetching => Some(ActionKind::Results),
             State::Submitting | State::Completed | State::Failed => None,
         }
     }

@@ -347,7 +347,7 @@ proptest! {
         reqs in prop::collection::vec((window(), 0usize..3), 1..10),
         script in prop::collection::vec((0u8..6, 0i64..90_000, prop::collection::vec(any::<u8>(), 8)), 1..60),
     ) {
-        let s = Settings { policy: Policy { max_attempts: 4, ..Policy::default() }, ..Settings::default() };
+        let s = Settings { policy: Policy { max_attempts: 4, ..Policy::default() }, fetch_results: true, ..Settings::default() };
         let mut q = Queue::default();
         for (w, p) in &reqs {
             q.enqueue(&Request { profile: Profile::ALL[*p], ..request(*w) }, 0, None);
@@ -420,6 +420,12 @@ proptest! {
                         let found = (pick % 2 == 0).then(|| { next_id += 1; Listed { id: format!("j{next_id}"), state: "PENDING".into(), phase: Phase::Active, window: item.window } });
                         CallAnswer::Listing(200, found.into_iter().collect())
                     }
+                    ActionKind::Results => match pick % 4 {
+                        0 => CallAnswer::Page(200, vec![Some(item.window.start), None], Some(format!("c{pick}"))),
+                        1 => CallAnswer::Page(200, vec![], None),
+                        2 => err(503),
+                        _ => err(404),
+                    },
                     ActionKind::List => unreachable!("listings are answered above"),
                 };
                 if lifecycle::record(&mut q, &a.key, answer, &s, now).is_ok() {

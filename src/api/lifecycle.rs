@@ -19,7 +19,7 @@ use crate::queue::{ActionKind, ListedJob, Queue};
 use serde_json::Value;
 
 /// The options `next`, `record` and `drain` share (record ignores the payload ones).
-const OWN_KEYS: [&str; 14] = [
+const OWN_KEYS: [&str; 15] = [
     "now",
     "profile",
     "touchingConflicts",
@@ -34,6 +34,7 @@ const OWN_KEYS: [&str; 14] = [
     "watch",
     "runnerId",
     "maxInDoubt",
+    "fetchResults",
 ];
 
 /// Most keys in `watch`.
@@ -126,6 +127,7 @@ fn settings(o: &Obj, detail: bool) -> Result<Settings, Vec<Error>> {
         watch,
         runner,
         max_in_doubt,
+        fetch_results: one(o.bool("fetchResults"))?.unwrap_or(false),
     })
 }
 
@@ -214,7 +216,9 @@ pub fn next(a: Args<'_>, now_ms: i64) -> Answer {
                     .profile
                     .execute()
                     .map(|e| serde_json::json!({ "state": e.value.state })),
-                ActionKind::Poll | ActionKind::Find | ActionKind::List => None,
+                ActionKind::Poll | ActionKind::Find | ActionKind::List | ActionKind::Results => {
+                    None
+                }
             };
             wq::ActionOut::new(act, body)
         })
@@ -346,6 +350,60 @@ fn unreadable(status: u16, errs: Vec<Error>) -> CallAnswer {
     CallAnswer::Unreadable(status, format!("{}: {}", e.field, e.message))
 }
 
+/// A page of results as the profile shapes it: each record's start (none when it has no
+/// readable one), the next page's cursor, and the records.
+type Page = (Vec<Option<i64>>, Option<String>, Vec<Value>);
+
+/// Reads a results page (`{conversations: [...], cursor?}` for details jobs).
+fn results_page(profile: Profile, body: Option<&Value>, path: &str) -> Result<Page, Vec<Error>> {
+    let Some(rs) = profile.results().value else {
+        return Err(vec![Error::new(
+            ErrorCode::InvalidResponse,
+            path,
+            format!("{} jobs have no results to fetch", profile.name()),
+        )]);
+    };
+    let records = match body.and_then(|b| b.get(rs.records_field)) {
+        Some(Value::Array(list)) => list.clone(),
+        // The API leaves the field out of a page with no records.
+        None if body.is_some_and(Value::is_object) => Vec::new(),
+        other => {
+            return Err(vec![Error::new(
+                ErrorCode::InvalidResponse,
+                format!("{path}.{}", rs.records_field),
+                format!(
+                    "a results page has a {} array, not {}",
+                    rs.records_field,
+                    other.map_or("nothing", type_name)
+                ),
+            )])
+        }
+    };
+    let cursor = match body.and_then(|b| b.get(rs.cursor_field)) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(c)) => Some(c.clone()),
+        Some(other) => {
+            return Err(vec![Error::new(
+                ErrorCode::InvalidResponse,
+                format!("{path}.{}", rs.cursor_field),
+                format!(
+                    "a results page's {} is a string, not {}",
+                    rs.cursor_field,
+                    type_name(other)
+                ),
+            )])
+        }
+    };
+    let starts = records
+        .iter()
+        .map(|r| {
+            let t = r.get(rs.start_field).and_then(Value::as_str)?;
+            crate::time::parse_instant(t, rs.start_field).ok()
+        })
+        .collect();
+    Ok((starts, cursor, records))
+}
+
 /// Reads one answer (at `path`) to the outstanding call of `key` (an item's, or a
 /// listing's) and records it.
 fn record_one(
@@ -375,6 +433,21 @@ fn record_one(
     let profile = q.items[pos].profile;
     let r = reading(response, path, false)?;
     let status = r.status.unwrap_or(0) as u16;
+    if kind == ActionKind::Results && (200..300).contains(&status) {
+        let (ans, records) = match results_page(profile, r.json(), &format!("{path}.body")) {
+            Ok((starts, cursor, records)) => (CallAnswer::Page(status, starts, cursor), records),
+            Err(errs) => (unreadable(status, errs), Vec::new()),
+        };
+        let rl = r.rate_limit.clone();
+        let o = one(lifecycle::record_reply(q, key, ans, rl, s, now))?;
+        let keep = o.page.as_ref().map(|p| p.keep.clone()).unwrap_or_default();
+        let kept = records
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(r, k)| k.then_some(r))
+            .collect();
+        return Ok(wq::Recorded::Page(o, kept));
+    }
     let ans = if (200..300).contains(&status) {
         let base = format!("{path}.body");
         let read = match kind {
@@ -509,6 +582,15 @@ pub fn record_many(a: Args<'_>, now_ms: i64) -> Answer {
                 item: Some(Box::new(wq::ItemOut::from(&o.item))),
                 listing: None,
                 reason: None,
+                results: None,
+            },
+            Ok(wq::Recorded::Page(o, kept)) => wq::RecordResult::Recorded {
+                action: o.kind.as_str(),
+                event: o.event.as_str(),
+                item: Some(Box::new(wq::ItemOut::from(&o.item))),
+                listing: None,
+                reason: None,
+                results: wq::ResultsOut::of(o, kept),
             },
             Ok(wq::Recorded::Listing(l)) => wq::RecordResult::Recorded {
                 action: "list",
@@ -516,6 +598,7 @@ pub fn record_many(a: Args<'_>, now_ms: i64) -> Answer {
                 item: None,
                 listing: Some(Box::new(wq::ListingOut::from(&l.view))),
                 reason: l.reason.as_deref(),
+                results: None,
             },
             Err(errors) => wq::RecordResult::Refused {
                 errors: errors

@@ -16,8 +16,8 @@ use crate::decide::Request;
 use crate::error::{Error, ErrorCode, Result};
 use crate::profile::Profile;
 use crate::queue::{
-    ActionKind, Item, LastAnswer, Lease, ListedJob, ListingView, Part, Pause, Queue, RateLimit,
-    State,
+    ActionKind, Fetched, Item, LastAnswer, Lease, ListedJob, ListingView, Part, Pause, Queue,
+    RateLimit, State,
 };
 use serde_json::Value;
 
@@ -65,6 +65,7 @@ fn item_of(v: &Value, path: &str) -> Result<Item> {
         "client",
         "doubts",
         "part",
+        "results",
     ])?;
     let seq = o
         .uint("seq", u64::MAX)?
@@ -147,7 +148,20 @@ fn lifecycle_of(o: &Obj, item: &mut Item) -> Result<()> {
         None | Some(Value::Null) => None,
         Some(v) => Some(part_of(v, &o.field("part"))?),
     };
+    item.results = match o.get("results") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(fetched_of(v, &o.field("results"))?),
+    };
     Ok(())
+}
+
+/// `{ pages, cursor? }`: how far a job's results were fetched.
+fn fetched_of(v: &Value, path: &str) -> Result<Fetched> {
+    let o = Obj::new(v, path, ErrorCode::InvalidQueue, "a results progress")?;
+    o.only(&["pages", "cursor"])?;
+    let pages = u32_opt(&o, "pages", u32::MAX)?.unwrap_or(0);
+    let cursor = o.str("cursor")?.map(str::to_string);
+    Ok(Fetched { pages, cursor })
 }
 
 /// `{ of, index, count }`: a part of a bulk request (index from 1, at most count).
@@ -409,6 +423,11 @@ fn check_state(item: &Item, o: &Obj) -> Result<()> {
         State::Submitted | State::Ready | State::Executing => {
             need(item.job_id.is_some(), "jobId", "needs a jobId")
         }
+        State::Fetching => need(
+            item.job_id.is_some() && item.results.is_some(),
+            "results",
+            "needs a jobId and results",
+        ),
         State::Queued | State::Waiting | State::Completed | State::Failed => {
             need(item.lease.is_none(), "lease", "has no lease")
         }

@@ -6,7 +6,8 @@ use super::write::{Endpoint, ErrorOut, Iso};
 use crate::lifecycle::{self, Action, ListingOutcome, Outcome, Settings, Step, WaitReason};
 use crate::profile::Payload;
 use crate::queue::{
-    Enqueued, Item, LastAnswer, Lease, ListedJob, ListingView, Part, Pause, Queue, RateLimit, State,
+    ActionKind, Enqueued, Item, LastAnswer, Lease, ListedJob, ListingView, Part, Pause, Queue,
+    RateLimit, State,
 };
 use serde::Serialize;
 
@@ -205,11 +206,21 @@ pub struct ItemOut<'a> {
     profile: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    results: Option<FetchedOut<'a>>,
     #[serde(skip_serializing_if = "is_zero")]
     retries: u32,
     seq: u64,
     start: Iso,
     state: &'static str,
+}
+
+/// `{ cursor?, pages }`: how far a job's results were fetched.
+#[derive(Debug, Serialize)]
+pub struct FetchedOut<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cursor: Option<&'a str>,
+    pages: u32,
 }
 
 /// `{ count, index, of }`: which part of a bulk request an item is.
@@ -256,6 +267,10 @@ impl<'a> From<&'a Item> for ItemOut<'a> {
             poll_at: i.poll_at.map(Iso),
             profile: i.profile.name(),
             reason: i.reason.as_deref(),
+            results: i.results.as_ref().map(|r| FetchedOut {
+                cursor: r.cursor.as_deref(),
+                pages: r.pages,
+            }),
             retries: i.retries,
             seq: i.seq,
             start: Iso(i.window.start),
@@ -446,6 +461,8 @@ pub struct WaitingOut<'a> {
     max_active: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     not_before: Option<Iso>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    part: Option<u32>,
     reason: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     since: Option<Iso>,
@@ -466,6 +483,7 @@ impl<'a> WaitingOut<'a> {
             max_active: None,
             not_before: None,
             reason: reason.code(),
+            part: None,
             since: None,
             text,
             until: None,
@@ -494,6 +512,7 @@ impl<'a> WaitingOut<'a> {
             WaitReason::ConcurrencyLimit(n) | WaitReason::InDoubtLimit(n) => {
                 w.max_active = Some(*n)
             }
+            WaitReason::EarlierPart(n) => w.part = Some(*n),
         }
         w
     }
@@ -540,6 +559,7 @@ pub struct CountsOut {
     completed: usize,
     executing: usize,
     failed: usize,
+    fetching: usize,
     queued: usize,
     ready: usize,
     submitted: usize,
@@ -558,6 +578,7 @@ impl From<&Queue> for CountsOut {
                 State::Submitted => &mut c.submitted,
                 State::Ready => &mut c.ready,
                 State::Executing => &mut c.executing,
+                State::Fetching => &mut c.fetching,
                 State::Completed => &mut c.completed,
                 State::Failed => &mut c.failed,
             } += 1;
@@ -586,6 +607,8 @@ pub struct ActionOut<'a> {
     seq: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     state: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<u32>,
 }
 
 impl<'a> ActionOut<'a> {
@@ -603,6 +626,7 @@ impl<'a> ActionOut<'a> {
             profile: a.profile.name(),
             seq: (!a.is_listing()).then_some(a.seq),
             state: a.state.as_deref(),
+            page: (a.kind == ActionKind::Results).then_some(a.page),
         }
     }
 }
@@ -645,6 +669,9 @@ pub struct RecordOut<'a> {
     /// Why a listing failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<&'a str>,
+    /// A results page read: the records to write.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<ResultsOut<'a>>,
 }
 
 /// What one answer did: to an item's call or to a listing's.
@@ -652,8 +679,37 @@ pub struct RecordOut<'a> {
 pub enum Recorded {
     /// An item's call.
     Item(Outcome),
+    /// A results call, with the page's records to write.
+    Page(Outcome, Vec<serde_json::Value>),
     /// A listing's call.
     Listing(ListingOutcome),
+}
+
+/// A results page as the driver writes it: `{last, page, records, skipped}`, where
+/// `records` are the page's records this item owns (to write, in order) and `skipped`
+/// counts those an adjacent part of the same bulk request writes.
+#[derive(Debug, Serialize)]
+pub struct ResultsOut<'a> {
+    /// Whether it was the last page.
+    pub last: bool,
+    /// Which page (from 0).
+    pub page: u32,
+    /// The records to write.
+    pub records: &'a [serde_json::Value],
+    /// Records of the page left to an adjacent part.
+    pub skipped: usize,
+}
+
+impl<'a> ResultsOut<'a> {
+    /// The page an outcome read (none when the answer was not a page).
+    pub fn of(o: &Outcome, kept: &'a [serde_json::Value]) -> Option<Self> {
+        o.page.as_ref().map(|p| ResultsOut {
+            last: p.last,
+            page: p.index,
+            records: kept,
+            skipped: p.keep.len() - kept.len(),
+        })
+    }
 }
 
 impl<'a> RecordOut<'a> {
@@ -668,6 +724,16 @@ impl<'a> RecordOut<'a> {
                 listing: None,
                 queue,
                 reason: None,
+                results: None,
+            },
+            Recorded::Page(o, kept) => RecordOut {
+                action: o.kind.as_str(),
+                event: o.event.as_str(),
+                item: Some(ItemOut::from(&o.item)),
+                listing: None,
+                queue,
+                reason: None,
+                results: ResultsOut::of(o, kept),
             },
             Recorded::Listing(l) => RecordOut {
                 action: "list",
@@ -676,6 +742,7 @@ impl<'a> RecordOut<'a> {
                 listing: Some(ListingOut::from(&l.view)),
                 queue,
                 reason: l.reason.as_deref(),
+                results: None,
             },
         }
     }
@@ -700,6 +767,9 @@ pub enum RecordResult<'a> {
         /// Why a listing failed.
         #[serde(skip_serializing_if = "Option::is_none")]
         reason: Option<&'a str>,
+        /// A results page read: the records to write.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        results: Option<ResultsOut<'a>>,
     },
     /// Not recorded: `{errors}` (e.g. `STALE_ANSWER`).
     Refused {

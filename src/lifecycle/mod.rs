@@ -40,8 +40,8 @@ mod wait;
 
 pub use next::{next, paused};
 pub use record::{
-    outstanding, outstanding_listing, record, record_listing, record_reply, Answer, Event,
-    JobAnswer, Listed, ListingOutcome, Outcome,
+    outstanding, outstanding_listing, owns, record, record_listing, record_reply, Answer, Event,
+    JobAnswer, Listed, ListingOutcome, Outcome, PageOutcome,
 };
 pub use release::{release, WaitReason};
 pub use wait::describe;
@@ -87,6 +87,9 @@ pub struct Settings {
     /// Most submits of profiles Genesys cannot list that one runner has in flight: a
     /// crash leaves at most this many exports in doubt (at-least-once).
     pub max_in_doubt: u32,
+    /// Whether a finished job's results are fetched (`results` actions) before its item
+    /// completes, where the profile has results to fetch (details jobs).
+    pub fetch_results: bool,
 }
 
 impl Default for Settings {
@@ -103,6 +106,7 @@ impl Default for Settings {
             watch: None,
             runner: None,
             max_in_doubt: DEFAULT_MAX_IN_DOUBT,
+            fetch_results: false,
         }
     }
 }
@@ -141,6 +145,10 @@ pub struct Action {
     pub job_id: Option<String>,
     /// The state a listing asks for.
     pub state: Option<String>,
+    /// The cursor of the results page asked for (none: the first page).
+    pub cursor: Option<String>,
+    /// Which results page (from 0).
+    pub page: u32,
     /// When it became due (epoch ms, at most `now`).
     pub due: i64,
     /// Until when its answer is awaited.
@@ -152,7 +160,7 @@ impl Action {
     pub fn method(&self) -> &'static str {
         match self.kind {
             ActionKind::Submit => self.profile.method(),
-            ActionKind::Poll | ActionKind::Find | ActionKind::List => "GET",
+            ActionKind::Poll | ActionKind::Find | ActionKind::List | ActionKind::Results => "GET",
             ActionKind::Execute => self.profile.execute().map_or("PUT", |e| e.value.method),
         }
     }
@@ -172,6 +180,11 @@ impl Action {
             ActionKind::List => listing.map_or_else(String::new, |l| {
                 l.path_for_state(self.state.as_deref().unwrap_or(""))
             }),
+            ActionKind::Results => self
+                .profile
+                .results()
+                .value
+                .map_or_else(String::new, |r| r.path_for(id, self.cursor.as_deref())),
         }
     }
 
@@ -202,3 +215,5 @@ pub struct Step {
 mod tests;
 #[cfg(test)]
 mod tests_protocol;
+#[cfg(test)]
+mod tests_results;

@@ -37,6 +37,29 @@ fn has_come(t: Option<i64>, now: i64) -> bool {
     t.map_or(true, |t| t <= now)
 }
 
+/// For each item fetching its results as a part of a bulk request, the earliest part of
+/// that request that is not final yet when it is an earlier one: its results come first.
+fn earlier_parts(q: &Queue) -> Vec<Option<u32>> {
+    let live: Vec<(&str, u32)> = q
+        .items
+        .iter()
+        .filter(|i| !i.state.is_final())
+        .filter_map(|i| i.part.as_ref().map(|p| (p.of.as_str(), p.index)))
+        .collect();
+    let order = crate::order::order_by(live.len(), &|a, b| live[a].cmp(&live[b]));
+    let live = crate::order::permute(live, &order);
+    q.items
+        .iter()
+        .map(|i| {
+            let p = i.part.as_ref().filter(|_| i.state == State::Fetching)?;
+            let first = live.partition_point(|(of, _)| *of < p.of.as_str());
+            live.get(first)
+                .filter(|(of, n)| *of == p.of && *n < p.index)
+                .map(|(_, n)| *n)
+        })
+        .collect()
+}
+
 /// Per profile (by [`Profile::index`]).
 type PerProfile<T> = [T; Profile::ALL.len()];
 
@@ -157,6 +180,8 @@ impl Pass<'_> {
                 .then(|| item.job_id.clone())
                 .flatten(),
             state: None,
+            cursor: item.results.as_ref().and_then(|r| r.cursor.clone()),
+            page: item.results.as_ref().map_or(0, |r| r.pages),
             due: due.min(self.now),
             lease_until: self.lease_until,
         });
@@ -207,6 +232,8 @@ impl Pass<'_> {
                 profile: v.profile,
                 job_id: None,
                 state: Some(v.state.clone()),
+                cursor: None,
+                page: 0,
                 due: now,
                 lease_until: self.lease_until,
             });
@@ -230,13 +257,19 @@ impl Pass<'_> {
         for j in release::active_jobs(q, listed) {
             active[j.profile.index()] += 1;
         }
-        let pause_of: Vec<[Option<i64>; 3]> = Profile::ALL
+        let pause_of: Vec<[Option<i64>; 4]> = Profile::ALL
             .iter()
             .map(|p| {
-                [ActionKind::Poll, ActionKind::Execute, ActionKind::Find]
-                    .map(|k| paused(q, *p, k, s, now))
+                [
+                    ActionKind::Poll,
+                    ActionKind::Execute,
+                    ActionKind::Find,
+                    ActionKind::Results,
+                ]
+                .map(|k| paused(q, *p, k, s, now))
             })
             .collect();
+        let earlier = earlier_parts(q);
         for (pos, item) in q.items.iter_mut().enumerate() {
             let expired = item.lease.as_ref().filter(|l| l.until <= now).cloned();
             if item.lease.is_some() && expired.is_none() {
@@ -266,6 +299,20 @@ impl Pass<'_> {
                     if due <= now && self.wants(ActionKind::Execute) {
                         let pause = pause_of[p][1];
                         self.ready(item, pos, due, blocked[p], pause, &mut active[p]);
+                    }
+                }
+                State::Fetching => {
+                    let due = expired.map(|l| l.until).or(item.poll_at).unwrap_or(now);
+                    if due > now || !self.wants(ActionKind::Results) {
+                        continue;
+                    }
+                    if let Some(n) = earlier[pos] {
+                        self.hold(pos, WaitReason::EarlierPart(n), None);
+                    } else if let Some(until) = pause_of[p][3] {
+                        let kind = ActionKind::Results;
+                        self.hold(pos, WaitReason::Paused { kind, until }, Some(until));
+                    } else {
+                        self.hand_out(item, pos, ActionKind::Results, due);
                     }
                 }
                 State::Waiting if has_come(item.not_before, now) => {

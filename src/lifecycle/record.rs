@@ -6,7 +6,8 @@ use crate::backoff::{self, RetryAction};
 use crate::error::{Error, ErrorCode, Result};
 use crate::profile::{Phase, Profile};
 use crate::queue::{
-    ActionKind, Item, LastAnswer, Lease, ListedJob, ListingView, Pause, Queue, RateLimit, State,
+    ActionKind, Fetched, Item, LastAnswer, Lease, ListedJob, ListingView, Pause, Queue, RateLimit,
+    State,
 };
 use crate::time::{format_ms, Window};
 
@@ -48,6 +49,9 @@ pub enum Answer {
     Listing(u16, Vec<Listed>),
     /// 2xx to a list: the jobs listed, with or without an interval.
     Jobs(u16, Vec<ListedJob>),
+    /// 2xx to a results call: each record's start (epoch ms, when it has one), and the
+    /// next page's cursor (none on the last page).
+    Page(u16, Vec<Option<i64>>, Option<String>),
     /// 2xx whose body is not what the call returns: the reason.
     Unreadable(u16, String),
     /// Any other status (0: no response), with the error body's message.
@@ -58,7 +62,10 @@ impl Answer {
     fn status(&self) -> u16 {
         match self {
             Answer::Job(j) => j.status,
-            Answer::Listing(s, _) | Answer::Jobs(s, _) | Answer::Unreadable(s, _) => *s,
+            Answer::Listing(s, _)
+            | Answer::Jobs(s, _)
+            | Answer::Page(s, ..)
+            | Answer::Unreadable(s, _) => *s,
             Answer::Error(r, _) => r.status,
         }
     }
@@ -89,6 +96,10 @@ pub enum Event {
     Failed,
     /// A listing was read: the queue's view of the profile's active jobs is fresh.
     Listed,
+    /// The job finished: its results will be fetched, page by page.
+    Fetching,
+    /// A page of results was read; more follow.
+    Page,
     /// The API refused the caller (401 or 403): nothing was given up, the item keeps its
     /// place, and the driver should stop and report the credentials.
     Denied,
@@ -108,6 +119,8 @@ impl Event {
             Event::Found => "found",
             Event::Failed => "failed",
             Event::Listed => "listed",
+            Event::Fetching => "fetching",
+            Event::Page => "page",
             Event::Denied => "denied",
         }
     }
@@ -122,6 +135,32 @@ pub struct Outcome {
     pub event: Event,
     /// The item, updated.
     pub item: Item,
+    /// For a results page: which records to write.
+    pub page: Option<PageOutcome>,
+}
+
+/// A page of results as [`record`] read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageOutcome {
+    /// Which page (from 0).
+    pub index: u32,
+    /// Per record of the page, whether to write it: a record that an adjacent part of
+    /// the same bulk request also returns is written by the part its start falls in.
+    pub keep: Vec<bool>,
+    /// Whether it was the last page.
+    pub last: bool,
+}
+
+/// Whether a record that started at `start` belongs to `item`'s results: each part of a
+/// bulk request owns the records that start in its window (the first part also those that
+/// started before the request, the last those after it); a whole request owns all.
+pub fn owns(item: &Item, start: Option<i64>) -> bool {
+    match (&item.part, start) {
+        (Some(p), Some(t)) => {
+            (p.index == 1 || t >= item.window.start) && (p.index == p.count || t < item.window.end)
+        }
+        _ => true,
+    }
 }
 
 fn summary(answer: &Answer) -> String {
@@ -133,6 +172,7 @@ fn summary(answer: &Answer) -> String {
             (None, None) => String::new(),
         },
         Answer::Listing(_, jobs) => format!("{} job(s) listed", jobs.len()),
+        Answer::Page(_, records, _) => format!("{} record(s)", records.len()),
         Answer::Jobs(_, jobs) => format!("{} job(s) listed", jobs.len()),
         Answer::Unreadable(_, m) => m.clone(),
         Answer::Error(r, m) => m.clone().or_else(|| r.code.clone()).unwrap_or_else(|| {
@@ -286,7 +326,34 @@ pub fn record_reply(
         summary: summary(&answer),
         rate_limit,
     });
+    let mut page = None;
     let event = match (kind, answer) {
+        (ActionKind::Results, Answer::Page(_, starts, cursor)) => {
+            let read = item.results.get_or_insert(Fetched {
+                pages: 0,
+                cursor: None,
+            });
+            let index = read.pages;
+            read.pages = read.pages.saturating_add(1);
+            read.cursor = cursor.filter(|c| !c.is_empty());
+            let last = read.cursor.is_none();
+            item.retries = 0;
+            item.reason = None;
+            page = Some(PageOutcome {
+                index,
+                keep: starts.iter().map(|t| owns(item, *t)).collect(),
+                last,
+            });
+            if last {
+                item.state = State::Completed;
+                item.poll_at = None;
+                item.done_at = Some(now);
+                Event::Completed
+            } else {
+                item.poll_at = Some(now);
+                Event::Page
+            }
+        }
         (_, Answer::Error(r, message)) if matches!(r.status, 401 | 403) => {
             // Nothing is given up for want of credentials: the item keeps its place.
             item.reason = Some(denial(r.status, kind, message.as_deref()));
@@ -411,14 +478,15 @@ pub fn record_reply(
                 )
             }
         }
-        (_, Answer::Listing(..) | Answer::Jobs(..)) => {
-            transient(item, kind, "a listing answered a job call", 500, s, now)
+        (_, Answer::Listing(..) | Answer::Jobs(..) | Answer::Page(..)) => {
+            transient(item, kind, "the answer is not one of this call", 500, s, now)
         }
     };
     Ok(Outcome {
         kind,
         event,
         item: q.items[pos].clone(),
+        page,
     })
 }
 
@@ -448,6 +516,16 @@ fn on_phase(
             item.poll_at = Some(now);
             Event::Ready
         }
+        Phase::Completed if s.fetch_results && item.profile.results().value.is_some() => {
+            item.state = State::Fetching;
+            item.poll_at = Some(now);
+            item.reason = None;
+            item.results = Some(Fetched {
+                pages: 0,
+                cursor: None,
+            });
+            Event::Fetching
+        }
         Phase::Completed => {
             item.state = State::Completed;
             item.poll_at = None;
@@ -475,6 +553,7 @@ fn resubmit(item: &mut Item, why: String, now: i64, s: &Settings) -> Event {
         return item_failed(item, why, now);
     }
     item.job_id = None;
+    item.results = None;
     item.state = State::Waiting;
     let delay = if item.attempts == 0 {
         0
@@ -518,7 +597,7 @@ fn transient(
             item.state = State::Ready;
             item.poll_at = Some(at);
         }
-        ActionKind::Poll | ActionKind::List => item.poll_at = Some(at),
+        ActionKind::Poll | ActionKind::List | ActionKind::Results => item.poll_at = Some(at),
     }
     item.reason = Some(format!(
         "{status} to the {}{}{}; trying again",

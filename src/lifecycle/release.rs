@@ -50,6 +50,9 @@ pub enum WaitReason {
         /// Since when it waits for that client (epoch ms).
         since: i64,
     },
+    /// Its job's results are fetched after those of this earlier part of its bulk
+    /// request, so that the request's results are written in time order.
+    EarlierPart(u32),
 }
 
 impl WaitReason {
@@ -65,6 +68,7 @@ impl WaitReason {
             WaitReason::Listing(_) => "listing",
             WaitReason::CreatorOnly { .. } => "creatorOnly",
             WaitReason::InDoubtLimit(_) => "inDoubtLimit",
+            WaitReason::EarlierPart(_) => "earlierPart",
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::profile::Phase;
 use crate::queue::{Item, Queue, State};
 use crate::time::{Window, HOUR_MS};
 
-const ALL: [ActionKind; 5] = ActionKind::ALL;
+const ALL: [ActionKind; 6] = ActionKind::ALL;
 
 pub(super) fn req(p: Profile, s: i64, e: i64) -> Request {
     Request {

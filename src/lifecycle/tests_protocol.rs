@@ -6,7 +6,7 @@ use super::*;
 use crate::profile::Phase;
 use crate::queue::{ListedJob, Queue, RateLimit, State};
 
-const ALL: [ActionKind; 5] = ActionKind::ALL;
+const ALL: [ActionKind; 6] = ActionKind::ALL;
 
 fn job(status: u16, id: &str, state: &str, phase: Phase) -> Answer {
     Answer::Job(JobAnswer {

@@ -43,6 +43,9 @@ pub fn describe(reason: &WaitReason, item: &Item, s: &Settings, now: i64) -> Str
             "this runner has {n} submits of profiles Genesys cannot list in flight, its \
              maxInDoubt (a crash leaves at most that many exports in doubt)"
         ),
+        WaitReason::EarlierPart(n) => format!(
+            "its results are fetched after part {n}'s (a request's results are written in time order)"
+        ),
         WaitReason::Listing(p) => format!(
             "waits for a fresh listing of the org's active {} (nothing is decided blind)",
             p.name()

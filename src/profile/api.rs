@@ -82,6 +82,52 @@ pub struct Execute {
     pub when: &'static str,
 }
 
+/// How a finished job's results are fetched: page by page, each page giving the cursor of
+/// the next (none on the last).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Results {
+    /// The path, with `{jobId}`.
+    pub path: &'static str,
+    /// The query parameter that carries the cursor.
+    pub cursor_param: &'static str,
+    /// The field of a page that holds the records.
+    pub records_field: &'static str,
+    /// The field of a page that holds the next page's cursor.
+    pub cursor_field: &'static str,
+    /// A record's id field.
+    pub id_field: &'static str,
+    /// A record's start field: a record belongs to the window its start falls in, so that
+    /// a record that adjacent windows' jobs both return is written once.
+    pub start_field: &'static str,
+}
+
+impl Results {
+    /// The path and query of the page at `cursor` (the first page without one).
+    pub fn path_for(&self, job_id: &str, cursor: Option<&str>) -> String {
+        let mut p = self.path.replace("{jobId}", job_id);
+        if let Some(c) = cursor {
+            p.push('?');
+            p.push_str(self.cursor_param);
+            p.push('=');
+            encode_into(&mut p, c);
+        }
+        p
+    }
+}
+
+/// Percent-encodes `text` for a query value (RFC 3986 unreserved characters stay).
+pub fn encode_into(out: &mut String, text: &str) {
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(char::from(b"0123456789ABCDEF"[usize::from(b >> 4)]));
+            out.push(char::from(b"0123456789ABCDEF"[usize::from(b & 15)]));
+        }
+    }
+}
+
 /// How the API lists an organisation's jobs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Listing {
@@ -256,6 +302,29 @@ impl Profile {
                 Source::Docs,
             )),
             _ => None,
+        }
+    }
+
+    /// How a finished job's results are fetched: details jobs page their conversations
+    /// by cursor (`GET .../jobs/{jobId}/results`, model
+    /// `AnalyticsConversationAsyncQueryResponse`: `conversations`, `cursor`,
+    /// `dataAvailabilityDate`). Evaluation exports and recording jobs deliver elsewhere
+    /// (a recording EXPORT goes to its S3 integration).
+    pub fn results(self) -> Rule<Option<Results>> {
+        match self {
+            Profile::ConversationDetailsJobs => rule(
+                Some(Results {
+                    path: "/api/v2/analytics/conversations/details/jobs/{jobId}/results",
+                    cursor_param: "cursor",
+                    records_field: "conversations",
+                    cursor_field: "cursor",
+                    id_field: "conversationId",
+                    start_field: "conversationStart",
+                }),
+                Source::Docs,
+            ),
+            Profile::EvaluationExports => rule(None, Source::Community),
+            Profile::RecordingJobs => rule(None, Source::Docs),
         }
     }
 

@@ -10,7 +10,7 @@
 mod api;
 mod payload;
 
-pub use api::{Execute, Listing, Phase, Rule, Source};
+pub use api::{Execute, Listing, Phase, Results, Rule, Source};
 pub use payload::{
     ChannelFilter, ConversationQuery, EvaluationExportBody, Payload, PayloadOptions, Predicate,
     RecordingJobBody, SegmentFilter, RECORDING_ACTIONS,
