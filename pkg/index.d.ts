@@ -190,10 +190,13 @@ export interface Plan {
  * lease) → submitted (job id) → [ready → executing: recording jobs] → completed | failed;
  * waiting (notBefore, reason) after a 409/429/5xx, a FAILED or vanished job or a lost answer.
  */
-export type ItemState = 'queued' | 'waiting' | 'submitting' | 'submitted' | 'ready' | 'executing' | 'completed' | 'failed';
+export type ItemState = 'queued' | 'waiting' | 'submitting' | 'submitted' | 'ready' | 'executing' | 'fetching' | 'completed' | 'failed';
 
-/** An HTTP call the lifecycle hands out (`list`: a listing of a listable profile's active jobs). */
-export type ActionKind = 'submit' | 'poll' | 'execute' | 'find' | 'list';
+/**
+ * An HTTP call the lifecycle hands out (`list`: a listing of a listable profile's active
+ * jobs; `results`: a page of a finished details job's results, with `fetchResults`).
+ */
+export type ActionKind = 'submit' | 'poll' | 'execute' | 'find' | 'list' | 'results';
 
 /** An answer's inin-ratelimit-* headers, as given. */
 export interface RateLimit { count?: string; allowed?: string; reset?: string }
@@ -257,6 +260,8 @@ export interface QueueItem {
   doubts?: number;
   /** Set when the item is one part of a bulk request. */
   part?: ItemPart;
+  /** How far its job's results were fetched (fetching): pages read, and the next page's cursor. */
+  results?: { pages: number; cursor?: string };
 }
 
 /** Serialisable queue state; `null` is an empty queue. */
@@ -348,6 +353,11 @@ export interface LifecycleOptions extends DrainOptions {
   watch?: string[];
   /** Most submits of profiles Genesys cannot list one runner has in flight (default 4). */
   maxInDoubt?: number;
+  /**
+   * Whether a FULFILLED details job's results are fetched (results actions, page by page)
+   * before its item completes (default false). Give it to next and record alike.
+   */
+  fetchResults?: boolean;
 }
 
 /** One HTTP call for a driver to make, then `record` its answer under `key`. */
@@ -366,6 +376,8 @@ export interface Action {
   /** The JSON body (submit, execute). */
   body?: Payload;
   jobId?: string;
+  /** Which results page (from 0; results only). */
+  page?: number;
   /** When it became due. */
   due: string;
   /** Until when its answer is awaited; after that the lifecycle acts again. */
@@ -385,13 +397,27 @@ export interface Stepped<Q = QueueState> {
   done: boolean;
 }
 
-export type RecordEvent = 'submitted' | 'running' | 'ready' | 'executed' | 'completed' | 'retry' | 'resubmit' | 'found' | 'failed' | 'listed' | 'denied';
+export type RecordEvent = 'submitted' | 'running' | 'ready' | 'executed' | 'fetching' | 'page' | 'completed' | 'retry' | 'resubmit' | 'found' | 'failed' | 'listed' | 'denied';
+
+/**
+ * A results page as record read it: the records this item owns, to write in order (a
+ * conversation belongs to the part of a bulk request its conversationStart falls in, so
+ * one that adjacent parts' jobs both return is written once), and how many it left.
+ */
+export interface ResultsPage {
+  page: number;
+  last: boolean;
+  records: Array<Record<string, unknown>>;
+  skipped: number;
+}
 
 export type Recorded<Q = QueueState> = {
   /** The call the answer was to. */
   action: Exclude<ActionKind, 'list'>;
   event: RecordEvent;
   item: QueueItem;
+  /** A results page read (action results, 2xx). */
+  results?: ResultsPage;
   queue: Q;
 } | {
   action: 'list';
@@ -404,7 +430,7 @@ export type Recorded<Q = QueueState> = {
 
 export interface RecordedMany<Q = QueueState> {
   queue: Q;
-  results: Array<{ action: ActionKind; event: RecordEvent; item?: QueueItem; listing?: Listing; reason?: string } | { errors: ErrorDetail[] }>;
+  results: Array<{ action: ActionKind; event: RecordEvent; item?: QueueItem; listing?: Listing; reason?: string; results?: ResultsPage } | { errors: ErrorDetail[] }>;
 }
 
 /** What changed in a kept queue since it was loaded or last asked (queueChanges). */
@@ -430,7 +456,7 @@ export interface Pruned<Q = QueueState> {
 
 export interface Waiting {
   key: string;
-  reason: 'notBefore' | 'activeJobs' | 'overlapsSubmitted' | 'earlierItem' | 'concurrencyLimit' | 'paused' | 'listing' | 'creatorOnly' | 'inDoubtLimit';
+  reason: 'notBefore' | 'activeJobs' | 'overlapsSubmitted' | 'earlierItem' | 'concurrencyLimit' | 'paused' | 'listing' | 'creatorOnly' | 'inDoubtLimit' | 'earlierPart';
   /** The reason in words (next, inspectQueue; drain with waitingDetail). */
   text?: string;
   blockedBy?: string[];
@@ -443,6 +469,8 @@ export interface Waiting {
   /** creatorOnly: the OAuth client that created the job, and since when it waits for it. */
   client?: string;
   since?: string;
+  /** earlierPart: the earlier part of its bulk request whose results come first. */
+  part?: number;
 }
 
 export interface Drained<Q = QueueState> {

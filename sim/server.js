@@ -9,7 +9,13 @@ const { parseOptions } = require('./args');
  *  - conversation details jobs (documented): POST answers `{ jobId }` and nothing else;
  *    GET `/{jobId}` answers the AsyncQueryStatus fields (`state`, `submissionDate`,
  *    `completionDate`, `expirationDate`, `errorMessage`), no id; there is **no list
- *    endpoint**, so a client must count the jobs it started;
+ *    endpoint**, so a client must count the jobs it started; a FULFILLED job's
+ *    `GET /{jobId}/results` pages its conversations by `cursor`
+ *    (AnalyticsConversationAsyncQueryResponse: `conversations`, `cursor` on every page
+ *    but the last, `dataAvailabilityDate`): every conversation of the org active in the
+ *    job's interval, so one that crosses a window boundary comes back from both windows'
+ *    jobs (the org has one conversation every 6 hours from 05:30 UTC; every fourth, at
+ *    23:30, lasts 3 hours and crosses midnight);
  *  - recording jobs (documented): POST and GET answer a RecordingJob with `state`; a job
  *    goes PENDING → READY and **stays READY until its creator sends**
  *    `PUT /api/v2/recording/jobs/{id}` `{"state":"PROCESSING"}`, then PROCESSING →
@@ -110,6 +116,7 @@ const DEFAULTS = {
   credentials: null, // { clientId, clientSecret } or an array of them: require OAuth client-credentials tokens
   tokenTtlSeconds: 86400, // expires_in of the tokens (simulated seconds)
   maxBodyBytes: 512000,
+  resultsPageSize: 100, // conversations per results page (the pageSize query parameter may ask for fewer)
   logFile: null,
   keepLog: true,
 };
@@ -119,6 +126,25 @@ const iso = (ms) => new Date(ms).toISOString();
 /** The audit key of an export: what "the same export" means for duplicates. */
 function exportKey(profile, start, end, channels) {
   return `${profile}|${iso(start)}/${iso(end)}|${channels.join(',')}`;
+}
+
+/**
+ * The org's conversations active in [start, end): one every 6 h from 05:30 UTC, each
+ * 10 minutes long but every fourth (23:30), which lasts 3 hours. Ids are stable.
+ */
+function conversationsIn(start, end) {
+  const every = 6 * 3600000;
+  const first = 5.5 * 3600000;
+  const longest = 3 * 3600000;
+  const out = [];
+  for (let n = Math.max(0, Math.ceil((start - longest - first) / every)); first + n * every < end; n++) {
+    const from = first + n * every;
+    const to = from + (n % 4 === 3 ? longest : 10 * 60000);
+    if (to <= start) continue;
+    out.push({ conversationId: `conv-${n}`, conversationStart: iso(from), conversationEnd: iso(to),
+      originatingDirection: n % 2 ? 'outbound' : 'inbound', divisionIds: [], participants: [] });
+  }
+  return out;
 }
 
 /** An error answer in Genesys's shape. */
@@ -297,11 +323,35 @@ function createSimulator(options = {}) {
     for (const [name, p] of Object.entries(PROFILES)) {
       if (url.pathname === p.path) return { profile: name, id: null };
       if (url.pathname.startsWith(p.path + '/')) {
-        const id = decodeURIComponent(url.pathname.slice(p.path.length + 1));
-        if (id && !id.includes('/')) return { profile: name, id };
+        let rest = url.pathname.slice(p.path.length + 1);
+        const results = name === 'conversationDetailsJobs' && rest.endsWith('/results');
+        if (results) rest = rest.slice(0, -'/results'.length);
+        const id = decodeURIComponent(rest);
+        if (id && !id.includes('/')) return { profile: name, id, results };
       }
     }
     return null;
+  }
+
+  /**
+   * GET /api/v2/analytics/conversations/details/jobs/{jobId}/results?cursor=&pageSize=:
+   * a FULFILLED job's conversations, a page at a time. What Genesys answers for a job not
+   * yet FULFILLED is [unverified]: 400 here.
+   */
+  function results(job, url) {
+    if (job.status !== 'FULFILLED') return fail(400, 'bad.request', `job ${job.id} is ${job.status}: its results are ready once it is FULFILLED`);
+    const size = Math.min(cfg.resultsPageSize, Number(url.searchParams.get('pageSize')) || cfg.resultsPageSize);
+    let from = 0;
+    const cursor = url.searchParams.get('cursor');
+    if (cursor !== null) {
+      const m = /^([^:]+):(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+      if (!m || m[1] !== job.id) return fail(400, 'bad.request', `the cursor is not one of job ${job.id}'s`);
+      from = Number(m[2]);
+    }
+    const all = conversationsIn(job.start, job.end);
+    const page = { conversations: all.slice(from, from + size), dataAvailabilityDate: iso(clock.now()) };
+    if (from + size < all.length) page.cursor = Buffer.from(`${job.id}:${from + size}`).toString('base64url');
+    return [200, page, {}];
   }
 
   /** GET /api/v2/recording/jobs?state=X&showOnlyMyJobs=false: the documented listing. */
@@ -353,6 +403,7 @@ function createSimulator(options = {}) {
     if (r.id !== null) {
       const job = jobs.get(r.id);
       if (!job || job.profile !== r.profile) return fail(404, 'not.found', `job ${r.id} does not exist`);
+      if (r.results) return req.method === 'GET' ? results(job, url) : fail(405, 'method.not.allowed', `${req.method} is not supported here`);
       if (req.method === 'GET') return [200, view(job), {}];
       if (req.method === 'PUT' && r.profile === 'recordingJobs') return execute(job, body, client, now);
       if (req.method === 'DELETE' && r.profile === 'recordingJobs') {
@@ -640,4 +691,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { createSimulator, PROFILES, DEFAULTS, exportKey };
+module.exports = { createSimulator, PROFILES, DEFAULTS, exportKey, conversationsIn };

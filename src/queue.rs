@@ -403,7 +403,7 @@ impl Item {
         }
         match self.state {
             State::Queued | State::Waiting => self.not_before,
-            State::Submitted | State::Ready | State::Executing => self.poll_at,
+            State::Submitted | State::Ready | State::Executing | State::Fetching => self.poll_at,
             _ => None,
         }
     }

@@ -15,8 +15,8 @@ const EXIT = { OK: 0, INTERNAL: 1, USAGE: 2, QUEUE: 3, REJECT: 4 };
 
 const HELP = {
   run: `Usage: export-guard run --store STORE (--base-url URL | --region DOMAIN) [--requests FILE]
-                        [--options FILE] [--once] [--max-wait DURATION] [--give-up-after DURATION]
-                        [--dry-run] [--json]
+                        [--options FILE] [--results DIR] [--once] [--max-wait DURATION]
+                        [--give-up-after DURATION] [--dry-run] [--json]
 
 Queues the requests in FILE (a JSON array of requests, each optionally with an "id"), then
 drives them to the end with the one driver loop: next → calls → record, sleeping until the
@@ -34,6 +34,11 @@ machines share one queue through PostgreSQL.
   --login-url URL      the token URL (or the host of /oauth/token), when not the region's
   --options FILE       options JSON (integrationId, maxActiveJobs, pollMs, leaseMs, policy,
                        maxInDoubt, maxRangeDays, timeZone, profile, ...)
+  --results DIR        download each details job's results into DIR: one NDJSON file per
+                       request (DIR/<id>.ndjson, a conversation per line, none twice even
+                       where adjacent windows' jobs both return it), written once every
+                       part is exported; pages land in DIR/.pages as they are read, so a
+                       killed run resumes at its page
   --concurrency N      HTTP calls in flight at once (default 8)
   --once               one step (next, calls, record), then stop
   --max-wait DURATION  stop waiting after this long (90s, 30m, 2h): exit 3 if items remain
@@ -173,7 +178,7 @@ Removes completed and failed items (never live ones). Prints { queue, removed }.
 };
 
 const SPEC = {
-  run: { values: ['requests', 'store', 'queue', 'base-url', 'region', 'login-url', 'max-wait', 'give-up-after', 'options', 'concurrency'], flags: ['once', 'dry-run', 'json'] },
+  run: { values: ['requests', 'store', 'queue', 'base-url', 'region', 'login-url', 'max-wait', 'give-up-after', 'options', 'concurrency', 'results'], flags: ['once', 'dry-run', 'json'] },
   status: { values: ['store', 'queue'], flags: ['json'] },
   queue: { values: ['store', 'queue', 'out', 'in'], flags: ['replace'], positionals: true },
   decide: { values: ['request', 'jobs', 'options'], flags: [] },

@@ -6,6 +6,7 @@
 const os = require('os');
 const { FetchTransport, Auth } = require('./transport');
 const { openStore } = require('./stores');
+const { ResultsDir } = require('./results');
 
 /** Exit codes of `run`. */
 const RUN_EXIT = { EXPORTED: 0, INTERNAL: 1, USAGE: 2, WAITING: 3, FAILED: 4 };
@@ -91,7 +92,7 @@ class Progress {
   /** An answer recorded: one line, but for polls that changed nothing. */
   event(e) {
     if (this.json) return this.emit({ type: 'event', ...e });
-    if (e.event === 'running' || e.event === 'listed') return;
+    if (e.event === 'running' || e.event === 'listed' || e.event === 'page') return;
     const what = [e.at.replace(/\.\d+Z$/, 'Z'), e.event.padEnd(9), e.id || e.key];
     if (e.jobId) what.push(`job ${e.jobId}`);
     if (e.state && e.state !== e.event) what.push(e.state);
@@ -243,6 +244,8 @@ async function run(opts, eg, { readJson, out = process.stdout, env = process.env
   const maxWait = opts['max-wait'] === undefined ? Infinity : parseDuration(opts['max-wait'], 'max-wait');
   const giveUpAfter = parseDuration(opts['give-up-after'] === undefined ? '5m' : opts['give-up-after'], 'give-up-after');
   const dry = Boolean(opts['dry-run']);
+  if (options.fetchResults !== undefined && opts.results === undefined) throw new RunUsageError('fetchResults is set by --results DIR (where the pages go), not in --options');
+  const resultsDir = opts.results === undefined || dry ? null : new ResultsDir(opts.results);
   const tgt = dry && opts['base-url'] === undefined && opts.region === undefined && !env.EXPORT_GUARD_BASE_URL && !env.GENESYS_REGION ? null : target(opts, env);
   const clientId = env.GENESYS_CLIENT_ID || '';
   const clientSecret = env.GENESYS_CLIENT_SECRET || '';
@@ -262,6 +265,7 @@ async function run(opts, eg, { readJson, out = process.stdout, env = process.env
 
   async function drive() {
     const base = { ...lifecycleOptions(options), clientId: clientId || undefined, runnerId: `${os.hostname()}:${process.pid}` };
+    if (opts.results !== undefined) base.fetchResults = true;
     // 1. The requests join the queue (under its claim): a request whose export is live or
     // already finished there is not added again, so running the same file resumes.
     let ids = null;
@@ -333,6 +337,7 @@ async function run(opts, eg, { readJson, out = process.stdout, env = process.env
       clock: { now: () => Date.now(), sleep: (ms, cb) => setTimeout(cb, ms) },
       options: lifecycle,
       concurrency,
+      sink: resultsDir && ((action, r) => resultsDir.write(action, r)),
       onEvent(e) {
         const at = new Date().toISOString();
         if (e.type === 'next') {
@@ -375,21 +380,49 @@ async function run(opts, eg, { readJson, out = process.stdout, env = process.env
     }
     const inspected = eg.inspectQueue(await store.read(), null, { ...lifecycle, now: Date.now() });
     const rows = rowsOf(inspected, ids);
+    const files = resultsDir ? writeResults(resultsDir, inspected, ids) : [];
     const failed = rows.filter((r) => r.outcome === 'failed').length;
     const open = rows.filter((r) => r.outcome !== 'exported' && r.outcome !== 'failed').length;
     const doubts = rows.filter((r) => r.doubts > 0);
     const code = fatal ? RUN_EXIT.INTERNAL : failed ? RUN_EXIT.FAILED : open ? RUN_EXIT.WAITING : RUN_EXIT.EXPORTED;
     if (opts.json) {
       progress.write(JSON.stringify({ type: 'summary', exit: code, stop: end.stop, error: fatal, exported: rows.length - failed - open, failed,
-        unfinished: open, mayHaveRunTwice: doubts.map((r) => r.id), tokens: auth.fetched, items: rows }));
+        unfinished: open, mayHaveRunTwice: doubts.map((r) => r.id), tokens: auth.fetched, items: rows, results: files }));
     } else {
       progress.write(`\n${table(rows)}\n\n${rows.length - failed - open} exported, ${failed} failed, ${open} not finished` +
         (open && !fatal && !opts.once ? ' (stopped at --max-wait; run again with the same --store to continue)' : '') +
-        (doubts.length ? `\nmay have run twice (an answer lost on a profile Genesys cannot list): ${doubts.map((r) => r.id).join(', ')}` : ''));
+        (doubts.length ? `\nmay have run twice (an answer lost on a profile Genesys cannot list): ${doubts.map((r) => r.id).join(', ')}` : '') +
+        files.map((f) => (f.file ? `\nresults of ${f.id}: ${f.file} (${f.records} conversation(s), each once)` : `\nresults of ${f.id}: not written yet: ${f.missing}`)).join(''));
       if (fatal) progress.write(`export-guard: ${fatal}`);
     }
     return code;
   }
+}
+
+/**
+ * `--results`: one NDJSON file per request of the run (or, resuming without --requests,
+ * per request in the queue) whose profile has results to fetch.
+ */
+function writeResults(dir, inspected, ids) {
+  const newest = new Map();
+  for (const item of inspected.items) newest.set(item.key, item);
+  let groups = ids;
+  if (!groups) {
+    const by = new Map();
+    for (const item of newest.values()) {
+      const id = item.part ? item.part.of : item.key;
+      if (!by.has(id)) by.set(id, []);
+      by.get(id).push(item);
+    }
+    groups = [...by].map(([id, items]) => [id, items.sort((a, b) => (a.part ? a.part.index : 0) - (b.part ? b.part.index : 0)).map((i) => i.key)]);
+  }
+  const out = [];
+  for (const [id, keys] of groups) {
+    const items = keys.map((k) => newest.get(k)).filter(Boolean);
+    if (!items.length || items[0].profile !== 'conversationDetailsJobs') continue;
+    out.push({ id, ...dir.assemble(id, items) });
+  }
+  return out;
 }
 
 function pick(o, names) {

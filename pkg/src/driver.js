@@ -101,6 +101,12 @@ function createDriver(eg) {
    *   concurrency  calls in flight at once (default 8; 1 for a synchronous transport)
    *   onEvent(e)   told of every step and answer: { type: 'next', step },
    *                { type: 'record', action, result } or { type: 'stale', action, error }
+   *   sink(action, result)
+   *                with `fetchResults`, told of every results page record read
+   *                (result.results: { page, last, records, skipped }), synchronously
+   *                and under the store's claim, before the queue (and so the page's
+   *                cursor) is saved: a crash after it fetches that page again, never
+   *                skips one. A throwing sink saves nothing and ends the run.
    */
   function Driver(config) {
     if (!config || !config.store || !config.transport || !config.clock) {
@@ -112,6 +118,7 @@ function createDriver(eg) {
     this.options = config.options || {};
     this.concurrency = config.concurrency || 8;
     this.onEvent = config.onEvent || function () {};
+    this.sink = config.sink || null;
   }
 
   Driver.prototype.opts = function () {
@@ -163,6 +170,7 @@ function createDriver(eg) {
         if (!(e instanceof eg.ExportGuardError) || e.code !== 'STALE_ANSWER') throw e;
         return { queue: null, value: { stale: e } };
       }
+      if (r.results && self.sink) self.sink(action, r);
       return { queue: r.queue, value: r };
     }, function (err, r) {
       if (err) return cb(err);

@@ -8,7 +8,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawn } = require('child_process');
-const { createSimulator } = require('../../sim/server');
+const { createSimulator, conversationsIn } = require('../../sim/server');
 const { SimClock } = require('../../sim/clock');
 const { workload } = require('../../sim/workload');
 
@@ -32,9 +32,11 @@ async function simulator(extra = {}) {
   return { sim, url: await sim.start(0) };
 }
 
+/** Runs the CLI; the promise also holds the `child` (to kill it at a moment of the test's choosing). */
 function cli(args, { kill, env: withEnv = env } = {}) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: withEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  let child;
+  const done = new Promise((resolve) => {
+    child = spawn(process.execPath, [bin, ...args], { env: withEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => { out += d; });
@@ -46,6 +48,8 @@ function cli(args, { kill, env: withEnv = env } = {}) {
       resolve({ code, signal, out, err });
     });
   });
+  done.child = child;
+  return done;
 }
 
 function requestsFile(name, count, seed) {
@@ -125,6 +129,79 @@ test('run: a year of details jobs and a quarter of evaluation exports are planne
   } finally {
     await sim.stop();
   }
+});
+
+/** The conversations a details job over [start, end) returns, as the simulator serves them. */
+function conversationIds(start, end) {
+  return conversationsIn(Date.parse(start), Date.parse(end)).map((c) => c.conversationId);
+}
+
+test('run --results: a year of details jobs in month parts gives one NDJSON file with every conversation once; killed during the downloads and resumed, the file is the same', async () => {
+  // Pages of 40: each month's job has 4 pages; conversations at 23:30 UTC cross midnight,
+  // so at each month boundary (midnight London) two parts' jobs return the same one.
+  const { sim, url } = await simulator({ resultsPageSize: 40, failRate: 0.05, transient503Rate: 0.02 });
+  try {
+    const requests = path.join(tmp, 'results.json');
+    fs.writeFileSync(requests, JSON.stringify([
+      { id: 'year', profile: 'conversationDetailsJobs', start: '2025-01-01', end: '2026-01-01', timeZone: 'Europe/London', channels: ['sms'] },
+    ]));
+    const want = conversationIds('2025-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+    const readIds = (file) => fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).conversationId);
+    // One run straight through.
+    const dir = path.join(tmp, 'results-1');
+    const r = await cli(['run', '--queue', path.join(tmp, 'q-results-1.json'), '--requests', requests, '--base-url', url, '--options', options, '--results', dir]);
+    assert.equal(r.code, 0, r.err + r.out.slice(-3000));
+    const file = path.join(dir, 'year.ndjson');
+    assert.match(r.out, new RegExp(`results of year: ${file.replace(/[.\\/]/g, '\\$&')} \\(${want.length} conversation\\(s\\), each once\\)`));
+    const ids = readIds(file);
+    assert.equal(new Set(ids).size, ids.length, 'no conversation twice');
+    assert.deepEqual(ids, want, 'every conversation of the year, in time order');
+    const served = sim.log.filter((e) => e.type === 'request' && /\/results/.test(e.path) && e.status === 200).length;
+    assert.ok(served >= 12 * 3, `pages served: ${served}`);
+    // Adjacent months' jobs returned some conversations twice: the file has each once.
+    const months = sim.audit().exports.filter((e) => e.profile === 'conversationDetailsJobs').map((e) => e.key.split('|')[1].split('/'));
+    const returned = months.reduce((n, [from, to]) => n + conversationIds(from, to).length, 0);
+    assert.ok(returned > want.length, `the jobs returned ${returned} conversations for ${want.length}`);
+    // Killed while it downloads (once some pages are on disk), then resumed.
+    const dir2 = path.join(tmp, 'results-2');
+    const queue2 = path.join(tmp, 'q-results-2.json');
+    const pagesOnDisk = () => {
+      const pages = path.join(dir2, '.pages');
+      if (!fs.existsSync(pages)) return 0;
+      return fs.readdirSync(pages).reduce((n, d) => n + fs.readdirSync(path.join(pages, d)).filter((f) => f.endsWith('.ndjson')).length, 0);
+    };
+    let kills = 0;
+    for (let k = 0; k < 6 && kills < 3; k++) {
+      const run = cli(['run', '--queue', queue2, '--requests', requests, '--base-url', url, '--options', options, '--results', dir2]);
+      let over = false;
+      run.then(() => { over = true; });
+      const target = pagesOnDisk() + 5;
+      while (!over) {
+        if (pagesOnDisk() >= target) {
+          run.child.kill('SIGKILL');
+          break;
+        }
+        await new Promise((res) => setTimeout(res, 10));
+      }
+      const end = await run;
+      if (end.signal === 'SIGKILL') kills++;
+      else break;
+    }
+    assert.ok(kills >= 1, 'killed at least once during the downloads');
+    const last = await cli(['run', '--queue', queue2, '--requests', requests, '--base-url', url, '--options', options, '--results', dir2]);
+    assert.equal(last.code, 0, last.err + last.out.slice(-2000));
+    assert.equal(fs.readFileSync(path.join(dir2, 'year.ndjson'), 'utf8'), fs.readFileSync(file, 'utf8'), 'the same file');
+  } finally {
+    await sim.stop();
+  }
+});
+
+test('run --results is refused as an option, and fetchResults in --options too', async () => {
+  const opts = path.join(tmp, 'fetch-options.json');
+  fs.writeFileSync(opts, JSON.stringify({ fetchResults: true }));
+  const r = await cli(['run', '--queue', path.join(tmp, 'q-fr.json'), '--base-url', 'http://127.0.0.1:9', '--options', opts]);
+  assert.equal(r.code, 2, r.err + r.out);
+  assert.match(r.err + r.out, /fetchResults is set by --results DIR/);
 });
 
 test('run: SIGKILLed at 5 random moments and resumed: nothing lost, nothing recorded as submitted is POSTed again', async () => {

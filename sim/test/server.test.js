@@ -167,6 +167,37 @@ test('details jobs: POST answers { jobId } only, GET the AsyncQueryStatus fields
   assert.equal((await call('GET', `${CD}?active=true`)).status, 404);
 });
 
+test('details jobs: results page by cursor (AnalyticsConversationAsyncQueryResponse), every conversation active in the interval; 400 before FULFILLED', async (t) => {
+  const { sim, call } = await start({ clock: new SimClock({ scale: 100 }), queuedMs: 10000, runMs: 10000, durationJitter: 0, resultsPageSize: 3 });
+  t.after(() => sim.stop());
+  const jobId = (await call('POST', CD, query('2026-07-01T00:00:00Z/2026-07-03T00:00:00Z'))).body.jobId;
+  const early = await call('GET', `${CD}/${jobId}/results`);
+  assert.equal(early.status, 400, 'not FULFILLED yet');
+  await sim.clock.sleep(25000);
+  const seen = [];
+  let cursor;
+  let pages = 0;
+  do {
+    const r = await call('GET', `${CD}/${jobId}/results${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
+    assert.equal(r.status, 200);
+    assert.ok(r.body.dataAvailabilityDate);
+    assert.ok(r.body.conversations.length <= 3);
+    seen.push(...r.body.conversations);
+    cursor = r.body.cursor;
+    pages++;
+  } while (cursor);
+  // 06-30 23:30 (crossing into the interval), then 4 a day; the last page has no cursor.
+  assert.equal(seen.length, 9);
+  assert.equal(pages, 3);
+  assert.equal(seen[0].conversationStart, '2026-06-30T23:30:00.000Z');
+  assert.equal(seen[0].conversationEnd, '2026-07-01T02:30:00.000Z');
+  assert.equal(seen[8].conversationStart, '2026-07-02T23:30:00.000Z');
+  assert.deepEqual(Object.keys(seen[1]).sort(), ['conversationEnd', 'conversationId', 'conversationStart', 'divisionIds', 'originatingDirection', 'participants']);
+  assert.equal((await call('GET', `${CD}/${jobId}/results?cursor=bogus`)).status, 400);
+  assert.equal((await call('GET', `${CD}/nope/results`)).status, 404);
+  assert.equal((await call('POST', `${CD}/${jobId}/results`, {})).status, 405);
+});
+
 test('recording jobs: READY until the creator PUTs {"state":"PROCESSING"}, then FULFILLED; the documented listing', async (t) => {
   const { sim, call } = await start({ clock: new SimClock({ scale: 100 }), queuedMs: 10000, runMs: 10000, durationJitter: 0 });
   t.after(() => sim.stop());

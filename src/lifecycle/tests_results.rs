@@ -97,6 +97,10 @@ fn a_fulfilled_job_fetches_its_pages_by_cursor_then_completes() {
     assert_eq!(q.items[0].state, State::Fetching);
     let due = q.items[0].poll_at.unwrap();
     assert!(due > t + 20);
+    // Until then nothing is due, and the step says when to come back.
+    let st = next(&mut q, &[], &s, t + 21, &ALL);
+    assert!(st.actions.is_empty());
+    assert_eq!(st.wake_at, Some(due));
     let st = next(&mut q, &[], &s, due, &ALL);
     assert_eq!(st.actions[0].page, 1);
     let o = record(&mut q, &key, Answer::Page(200, vec![], None), &s, due).unwrap();
