@@ -381,22 +381,46 @@ async function run(opts, eg, { readJson, out = process.stdout, env = process.env
     const inspected = eg.inspectQueue(await store.read(), null, { ...lifecycle, now: Date.now() });
     const rows = rowsOf(inspected, ids);
     const files = resultsDir ? writeResults(resultsDir, inspected, ids) : [];
+    const where = deliveries(rows, options, Boolean(resultsDir));
     const failed = rows.filter((r) => r.outcome === 'failed').length;
     const open = rows.filter((r) => r.outcome !== 'exported' && r.outcome !== 'failed').length;
     const doubts = rows.filter((r) => r.doubts > 0);
     const code = fatal ? RUN_EXIT.INTERNAL : failed ? RUN_EXIT.FAILED : open ? RUN_EXIT.WAITING : RUN_EXIT.EXPORTED;
     if (opts.json) {
       progress.write(JSON.stringify({ type: 'summary', exit: code, stop: end.stop, error: fatal, exported: rows.length - failed - open, failed,
-        unfinished: open, mayHaveRunTwice: doubts.map((r) => r.id), tokens: auth.fetched, items: rows, results: files }));
+        unfinished: open, mayHaveRunTwice: doubts.map((r) => r.id), tokens: auth.fetched, items: rows, results: files, deliveries: where }));
     } else {
       progress.write(`\n${table(rows)}\n\n${rows.length - failed - open} exported, ${failed} failed, ${open} not finished` +
         (open && !fatal && !opts.once ? ' (stopped at --max-wait; run again with the same --store to continue)' : '') +
         (doubts.length ? `\nmay have run twice (an answer lost on a profile Genesys cannot list): ${doubts.map((r) => r.id).join(', ')}` : '') +
+        where.map((d) => `\n${d.text}`).join('') +
         files.map((f) => (f.file ? `\nresults of ${f.id}: ${f.file} (${f.records} conversation(s), each once)` : `\nresults of ${f.id}: not written yet: ${f.missing}`)).join(''));
       if (fatal) progress.write(`export-guard: ${fatal}`);
     }
     return code;
   }
+}
+
+/**
+ * Where each exported profile's data is, in words: Genesys keeps or delivers it, and
+ * export-guard downloads only details jobs' results (with --results).
+ */
+function deliveries(rows, options, downloading) {
+  const exported = new Set(rows.filter((r) => r.outcome === 'exported' || (r.parts && r.parts.exported)).map((r) => r.profile));
+  const out = [];
+  if (exported.has('recordingJobs')) {
+    out.push({ profile: 'recordingJobs', integrationId: options.integrationId || null,
+      text: `recording exports: Genesys delivers them to integration ${options.integrationId || '(the integrationId of each request)'} (its S3 bucket); export-guard does not download them` });
+  }
+  if (exported.has('conversationDetailsJobs') && !downloading) {
+    out.push({ profile: 'conversationDetailsJobs',
+      text: 'details jobs: their results stay at Genesys until each job\'s expirationDate (GET /api/v2/analytics/conversations/details/jobs/{jobId}/results); run again with --results DIR to download them' });
+  }
+  if (exported.has('evaluationExports')) {
+    out.push({ profile: 'evaluationExports',
+      text: 'evaluation exports: the job\'s answer (as the community describes it) names only its id and status; the job ids are in the table above' });
+  }
+  return out;
 }
 
 /**

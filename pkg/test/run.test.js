@@ -5,6 +5,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('fs');
+const http = require('http');
 const os = require('os');
 const path = require('path');
 const { spawn } = require('child_process');
@@ -76,6 +77,9 @@ test('run: 60 requests over the three profiles with faults and OAuth: each expor
     const r = await cli(['run', '--queue', queue, '--requests', requestsFile('main', 60, 21), '--base-url', url, '--options', options]);
     assert.equal(r.code, 0, r.err + r.out.slice(-2000));
     assert.match(r.out, /60 exported, 0 failed, 0 not finished/);
+    // Where the data is: Genesys delivers recordings to the integration; details results wait for --results.
+    assert.match(r.out, /^recording exports: Genesys delivers them to integration sim-s3-integration \(its S3 bucket\)/m);
+    assert.match(r.out, /^details jobs: their results stay at Genesys .*run again with --results DIR/m);
     const count = auditCounts(sim);
     const keys = wantedKeys(queue);
     const profiles = new Set(keys.map((k) => k.split('|')[0]));
@@ -269,6 +273,52 @@ test('run: a wrong secret stops with a clear error and exit 1, and never prints 
   } finally {
     await sim.stop();
   }
+});
+
+/** A stand-in that gives tokens and answers every API call with `status` (Genesys's error shape). */
+async function refusing(status) {
+  const body = status === 403
+    ? { status, code: 'missing.permissions', message: 'You are missing the following permission(s): analytics:conversationDetail:view' }
+    : { status, code: 'bad.credentials', message: 'Invalid login credentials.' };
+  const srv = http.createServer((req, res) => {
+    const token = req.url === '/oauth/token';
+    res.writeHead(token ? 200 : status, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(token ? { access_token: 'tok', token_type: 'bearer', expires_in: 3600 } : body));
+  });
+  await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${srv.address().port}`, close: () => new Promise((resolve) => srv.close(resolve)) };
+}
+
+test('run: failures fail fast with exit 1 and the cause: no credentials, a 401 after a fresh token, a 403, an unreachable API', async () => {
+  const requests = requestsFile('failures', 2, 9);
+  const { sim, url } = await simulator();
+  try {
+    const r = await cli(['run', '--queue', path.join(tmp, 'q-f1.json'), '--requests', requests, '--base-url', url],
+      { env: { ...env, GENESYS_CLIENT_ID: '', GENESYS_CLIENT_SECRET: '' } });
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /export-guard: 401 to the \w+: the API needs valid credentials .*no bearer token.*; set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET/);
+  } finally {
+    await sim.stop();
+  }
+  for (const status of [401, 403]) {
+    const api = await refusing(status);
+    try {
+      const r = await cli(['run', '--queue', path.join(tmp, `q-f${status}.json`), '--requests', requests, '--base-url', api.url]);
+      assert.equal(r.code, 1, r.out + r.err);
+      assert.match(r.out, status === 401 ? /export-guard: 401 to the \w+: the API needs valid credentials .*Invalid login credentials/
+        : /export-guard: 403 to the \w+: the credentials lack a permission this call needs \(You are missing the following permission\(s\): analytics:conversationDetail:view\)/);
+    } finally {
+      await api.close();
+    }
+  }
+  // A port nobody listens on: ECONNREFUSED, then exit 1 after --give-up-after (not exit 3 at --max-wait).
+  const closed = await refusing(500);
+  await closed.close();
+  const started = Date.now();
+  const r = await cli(['run', '--queue', path.join(tmp, 'q-f0.json'), '--requests', requests, '--base-url', closed.url, '--give-up-after', '2s']);
+  assert.equal(r.code, 1, r.out + r.err);
+  assert.match(r.out, new RegExp(`export-guard: the API at ${closed.url.replace(/[.]/g, '\\.')} has given no answer for 2 s \\(no response.*ECONNREFUSED 127\\.0\\.0\\.1:\\d+\\); stopped \\(--give-up-after\\)`));
+  assert.ok(Date.now() - started < 30000, 'it gave up soon after 2 s');
 });
 
 test('run: an expired or revoked token is refreshed, after a 401 too, without failing anything', async () => {
