@@ -197,6 +197,7 @@ fn handle_arg(
 #[inline(never)]
 pub fn load_queue(a: Args<'_>, _now_ms: i64) -> Answer {
     let mut q = one(queue_arg(a.get(0)))?;
+    q.touched_only(Vec::new());
     // A state is moved in; a kept queue is copied (the original stays where it was).
     let state = match q.handle() {
         Some(_) => Queue::clone(&q),
@@ -210,7 +211,8 @@ pub fn load_queue(a: Args<'_>, _now_ms: i64) -> Answer {
 /// `queueState(queue)`: the state of a kept queue (or of a state given), to save.
 #[inline(never)]
 pub fn queue_state(a: Args<'_>, _now_ms: i64) -> Answer {
-    let q = one(queue_arg(a.get(0)))?;
+    let mut q = one(queue_arg(a.get(0)))?;
+    q.touched_only(Vec::new());
     answer(&wq::StateOut::from(&*q))
 }
 
@@ -219,7 +221,8 @@ pub fn queue_state(a: Args<'_>, _now_ms: i64) -> Answer {
 /// rest of the state; then that state counts as saved. For a state given, every item.
 #[inline(never)]
 pub fn queue_changes(a: Args<'_>, _now_ms: i64) -> Answer {
-    let q = one(queue_arg(a.get(0)))?;
+    let mut q = one(queue_arg(a.get(0)))?;
+    q.touched_only(Vec::new());
     let (changed, removed, state_changed) = match q.handle() {
         Some(h) => handles::changes_since_saved(h, &q),
         None => ((0..q.items.len()).collect(), Vec::new(), true),

@@ -71,7 +71,17 @@ thread_local! {
     static QUEUES: RefCell<Registry<Queue>> = const { RefCell::new(Registry::new()) };
     /// Each kept queue as it was last saved (at `loadQueue`, then at each
     /// `queueChanges`): what a store needs to write only what changed.
-    static SAVED: RefCell<Registry<Queue>> = const { RefCell::new(Registry::new()) };
+    static SAVED: RefCell<Registry<Saved>> = const { RefCell::new(Registry::new()) };
+}
+
+/// A kept queue's saved state, and what may have changed since.
+#[derive(Default)]
+struct Saved {
+    queue: Queue,
+    /// `Some(seqs)`: since the saved state, only the items with these seqs may have
+    /// changed, none was added or removed (what `record` of an item's call does), so
+    /// `queueChanges` compares those alone; `None`: anything may have changed.
+    touched: Option<Vec<u64>>,
 }
 
 /// Reads a handle: the number itself or `{key: n}`.
@@ -131,12 +141,26 @@ pub fn take_queue(handle: u32) -> Option<Queue> {
     })
 }
 
-/// Puts a queue back under `handle`.
-pub fn store_queue(handle: u32, queue: Queue) {
+/// Puts a queue back under `handle`, with what the call may have changed in it: the
+/// seqs of the items it touched (`Some`, nothing else changed, nothing added or removed)
+/// or `None` (anything). Kept out of line: every handler of a queue calls it (through
+/// `QueueArg`'s drop), and inlined it made one of them too big for Rhino's class compiler.
+#[inline(never)]
+pub fn store_queue(handle: u32, queue: Queue, touched: Option<Vec<u64>>) {
     QUEUES.with(|q| {
         let mut q = q.borrow_mut();
         if let Ok(i) = q.find(handle) {
             q.entries[i].1 = queue;
+        }
+    });
+    SAVED.with(|s| {
+        let mut s = s.borrow_mut();
+        if let Ok(i) = s.find(handle) {
+            let hint = &mut s.entries[i].1.touched;
+            match (hint.as_mut(), touched) {
+                (Some(seqs), Some(more)) => seqs.extend(more),
+                _ => *hint = None,
+            }
         }
     });
 }
@@ -156,7 +180,17 @@ pub fn insert_queue(queue: Queue) -> Result<u32, Error> {
         s.remove(h);
         // The same capacity as QUEUES, so this insert has room; its handle is h.
         if let Err(at) = s.find(h) {
-            s.entries.insert(at, (h, saved));
+            let touched = Some(Vec::new());
+            s.entries.insert(
+                at,
+                (
+                    h,
+                    Saved {
+                        queue: saved,
+                        touched,
+                    },
+                ),
+            );
         }
     });
     Ok(h)
@@ -173,44 +207,17 @@ pub fn changes_since_saved(handle: u32, q: &Queue) -> (Vec<usize>, Vec<u64>, boo
         let at = match s.find(handle) {
             Ok(i) => i,
             Err(at) => {
-                s.entries.insert(at, (handle, Queue::default()));
+                s.entries.insert(at, (handle, Saved::default()));
                 at
             }
         };
-        let saved = &mut s.entries[at].1;
-        // The saved items are kept sorted by seq: each item is found by binary search.
-        let find =
-            |items: &[crate::queue::Item], seq: u64| items.binary_search_by(|i| i.seq.cmp(&seq));
-        let mut changed = Vec::new();
-        let mut added = Vec::new();
-        for (pos, item) in q.items.iter().enumerate() {
-            match find(&saved.items, item.seq) {
-                Ok(k) if saved.items[k] == *item => {}
-                Ok(k) => {
-                    saved.items[k] = item.clone();
-                    changed.push(pos);
-                }
-                Err(_) => {
-                    added.push(item.clone());
-                    changed.push(pos);
-                }
-            }
-        }
-        let mut now: Vec<u64> = q.items.iter().map(|i| i.seq).collect();
-        now = crate::order::permute(now.clone(), &crate::order::order_by_u64(&now));
-        let removed: Vec<u64> = saved
-            .items
-            .iter()
-            .map(|i| i.seq)
-            .filter(|seq| now.binary_search(seq).is_err())
-            .collect();
-        if !removed.is_empty() || !added.is_empty() {
-            saved.items.retain(|i| now.binary_search(&i.seq).is_ok());
-            saved.items.extend(added);
-            let seqs: Vec<u64> = saved.items.iter().map(|i| i.seq).collect();
-            let order = crate::order::order_by_u64(&seqs);
-            saved.items = crate::order::permute(std::mem::take(&mut saved.items), &order);
-        }
+        let entry = &mut s.entries[at].1;
+        let (changed, removed) = match entry.touched.take() {
+            Some(seqs) => (touched_changes(&mut entry.queue, q, seqs), Vec::new()),
+            None => full_changes(&mut entry.queue, q),
+        };
+        entry.touched = Some(Vec::new());
+        let saved = &mut entry.queue;
         let state_changed = saved.listings != q.listings
             || saved.pauses != q.pauses
             || saved.next_seq != q.next_seq;
@@ -221,6 +228,74 @@ pub fn changes_since_saved(handle: u32, q: &Queue) -> (Vec<usize>, Vec<u64>, boo
         }
         (changed, removed, state_changed)
     })
+}
+
+/// The saved items are kept sorted by seq: each item is found by binary search.
+fn find(items: &[crate::queue::Item], seq: u64) -> Result<usize, usize> {
+    items.binary_search_by(|i| i.seq.cmp(&seq))
+}
+
+/// The changes among the items `seqs` alone (the others are as saved): their positions.
+fn touched_changes(saved: &mut Queue, q: &Queue, mut seqs: Vec<u64>) -> Vec<usize> {
+    // crate::order, not sort_unstable: std's sort of u64 inlines a sorting network that
+    // alone is over a JVM method's size in the ES5 build.
+    seqs = crate::order::permute(seqs.clone(), &crate::order::order_by_u64(&seqs));
+    seqs.dedup();
+    let mut changed = Vec::new();
+    for (pos, item) in q.items.iter().enumerate() {
+        if seqs.binary_search(&item.seq).is_err() {
+            continue;
+        }
+        match find(&saved.items, item.seq) {
+            Ok(k) if saved.items[k] == *item => {}
+            Ok(k) => {
+                saved.items[k] = item.clone();
+                changed.push(pos);
+            }
+            Err(k) => {
+                // Not in the saved state (the hint was wrong): saved as new.
+                saved.items.insert(k, item.clone());
+                changed.push(pos);
+            }
+        }
+    }
+    changed
+}
+
+/// Every item compared with its saved state: the positions of the new or changed ones,
+/// and the seqs of the removed ones.
+fn full_changes(saved: &mut Queue, q: &Queue) -> (Vec<usize>, Vec<u64>) {
+    let mut changed = Vec::new();
+    let mut added = Vec::new();
+    for (pos, item) in q.items.iter().enumerate() {
+        match find(&saved.items, item.seq) {
+            Ok(k) if saved.items[k] == *item => {}
+            Ok(k) => {
+                saved.items[k] = item.clone();
+                changed.push(pos);
+            }
+            Err(_) => {
+                added.push(item.clone());
+                changed.push(pos);
+            }
+        }
+    }
+    let mut now: Vec<u64> = q.items.iter().map(|i| i.seq).collect();
+    now = crate::order::permute(now.clone(), &crate::order::order_by_u64(&now));
+    let removed: Vec<u64> = saved
+        .items
+        .iter()
+        .map(|i| i.seq)
+        .filter(|seq| now.binary_search(seq).is_err())
+        .collect();
+    if !removed.is_empty() || !added.is_empty() {
+        saved.items.retain(|i| now.binary_search(&i.seq).is_ok());
+        saved.items.extend(added);
+        let seqs: Vec<u64> = saved.items.iter().map(|i| i.seq).collect();
+        let order = crate::order::order_by_u64(&seqs);
+        saved.items = crate::order::permute(std::mem::take(&mut saved.items), &order);
+    }
+    (changed, removed)
 }
 
 /// Drops the queue behind `handle`; answers whether it was alive.

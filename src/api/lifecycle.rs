@@ -515,6 +515,10 @@ pub fn record(a: Args<'_>, now_ms: i64) -> Answer {
     let s = settings(&o, true)?;
     let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
     let outcome = record_one(&mut q, key, a.get(2), "response", &s, now)?;
+    if let wq::Recorded::Item(o) | wq::Recorded::Page(o, _) = &outcome {
+        // An item's answer changes that item (and the pauses) alone.
+        q.touched_only(vec![o.item.seq]);
+    }
     let text = answer(&wq::RecordOut::new(&outcome, &q, kept));
     text
 }
@@ -573,6 +577,18 @@ pub fn record_many(a: Args<'_>, now_ms: i64) -> Answer {
         });
         results.push(r);
     }
+    let mut touched = Some(Vec::new());
+    for r in &results {
+        match (r, touched.as_mut()) {
+            (Ok(wq::Recorded::Item(o) | wq::Recorded::Page(o, _)), Some(t)) => t.push(o.item.seq),
+            // An answer refused changed nothing; a listing's may have changed any item.
+            (Err(_), _) => {}
+            _ => touched = None,
+        }
+    }
+    if let Some(t) = touched {
+        q.touched_only(t);
+    }
     let outs: Vec<wq::RecordResult> = results
         .iter()
         .map(|r| match r {
@@ -622,7 +638,8 @@ pub fn record_many(a: Args<'_>, now_ms: i64) -> Answer {
 #[inline(never)]
 pub fn inspect_queue(a: Args<'_>, now_ms: i64) -> Answer {
     let o = options_of(a.get(2), &read::with_payload_keys(&OWN_KEYS))?;
-    let q = one(queue_arg(a.get(0)))?;
+    let mut q = one(queue_arg(a.get(0)))?;
+    q.touched_only(Vec::new());
     let ctx = one(context(&o))?;
     let jobs = jobs_arg(a, 1, "activeJobs", ctx.jobs_profile)?;
     let s = settings(&o, true)?;

@@ -450,12 +450,21 @@ fn check_state(item: &Item, o: &Obj) -> Result<()> {
 pub struct QueueArg {
     queue: Queue,
     handle: Option<u32>,
+    /// What the call changed in a kept queue, as [`super::handles::store_queue`] takes
+    /// it: `None` (the default) when it may have changed anything.
+    touched: Option<Vec<u64>>,
 }
 
 impl QueueArg {
     /// The handle of a kept queue; `None` for a state.
     pub fn handle(&self) -> Option<u32> {
         self.handle
+    }
+
+    /// Says that the call changed nothing but the items with these seqs (none: a
+    /// read-only call), so the next `queueChanges` compares those alone.
+    pub fn touched_only(&mut self, seqs: Vec<u64>) {
+        self.touched = Some(seqs);
     }
 }
 
@@ -475,7 +484,7 @@ impl core::ops::DerefMut for QueueArg {
 impl Drop for QueueArg {
     fn drop(&mut self) {
         if let Some(h) = self.handle {
-            super::handles::store_queue(h, std::mem::take(&mut self.queue));
+            super::handles::store_queue(h, std::mem::take(&mut self.queue), self.touched.take());
         }
     }
 }
@@ -488,6 +497,7 @@ pub fn queue_arg(v: Option<&Value>) -> Result<QueueArg> {
                 super::handles::take_queue(n).map(|queue| QueueArg {
                     queue,
                     handle: Some(n),
+                    touched: None,
                 })
             })
             .ok_or_else(|| {
@@ -500,6 +510,7 @@ pub fn queue_arg(v: Option<&Value>) -> Result<QueueArg> {
         _ => queue_of(v).map(|queue| QueueArg {
             queue,
             handle: None,
+            touched: None,
         }),
     }
 }

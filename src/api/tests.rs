@@ -199,3 +199,79 @@ fn arguments_over_the_input_limit_are_too_large_and_the_next_call_works() {
         format!("{{\"ok\":\"{}\"}}", env!("CARGO_PKG_VERSION"))
     );
 }
+
+/// Applies a `queueChanges` answer to rows kept by seq (what a store does).
+fn apply_changes(rows: &mut std::collections::BTreeMap<u64, Value>, changes: &Value) {
+    for c in changes["items"].as_array().unwrap() {
+        rows.insert(c["item"]["seq"].as_u64().unwrap(), c["item"].clone());
+    }
+    for seq in changes["removed"].as_array().unwrap() {
+        rows.remove(&seq.as_u64().unwrap());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Whatever the calls on a kept queue (next, record of item answers and listings,
+    /// enqueue, prune, refused answers), the rows a store keeps, updated with each
+    /// `queueChanges`, equal the queue's items: `record`'s hint that only its item
+    /// changed never hides a change.
+    #[test]
+    fn queue_changes_keep_the_rows_equal_to_the_queue(
+        script in prop::collection::vec((0u8..6, 0usize..8, 0u8..5), 1..40),
+    ) {
+        let t0 = 1_795_000_000_000i64;
+        let mut q = Value::Null;
+        for d in 0..6 {
+            let profile = ["evaluationExports", "recordingJobs", "conversationDetailsJobs"][d % 3];
+            let start = format!("2026-11-{:02}T00:00:00Z", d + 1);
+            let end = format!("2026-11-{:02}T00:00:00Z", d + 2);
+            let r: Value = serde_json::from_str(&call("enqueue", &json!([q, {"profile": profile, "start": start, "end": end, "channels": ["sms"]}, {"now": t0}]).to_string(), t0)).unwrap();
+            q = r["ok"]["queue"].clone();
+        }
+        let kept: Value = serde_json::from_str(&call("loadQueue", &json!([q]).to_string(), t0)).unwrap();
+        let h = kept["ok"].clone();
+        let mut rows: std::collections::BTreeMap<u64, Value> = q["items"].as_array().unwrap().iter().map(|i| (i["seq"].as_u64().unwrap(), i.clone())).collect();
+        let opts = |now: i64| json!({"now": now, "integrationId": "int-1", "fetchResults": true, "maxInDoubt": 1000});
+        let mut actions: Vec<Value> = Vec::new();
+        let mut now = t0;
+        for (op, pick, answer) in script {
+            now += 7_000;
+            match op {
+                0 | 1 => {
+                    let st: Value = serde_json::from_str(&call("next", &json!([h, null, opts(now)]).to_string(), now)).unwrap();
+                    actions = st["ok"]["actions"].as_array().cloned().unwrap_or_default();
+                }
+                2 | 3 if !actions.is_empty() => {
+                    let a = &actions[pick % actions.len()];
+                    let body = match (answer, a["kind"].as_str().unwrap()) {
+                        (_, "list") => json!({"entities": []}),
+                        (0, "results") => json!({"conversations": [{"conversationId": "c1", "conversationStart": "2026-11-01T10:00:00Z"}], "cursor": "x"}),
+                        (_, "results") => json!({"conversations": []}),
+                        (0 | 1, _) => json!({"id": format!("j{pick}"), "jobId": format!("j{pick}"), "state": "FULFILLED", "status": "COMPLETED"}),
+                        (2, _) => json!({"id": format!("j{pick}"), "jobId": format!("j{pick}"), "state": "PENDING", "status": "QUEUED"}),
+                        _ => json!({"message": "busy"}),
+                    };
+                    let status = if answer == 4 { 429 } else { 200 };
+                    let _ = call("record", &json!([h, a["key"], {"status": status, "headers": {"Retry-After": "3"}, "body": body.to_string()}, opts(now)]).to_string(), now);
+                }
+                4 => {
+                    let d = 10 + pick;
+                    let _ = call("enqueue", &json!([h, {"start": format!("2026-11-{d:02}T00:00:00Z"), "end": format!("2026-11-{:02}T00:00:00Z", d + 1), "channels": ["email"]}, {"now": now}]).to_string(), now);
+                }
+                _ => {
+                    let _ = call("prune", &json!([h, {"before": now, "now": now}]).to_string(), now);
+                }
+            }
+            if pick % 2 == 0 {
+                let c: Value = serde_json::from_str(&call("queueChanges", &json!([h]).to_string(), now)).unwrap();
+                apply_changes(&mut rows, &c["ok"]);
+                let st: Value = serde_json::from_str(&call("queueState", &json!([h]).to_string(), now)).unwrap();
+                let want: std::collections::BTreeMap<u64, Value> = st["ok"]["items"].as_array().unwrap().iter().map(|i| (i["seq"].as_u64().unwrap(), i.clone())).collect();
+                prop_assert_eq!(&rows, &want);
+            }
+        }
+        let _ = call("freeQueue", &json!([h]).to_string(), now);
+    }
+}
