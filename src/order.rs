@@ -1,14 +1,13 @@
 //! Sorting and looking up through a few shared, non-generic functions.
 //!
 //! Why not `sort_by_key`, `BTreeSet` and friends at each call site: every element type
-//! and every closure instantiates the standard library's sort (10–20 KB of wasm each)
-//! or a B-tree (20–40 KB each). Across the core that was about a quarter of the code,
-//! and the ES5 build for ServiceNow grows with the wasm: it is parsed, compiled and
-//! loaded by Rhino on every use. Here the sort is instantiated once ([`order_by`]), and
-//! callers reorder their own data by the order it returns. The one B-tree left in the
-//! core is `BTreeMap<String, usize>` (the queue's key index, and the queue reader's).
-//! Measured: the ServiceNow scripts went from 841 KB to 721 KB, the wasm from 590 KB to
-//! 550 KB (171 KB to 158 KB gzipped).
+//! and every closure instantiates the standard library's sort or a B-tree, each tens of
+//! KB of wasm, and the ES5 build for ServiceNow grows with the wasm: it is parsed,
+//! compiled and loaded by Rhino on every use (and std's sort of small slices inlines a
+//! sorting network that alone is over a JVM method's size). Here the sort is
+//! instantiated once ([`order_by`]), and callers reorder their own data by the order it
+//! returns. The one B-tree left in the core is `BTreeMap<String, usize>` (the queue's
+//! key index, and the queue reader's). The sizes this saves are in docs/performance.md.
 
 use std::cmp::Ordering;
 

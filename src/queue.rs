@@ -448,9 +448,9 @@ pub struct KeyIndex {
 /// instants as 16 hex digits each, the profile as one letter, then the channel names
 /// joined by commas. Equal exactly when the keys are equal (fixed-width parts first, and
 /// canonical channel names have no commas). Why not the key itself: the formatted keys
-/// share long prefixes (`evaluationExports|2026-`), so the B-tree compared them byte by
-/// byte (15% of an `enqueueMany` of 10,000), and formatting two dates per key cost
-/// another 5%; these differ within the first dozen bytes and are cheap to write. It
+/// share long prefixes (`evaluationExports|2026-`), so a B-tree of them compares long
+/// runs of equal bytes, and formatting two dates per key is not free; these differ
+/// within the first dozen bytes and are cheap to write. It
 /// stays a `String` so that the core keeps one B-tree type (see `crate::order`).
 fn index_key(item: &Item) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";

@@ -16,8 +16,8 @@ pub fn call(op: &str, args: &str, now_ms: f64) -> String {
 /// anything invalid would become U+FFFD, as a lone surrogate in a string does).
 #[wasm_bindgen]
 pub fn call_bytes(op: &str, args: &[u8], now_ms: f64) -> String {
-    // `from_utf8` checks ASCII a word at a time; `from_utf8_lossy` alone went byte by
-    // byte (3% of a 1,000-job decide). The encoder's output is valid UTF-8.
+    // `from_utf8` checks ASCII a word at a time (`from_utf8_lossy` alone goes byte by
+    // byte); the encoder's output is valid UTF-8.
     match core::str::from_utf8(args) {
         Ok(text) => crate::api::call(op, text, now_ms as i64),
         Err(_) => crate::api::call(op, &String::from_utf8_lossy(args), now_ms as i64),

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Serves the admin page on 127.0.0.1: www/ at /, the web build at /pkg/web/ and the ES5
-// script (for pages that cannot load modules) at /pkg/servicenow/.
+// script (for pages that cannot load modules) at /pkg/servicenow/, and the README's
+// browser example at /examples/browser/.
 //   node www/serve.js [--port N]      (or PORT=N; default 8080; 0 picks a free port)
 // Prints "serving http://127.0.0.1:PORT/" once listening. Node's standard library only.
 'use strict';
@@ -26,7 +27,7 @@ function parsePort(argv, env) {
   return Number(raw);
 }
 
-/** Maps a URL path to a file under www/ or pkg/web/, refusing anything else. */
+/** Maps a URL path to a file under www/, pkg/web/, pkg/servicenow/ or examples/browser/, refusing anything else. */
 function resolve(urlPath) {
   let p;
   try {
@@ -35,7 +36,7 @@ function resolve(urlPath) {
     return null;
   }
   if (p === '/' || p === '') p = '/index.html';
-  const dir = ['/pkg/web/', '/pkg/servicenow/'].find((d) => p.startsWith(d));
+  const dir = ['/pkg/web/', '/pkg/servicenow/', '/examples/browser/'].find((d) => p.startsWith(d));
   const base = dir ? path.join(ROOT, ...dir.split('/').filter(Boolean)) : path.join(ROOT, 'www');
   const rel = dir ? p.slice(dir.length) : p.slice(1);
   const file = path.normalize(path.join(base, rel));

@@ -51,3 +51,32 @@ test('examples/run: the quick start\'s requests and options, run against the sim
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('the README\'s examples are the files in examples/, as they are', () => {
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/<!-- example: (\S+) -->\n```[a-z]*\n([\s\S]*?)```/g)];
+  assert.ok(blocks.length >= 4, `examples in the README: ${blocks.length}`);
+  for (const [, file, body] of blocks) assert.equal(body, fs.readFileSync(path.join(root, file), 'utf8'), `README block of ${file}`);
+  assert.ok(readme.split('\n').length <= 250, `the README has ${readme.split('\n').length} lines (at most 250)`);
+});
+
+test('every relative link in the README and docs/ names a file that exists', () => {
+  const files = ['README.md'];
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+      if (e.isDirectory()) walk(path.join(dir, e.name));
+      else if (e.name.endsWith('.md')) files.push(path.join(dir, e.name));
+    }
+  };
+  walk('docs');
+  const broken = [];
+  for (const f of files) {
+    const text = fs.readFileSync(path.join(root, f), 'utf8');
+    for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^(https?:|mailto:|#)/.test(target)) continue;
+      const file = path.join(root, path.dirname(f), target.split('#')[0]);
+      if (!fs.existsSync(file)) broken.push(`${f}: ${target}`);
+    }
+  }
+  assert.deepEqual(broken, []);
+});

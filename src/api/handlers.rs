@@ -3,8 +3,8 @@
 //! Every handler is `#[inline(never)]` (and build.sh caps binaryen's single-caller
 //! inlining, which would undo that): inlined into the dispatch, they made one function
 //! hold the whole API, which V8 compiles in one piece on the first call of any operation
-//! (wasm compiles lazily, per function), and which became a 400 KB function in the ES5
-//! script.
+//! (wasm compiles lazily, per function), and which is far over a JVM method's size in
+//! the ES5 script.
 
 use super::handles;
 use super::read::{

@@ -131,8 +131,9 @@ pub fn queue_handle_of(v: &Value) -> Option<u32> {
 }
 
 /// Takes the queue behind `handle` out of the registry (an empty queue stands in until
-/// [`store_queue`] puts it back), if it is alive. No copy: a 1,000-item queue's copy
-/// and its drop were 40% of a drain (see `read_queue::QueueArg`, which puts it back).
+/// [`store_queue`] puts it back), if it is alive. No copy: copying and dropping a large
+/// queue would cost more than most calls on it (see `read_queue::QueueArg`, which puts
+/// it back).
 pub fn take_queue(handle: u32) -> Option<Queue> {
     QUEUES.with(|q| {
         let mut q = q.borrow_mut();

@@ -2,11 +2,10 @@
 //! argument array into unparsed slots, and reads a plain job list without building a
 //! `serde_json::Value` tree.
 //!
-//! **Why it is written by hand.** Building the `Value` tree was most of the time of a
-//! `decide` on a job array (79% in a Node profile of 1,000 jobs), and a serde-derived
-//! reader of the same fields, with `RawValue` for the split, added 53 KB to the wasm
-//! (and more to the ServiceNow scripts, which are over their size budget already). This
-//! scanner is a few hundred bytes of wasm. It is safe because it only ever sees text that
+//! **Why it is written by hand.** Building the `Value` tree is most of the time of a
+//! `decide` on a large job array, and a serde-derived reader of the same fields, with
+//! `RawValue` for the split, is tens of KB of wasm (and more in the ServiceNow scripts);
+//! this scanner is a few hundred bytes (the measurements are in docs/performance.md). It is safe because it only ever sees text that
 //! serde_json has checked ([`split`] validates the whole call first), and because it
 //! never decides anything: when a job is not in the simple form it reads (a field of
 //! another type, an escape in a string the core reads), it answers `None` and the caller

@@ -1,12 +1,10 @@
 //! Writing the JSON of decisions by hand, straight into the answer.
 //!
 //! Every other answer is a `#[derive(Serialize)]` struct (`write.rs`). Decisions are the
-//! exception, measured: a decision is the hottest answer (a `decideMany` batch of a
-//! thousand is 1.6 MB), and serde_json's writer, which in this crate's no-std build
-//! reserves and appends for every key, quote and string, made `decideMany` of 1,000
-//! requests against 10,000 prepared jobs 27% slower in wasm (31.3 ms against 24.6 ms,
-//! `node bench/compare.js` against the hand-written build, median of 9 alternations)
-//! and 2.5× slower natively. The bar was 10%, so this writer stays. It emits the
+//! exception: a decision is the hottest answer (a `decideMany` batch of a thousand is
+//! megabytes), and serde_json's writer, which in this crate's build reserves and appends
+//! for every key, quote and string, is measurably slower on it (the comparison, made
+//! with `node bench/compare.js`, is in docs/performance.md). It emits the
 //! same text serde_json writes (keys in sorted order, the same escaping): the property
 //! test `strings_are_written_as_serde_json_writes_them` and the vectors, whose answers
 //! are byte-equal across the two writers' history, hold it to that.

@@ -58,6 +58,19 @@ async function setRange(page, start, end) {
   await page.fill('#end', end);
 }
 
+test('the README\'s browser example (examples/browser/index.html) runs as written', async () => {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  // The browser asks for /favicon.ico on its own (a 404 here); any other failed load counts.
+  page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`${r.status()} ${r.url()}`); });
+  await page.goto(new URL('/examples/browser/index.html', base).href);
+  await page.waitForFunction(() => document.getElementById('answer').textContent !== '…', null, { timeout: 15000 });
+  assert.equal(await page.textContent('#answer'), 'queue: blocked by a1');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('a request overlapping the sample IN_PROGRESS job is queued, names the job and draws the conflict', async () => {
   const { page, problems } = await open();
   await setRange(page, '2026-11-02', '2026-11-09');
