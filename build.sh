@@ -158,8 +158,17 @@ build() {
     info "wasm-opt -Oz, no inlining of large single-caller functions (see OPT_FLAGS)"
     node_modules/.bin/wasm-opt -Oz "${OPT_FLAGS[@]}" "${WASM_FEATURES[@]}" "$out/export_guard_bg.wasm" -o "$out/export_guard_bg.wasm"
   done
+  # Both targets get the same wasm (only the glue differs): the package ships it once,
+  # in web/ (a browser fetches it from beside the module), and the Node glue reads it there.
+  cmp -s pkg/node/export_guard_bg.wasm pkg/web/export_guard_bg.wasm \
+    || die "wasm-bindgen wrote different wasm for nodejs and web: the package cannot share one file"
+  rm pkg/node/export_guard_bg.wasm
+  sed -i 's#`${__dirname}/export_guard_bg.wasm`#`${__dirname}/../web/export_guard_bg.wasm`#' pkg/node/export_guard.js
+  grep -q '/../web/export_guard_bg.wasm' pkg/node/export_guard.js \
+    || die "could not point the Node glue at web/export_guard_bg.wasm (wasm-bindgen's output changed?)"
   say "Writing the JS entry points (pkg/index.js, pkg/web/index.js)"
   node pkg/src/entries.js
+  cp LICENSE-MIT LICENSE-APACHE pkg/
   build_es5
   sizes
 }
@@ -184,7 +193,7 @@ build_es5() {
 sizes() {
   say "Sizes"
   local f
-  for f in pkg/node/export_guard_bg.wasm pkg/node/export_guard.js pkg/web/export_guard.js pkg/index.js pkg/web/index.js pkg/servicenow/ExportGuardCore*.js pkg/servicenow/ExportGuard.js; do
+  for f in pkg/web/export_guard_bg.wasm pkg/node/export_guard.js pkg/web/export_guard.js pkg/index.js pkg/web/index.js pkg/servicenow/ExportGuardCore*.js pkg/servicenow/ExportGuard.js; do
     [ -f "$f" ] && printf '    %-36s %8d bytes raw %8d gzip\n' "$f" "$(wc -c <"$f")" "$(gzip -9c "$f" | wc -c)"
   done
   printf '    %-36s %8d bytes raw\n' "ServiceNow scripts in all" "$(cat pkg/servicenow/ExportGuardCore*.js pkg/servicenow/ExportGuard.js | wc -c)"

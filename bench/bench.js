@@ -290,7 +290,7 @@ const es5File = path.join(ROOT, 'pkg', 'servicenow', 'ExportGuard.all.js');
 
 const gz = (f) => require('zlib').gzipSync(fs.readFileSync(f), { level: 9 }).length;
 const sizes = [
-  ['pkg/node/export_guard_bg.wasm', 'wasm (Node and web)'],
+  ['pkg/web/export_guard_bg.wasm', 'wasm (Node and web)'],
   ['pkg/node/export_guard.js', 'wasm-bindgen glue, Node'],
   ['pkg/web/export_guard.js', 'wasm-bindgen glue, web'],
   ['pkg/index.js', 'Node entry (shim)'],
