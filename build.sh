@@ -188,6 +188,8 @@ build_es5() {
   node_modules/.bin/wasm2js "$tmp/core.wasm" --enable-bulk-memory -O2 "${OPT_FLAGS[@]}" -o "$tmp/core.js"
   info "ES5 transform -> pkg/servicenow/ExportGuardCore1..N.js + ExportGuard.js (+ ExportGuard.all.js for browsers)"
   EXPORT_GUARD_ES5_ZONES_TEXT="$ES5_ZONES" node pkg/src/es5-build.js "$tmp/core.js" pkg/servicenow/ExportGuard.js
+  info "the update set (pkg/servicenow/export-guard.update-set.xml)"
+  node pkg/src/update-set.js pkg/servicenow
 }
 
 sizes() {

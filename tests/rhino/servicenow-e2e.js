@@ -9,14 +9,19 @@
 var root = arguments[0], baseUrl = arguments[1];
 load(root + '/tests/rhino/restrict.js');
 load(root + '/tests/rhino/servicenow-standins.js');
-load(root + '/tests/rhino/load-export-guard.js');
-loadExportGuard(root);
-load(root + '/pkg/servicenow/ExportGuardRunner.js');
+load(root + '/tests/rhino/install-update-set.js');
+// The build as an admin installs it: from its update set, not from pkg/servicenow/*.js.
+var installed = installUpdateSet(root);
 
 var passed = 0, failed = 0;
 function check(name, ok, detail) {
   if (ok) passed++; else { failed++; print('FAIL ' + name + (detail === undefined ? '' : ': ' + detail)); }
 }
+check('the update set installs every Script Include, the core parts first',
+  installed.scripts.join() === 'ExportGuardCore1,ExportGuardCore2,ExportGuardCore3,ExportGuard,ExportGuardRunner', installed.scripts.join());
+check('the update set makes both tables with their unique indexes',
+  JSON.stringify(Tables.unique) === JSON.stringify({ u_export_guard_item: ['u_live_key'], u_export_guard_lock: ['u_name'] }), JSON.stringify(Tables.unique));
+check('the scheduled job comes inactive', installed.jobs['Export Guard: process queue'] && !installed.jobs['Export Guard: process queue'].active);
 // The item rows (the $queue row holds the queue's pauses and listings, not an item).
 function rows() { return (Tables.data.u_export_guard_item || []).filter(function (r) { return r.u_key !== '$queue'; }); }
 function rowOf(key) { var r = null; for (var i = 0; i < rows().length; i++) if (rows()[i].u_key === key) r = rows()[i]; return r; }
@@ -129,6 +134,21 @@ for (var b = 0; b < (bulk.parts || []).length; b++) {
   keys.push(bulk.parts[b].key);
   check(bulk.parts[b].key + ' completed', rowOf(bulk.parts[b].key).u_state === 'completed', rowOf(bulk.parts[b].key).u_reason);
 }
+
+// 7. The update set's scheduled job: unconfigured it only warns; configured through its
+// system properties (no script edited) it runs a round of the queue, here with nothing due.
+var job = installed.jobs['Export Guard: process queue'].script;
+var calls = Http.calls.length;
+eval(job);
+check('the unconfigured job warns and calls nothing', Http.calls.length === calls &&
+  gs.logs.some(function (l) { return l[0] === 'warn' && /export_guard\.oauth_profile/.test(l[1]); }));
+Props['export_guard.base_url'] = baseUrl;
+Props['export_guard.oauth_profile'] = 'oauth-profile-sys-id';
+Props['export_guard.client_id'] = 'servicenow';
+Props['export_guard.integration_id'] = 'sim-s3-integration';
+eval(job);
+check('the configured job runs a round and logs its summary', gs.logs.some(function (l) { return l[0] === 'info' && /^export-guard: \{/.test(l[1]); }),
+  JSON.stringify(gs.logs.slice(-3)));
 
 print('RESULT ' + JSON.stringify({ passed: passed, failed: failed, keys: keys, again: [keys[0]], lost: lost, events: events,
   calls: Http.calls.length }));
