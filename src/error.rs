@@ -11,50 +11,70 @@ use core::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorCode {
     /// A date, instant or interval string could not be parsed, or a field is out of range.
+    /// Field, for example: `request.start`, `activeJobs[3].end`.
     InvalidDate,
     /// The range is empty or reversed (`start >= end`), or otherwise not a valid window.
+    /// Field, for example: `request.end`.
     InvalidRange,
     /// The range is longer than the allowed maximum (`maxRangeDays`, or the window limit of a plan).
+    /// Field, for example: `request`.
     RangeTooLong,
     /// A local date or time was given without an IANA `timeZone` to resolve it in.
+    /// Field, for example: `request.start`.
     MissingTimeZone,
     /// The `timeZone` is not a known IANA name, or is not included in this build.
+    /// Field, for example: `request.timeZone`.
     UnknownTimeZone,
     /// A local time falls in a DST gap (e.g. 01:30 on 2026-03-29 in Europe/London).
+    /// Field, for example: `request.start`.
     NonexistentLocalTime,
     /// A channel name is not one of the Genesys media or message types.
+    /// Field, for example: `request.channels[1]`.
     UnknownChannel,
     /// The channel list is missing or empty: the filter must be explicit.
+    /// Field, for example: `request.channels`.
     NoChannels,
     /// The profile name is not one of [`crate::profile::Profile::ALL`].
+    /// Field, for example: `request.profile`.
     UnknownProfile,
     /// An active job is malformed (missing id, bad shape).
+    /// Field, for example: `activeJobs[0].id`.
     InvalidJob,
     /// A job status is not in the profile's status vocabulary.
+    /// Field, for example: `activeJobs[0].status`.
     UnknownStatus,
     /// A backoff policy field is out of range or of the wrong type.
+    /// Field, for example: `policy.factor`.
     InvalidPolicy,
     /// The queue state is malformed (not produced by `enqueue`, or edited badly).
+    /// Field, for example: `queue.items[2].lockKey`.
     InvalidQueue,
     /// A recording EXPORT job without `integrationId` (Genesys requires it for EXPORT).
+    /// Field, for example: `options.integrationId`.
     MissingIntegrationId,
     /// An API answer given to `readJob` lacks a field its profile's model has, or has
     /// one of the wrong type or an unknown state.
+    /// Field, for example: `response.body.jobId`.
     InvalidResponse,
     /// An input over one of the documented size limits (`limits()`): refused before it
     /// is parsed or allocated for, so the instance never runs out of memory.
+    /// Field, for example: `requests`, `activeJobs`, `queue.items`.
     TooLarge,
     /// `record` got an answer no item waits for: no live item has the key, or its call
     /// was answered already or handed out again after its lease expired. Drop it.
+    /// Field, for example: `key`.
     StaleAnswer,
     /// Any other argument of the wrong type or value (unknown option, bad JSON, ...).
+    /// Field, for example: `options.touchingConflicts`.
     InvalidArgument,
     /// Raised by the JS shim, never by the core: the core stopped with a trap (out of
     /// memory, or a bug) during this call. The shim has replaced the instance with a
     /// fresh one, so the next call works; prepared job lists of the old one are gone.
+    /// Field: empty (the error concerns the whole call).
     CoreTrapped,
     /// Raised by the JS shim: a `PreparedJobs` made by an instance that was replaced
     /// after a trap (see [`ErrorCode::CoreTrapped`]). Prepare the list again.
+    /// Field, for example: `activeJobs`.
     StaleHandle,
 }
 

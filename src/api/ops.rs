@@ -117,14 +117,14 @@ pub static OPERATIONS: [Op; 28] = [
         "plan",
         &["request", "options"],
         Value,
-        "disjoint windows aligned to local hours, days or weeks, dealt to workers",
+        "disjoint windows aligned to local hours, days, weeks or months, dealt to workers",
         h::plan,
     ),
     op(
         "enqueue",
         &["queue", "request", "options"],
         Value,
-        "adds a request to a queue state, deduplicated by key among live items",
+        "adds a request to a queue state (a bulk one as its parts), deduplicated by key among live items",
         h::enqueue,
     ),
     op(
@@ -145,7 +145,7 @@ pub static OPERATIONS: [Op; 28] = [
         "next",
         &["queue", "activeJobs", "options"],
         Value,
-        "the HTTP calls due now (submit, poll, execute, find), leased in the returned queue",
+        "the HTTP calls due now (submit, poll, execute, find, list, results), leased in the returned queue",
         lc::next,
     ),
     op(
