@@ -6,7 +6,7 @@
 //! `pkg/index.d.ts` and the vector count against it.
 //!
 //! Adding an operation: one entry here, plus its reader (in `read`), its handler (in
-//! `handlers`) and its output type (in `write`). See the README, "Adding an operation".
+//! `handlers`) and its output type (in `write`). See docs/internals.md, "Adding an operation".
 
 use super::{answers, handlers as h, lifecycle as lc, Answer, Args};
 
