@@ -150,6 +150,13 @@ eval(job);
 check('the configured job runs a round and logs its summary', gs.logs.some(function (l) { return l[0] === 'info' && /^export-guard: \{/.test(l[1]); }),
   JSON.stringify(gs.logs.slice(-3)));
 
+// 8. The README's ServiceNow example (examples/servicenow/queue-a-quarter.js), as written:
+// it queues a quarter as three New York months and says so; nothing is sent.
+calls = Http.calls.length;
+load(root + '/examples/servicenow/queue-a-quarter.js');
+check('the README example queues its quarter as 3 parts and logs it', gs.logs.some(function (l) { return l[0] === 'info' && l[1] === 'export-guard: queued, 3 parts'; }) &&
+  Http.calls.length === calls, JSON.stringify(gs.logs.slice(-2)));
+
 print('RESULT ' + JSON.stringify({ passed: passed, failed: failed, keys: keys, again: [keys[0]], lost: lost, events: events,
   calls: Http.calls.length }));
 if (failed) java.lang.System.exit(1);
