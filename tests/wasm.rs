@@ -8,11 +8,13 @@ use wasm_bindgen_test::*;
 
 #[wasm_bindgen_test]
 fn every_vector_passes_through_the_wasm_binding() {
+    // run_all checks every vector's expected answer, here through the binding in wasm.
     let answers =
         common::run_all(|op, args| export_guard::wasm::call(op, args, common::NOW_MS as f64));
-    // Byte-equal with a native run of the same vectors (in this same instance, through
-    // `api::call` without the binding), but for the handles' numbers (prepared lists,
-    // kept queues): the second run gets the next numbers of the instance's registries.
+    // Byte-equal, too, with the same vectors through `api::call` in this instance (the
+    // binding's string and number conversions must change nothing), but for the
+    // handles' numbers (prepared lists, kept queues): the second run gets the next
+    // numbers of the instance's registries.
     let native = common::run_all(|op, args| export_guard::api::call(op, args, common::NOW_MS));
     let cases = common::cases();
     assert_eq!(answers.len(), cases.len());

@@ -22,13 +22,6 @@ use serde::{Serialize, Serializer};
 
 /// Serialises `v` as JSON text.
 pub fn to_json<T: Serialize>(v: &T) -> serde_json::Result<String> {
-    to_json_sized(v, 256)
-}
-
-/// Serialises `v` into a buffer of `capacity` bytes to start with (a batch answer of a
-/// megabyte would otherwise grow through a dozen copies).
-pub fn to_json_sized<T: Serialize>(v: &T, capacity: usize) -> serde_json::Result<String> {
-    let _ = capacity;
     serde_json::to_string(v)
 }
 
@@ -36,12 +29,7 @@ pub fn to_json_sized<T: Serialize>(v: &T, capacity: usize) -> serde_json::Result
 /// with non-string keys, no failing `Serialize` impls); should it, the caller still
 /// gets a typed error instead of a trap.
 pub fn answer<T: Serialize>(v: &T) -> Answer {
-    answer_sized(v, 256)
-}
-
-/// [`answer`] with a first buffer of `capacity` bytes.
-pub fn answer_sized<T: Serialize>(v: &T, capacity: usize) -> Answer {
-    to_json_sized(v, capacity).map_err(|e| {
+    to_json(v).map_err(|e| {
         vec![Error::new(
             ErrorCode::InvalidArgument,
             "",
