@@ -169,6 +169,8 @@ build() {
   say "Writing the JS entry points (pkg/index.js, pkg/web/index.js)"
   node pkg/src/entries.js
   cp LICENSE-MIT LICENSE-APACHE pkg/
+  # The admin page ships in the package too, for `export-guard ui`.
+  rm -rf pkg/www && mkdir -p pkg/www && cp www/index.html www/app.js www/style.css www/sample-jobs.json pkg/www/
   build_es5
   sizes
 }

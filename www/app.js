@@ -383,7 +383,8 @@ function timeIn(instant, tz) {
   }
   let text = instant;
   try {
-    text = new Intl.DateTimeFormat('en-GB', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false })
+    // ISO-style (YYYY-MM-DD HH:MM:SS) in the chosen zone, like every other time on the page.
+    text = new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false })
       .format(new Date(instant));
   } catch (_) { /* keep the UTC form */ }
   t.textContent = text;
@@ -422,6 +423,7 @@ function openQueue(text, name) {
     $('queue-timeline').replaceChildren(el('desc', { id: 'queue-desc' }, null, 'No queue.'));
     return;
   }
+  $('queue').classList.add('has-queue');
   const tz = $('tz').value;
   const counts = Object.entries(view.counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
   $('queue-summary').textContent = `${queueName ? queueName + ': ' : ''}${view.items.length} item(s)${counts ? ': ' + counts : ''}.`;
@@ -439,7 +441,7 @@ function openQueue(text, name) {
     const last = i.lastAnswer ? `${i.lastAnswer.status} to ${i.lastAnswer.action}${i.lastAnswer.summary ? ': ' + i.lastAnswer.summary : ''}` : '–';
     const state = html('td', i.state, `state q-${i.state}`);
     if (i.reason) state.title = i.reason;
-    tr.append(state, item, html('td', nextText(i)), wake, html('td', i.jobId || '–'), html('td', last + (i.reason && i.state === 'failed' ? ` (${i.reason})` : '')));
+    tr.append(state, item, html('td', nextText(i)), wake, html('td', i.jobId || '–', 'job'), html('td', last + (i.reason && i.state === 'failed' ? ` (${i.reason})` : '')));
     body.appendChild(tr);
   }
   renderQueueTimeline(view.items, tz);
@@ -483,6 +485,46 @@ function renderQueueTimeline(items, tz) {
   desc.textContent = `${items.length} queue item(s) drawn by range${items.length > shown.length ? ` (the first ${shown.length})` : ''}, coloured by state.`;
 }
 
+// ------------------------------------------------------------------ live queue
+
+/**
+ * Served by `export-guard ui --store ...`, the page shows that queue live: it reads
+ * /api/queue (the store's state, read only) every few seconds (`?refresh=MS`), and says
+ * when it last refreshed and whether the store answered. Served without a store (or as
+ * files), /api/queue is absent and the page works on opened queue files only.
+ */
+async function live() {
+  const every = Math.max(200, Number(new URLSearchParams(location.search).get('refresh')) || 3000);
+  let lastOk = null;
+  const tick = async () => {
+    let res;
+    let body = null;
+    try {
+      res = await fetch('/api/queue', { cache: 'no-store' });
+      body = res.headers.get('content-type')?.startsWith('application/json') ? await res.json() : null;
+    } catch (e) {
+      body = { error: `the page's server did not answer (${e.message})` };
+    }
+    if (lastOk === null && (!res || res.status === 404 || !body || !body.store)) return false; // no store: not live
+    const status = $('queue-live');
+    if (res && res.ok && body.state !== undefined) {
+      lastOk = body.at;
+      openQueue(JSON.stringify(body.state || null), body.store);
+      status.textContent = `Live, read only: ${body.store}; refreshed ${body.at.replace(/\.\d+Z$/, 'Z')} (every ${every / 1000} s).`;
+      status.classList.remove('field-error');
+    } else {
+      status.textContent = `The store is unreachable: ${body && body.error ? body.error : 'no answer'}; last refreshed ${lastOk ? lastOk.replace(/\.\d+Z$/, 'Z') : 'never'}.`;
+      status.classList.add('field-error');
+    }
+    return true;
+  };
+  if (await tick()) {
+    document.body.dataset.live = 'true';
+    setInterval(tick, every);
+  }
+}
+
 setup();
 await loadSample();
+await live();
 document.body.dataset.ready = 'true';

@@ -68,6 +68,18 @@ and until when; the pauses after 429s and the listings. A table on a terminal, J
 Moves a queue between stores: export writes the state (JSON) to FILE or stdout; import
 reads one (checked as every queue is) into a store, refusing a store that holds items
 unless --replace.`,
+  ui: `Usage: export-guard ui [--store STORE] [--port N] [--host ADDRESS]
+
+Serves the admin page (decide, plan, payload, backoff, and a queue view) on
+http://127.0.0.1:8080/. With --store (a queue file, or postgres://...; default
+$EXPORT_GUARD_STORE), the page shows that queue live: every request and part with its
+state, job id, why it waits and until when, and its last answer, read from the store
+every few seconds, with when it last refreshed and whether the store is reachable. The
+page cannot change the queue (the server answers GET only), and the store's password
+never reaches it.
+  --store STORE   the queue to show live (read only)
+  --port N        the port (default 8080; 0 picks a free one)
+  --host ADDRESS  the address to listen on (default 127.0.0.1: this machine only)`,
   main: `Usage: export-guard <command> [options]
 
 Decide, plan and back off Genesys Cloud export jobs before any HTTP call.
@@ -76,6 +88,7 @@ Commands:
   run         the whole export job: queue the requests, then submit, poll, execute and
               retry against Genesys (or the simulator) until every one is exported
   status      print a queue: every item, its state, why it waits
+  ui          serve the admin page, with a store's queue live (read only)
   queue       export or import a queue (move it between stores)
   decide      submit / queue / reject one request against the active jobs
   plan        split a range into disjoint, locally aligned windows for N workers
@@ -180,6 +193,7 @@ Removes completed and failed items (never live ones). Prints { queue, removed }.
 const SPEC = {
   run: { values: ['requests', 'store', 'queue', 'base-url', 'region', 'login-url', 'max-wait', 'give-up-after', 'options', 'concurrency', 'results'], flags: ['once', 'dry-run', 'json'] },
   status: { values: ['store', 'queue'], flags: ['json'] },
+  ui: { values: ['store', 'queue', 'port', 'host'], flags: [] },
   queue: { values: ['store', 'queue', 'out', 'in'], flags: ['replace'], positionals: true },
   decide: { values: ['request', 'jobs', 'options'], flags: [] },
   plan: { values: ['request', 'granularity', 'workers', 'time-zone', 'jobs', 'options'], flags: [] },
@@ -392,6 +406,29 @@ async function statusCommand(opts, eg) {
   }
 }
 
+/** `ui`: serves the page until SIGINT or SIGTERM; with a store, its queue live. */
+async function uiCommand(opts) {
+  const { createUiServer, defaultRoots } = require('./ui');
+  const port = opts.port === undefined ? 8080 : Number(opts.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a number from 0 to 65535, not '${opts.port}'`);
+  const host = opts.host === undefined ? '127.0.0.1' : opts.host;
+  const wantsStore = opts.store !== undefined || opts.queue !== undefined || Boolean(process.env.EXPORT_GUARD_STORE);
+  const store = wantsStore ? storeOf(opts) : null;
+  const server = createUiServer({ roots: defaultRoots(), store });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  process.stdout.write(`serving http://${host.includes(':') ? `[${host}]` : host}:${server.address().port}/` +
+    (store ? ` with ${store.describe()} live (read only)` : '') + '\n');
+  await new Promise((resolve) => {
+    for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, resolve);
+  });
+  await new Promise((resolve) => server.close(resolve));
+  if (store) await store.close();
+  return EXIT.OK;
+}
+
 /** `queue export|import`: moves a queue between stores. */
 async function queueMoveCommand(opts, eg) {
   const [verb, ...rest] = opts.positionals;
@@ -457,6 +494,7 @@ async function main(argv) {
     }
     const eg = require('../index.js');
     if (command === 'run') return await runCommand(opts, eg);
+    if (command === 'ui') return await uiCommand(opts);
     let result;
     try {
       if (QUEUE_COMMANDS.has(command)) result = await queueCommand(command, opts, eg);

@@ -7,19 +7,20 @@ const assert = require('node:assert/strict');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { execFileSync } = require('child_process');
+const { execFileSync, spawn } = require('child_process');
 
 const root = path.join(__dirname, '..', '..');
 const npm = (args, cwd) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
-test('npm pack gives a complete tarball that works from a scratch project', { timeout: 300000 }, () => {
+test('npm pack gives a complete tarball that works from a scratch project', { timeout: 300000 }, async () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'eg-pack-'));
   try {
     const [info] = JSON.parse(npm(['pack', '--json', '--pack-destination', tmp], path.join(root, 'pkg')));
     const files = info.files.map((f) => f.path).sort();
     for (const f of ['README.md', 'LICENSE-MIT', 'LICENSE-APACHE', 'package.json', 'index.js', 'index.d.ts', 'bin/export-guard.js',
       'bin/results.js', 'node/export_guard.js', 'web/index.js', 'web/export_guard_bg.wasm', 'servicenow/ExportGuard.js',
-      'servicenow/ExportGuardCore1.js', 'servicenow/ExportGuardRunner.js', 'servicenow/ExportGuard.all.js']) {
+      'servicenow/ExportGuardCore1.js', 'servicenow/ExportGuardRunner.js', 'servicenow/ExportGuard.all.js', 'servicenow/export-guard.update-set.xml',
+      'bin/ui.js', 'www/index.html', 'www/app.js']) {
       assert.ok(files.includes(f), `the tarball has ${f}`);
     }
     assert.equal(files.filter((f) => f.endsWith('.wasm')).length, 1, `the wasm once: ${files.filter((f) => f.endsWith('.wasm'))}`);
@@ -49,6 +50,21 @@ console.log(action);
     // The CLI through npx, from the installed package.
     const help = execFileSync('npx', ['--no-install', 'export-guard', '--help'], { cwd: app, encoding: 'utf8' });
     assert.match(help, /Usage: export-guard <command>/);
+    // `export-guard ui` serves the page and the web build from the installed package.
+    const ui = spawn(path.join(app, 'node_modules', '.bin', 'export-guard'), ['ui', '--port', '0'], { cwd: app });
+    try {
+      const url = await new Promise((resolve, reject) => {
+        let out = '';
+        ui.stdout.on('data', (d) => { out += d; const m = /serving (http:\/\/\S+\/)/.exec(out); if (m) resolve(m[1]); });
+        ui.on('exit', (code) => reject(new Error(`ui exited with ${code}: ${out}`)));
+      });
+      for (const p of ['', 'app.js', 'pkg/web/index.js', 'pkg/web/export_guard_bg.wasm']) {
+        const r = await fetch(url + p);
+        assert.equal(r.status, 200, `GET /${p} from the installed package`);
+      }
+    } finally {
+      ui.kill();
+    }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

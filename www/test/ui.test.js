@@ -197,7 +197,7 @@ test('the queue view lists each item by state with its next call, wake-up, job i
   assert.match(rows[2][5], /400 to submit: integration not found/);
   assert.equal(rows[3][4], 'cd-9');
   // Times in the chosen zone (London is UTC+0 in November; New York is UTC-5), the UTC instant on hover/focus.
-  assert.match(rows[0][3], /28\/11\/2026, 10:00:06/);
+  assert.match(rows[0][3], /^2026-11-28 10:00:06$/);
   await page.selectOption('#tz', 'America/New_York');
   await page.waitForFunction(() => /05:00:06/.test(document.querySelector('#queue-table tbody tr td:nth-child(4)').textContent));
   const wake = page.locator('#queue-table tbody tr:first-child td:nth-child(4) time');
@@ -271,6 +271,72 @@ test('in Chromium, a trap in the core replaces the wasm instance: the next call 
   assert.deepEqual(seen, { trapped: 'CORE_TRAPPED', instances: 2, oldListInNewInstance: false, next: 'queue', stale: ['STALE_HANDLE'], freed: false, tooLarge: 'TOO_LARGE', after: 'queue' });
   // The page still works after its core was replaced.
   await setRange(page, '2026-11-02', '2026-11-09');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+/** Starts `export-guard ui` with `args`; resolves to { child, url } once it listens. */
+function startUi(args) {
+  const child = spawn(process.execPath, [path.join(ROOT, 'pkg', 'bin', 'export-guard.js'), 'ui', '--port', '0', ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/serving (http:\/\/127\.0\.0\.1:\d+\/)/);
+      if (m) resolve({ child, url: m[1], out });
+    });
+    child.on('exit', (code) => reject(new Error(`export-guard ui exited with ${code}: ${out}`)));
+    setTimeout(() => reject(new Error('export-guard ui did not start in 10 s')), 10000);
+  });
+}
+
+test('export-guard ui --store shows the queue live, read only, and says when the store stops answering', async () => {
+  const eg = require('../../pkg');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eg-ui-'));
+  const file = path.join(dir, 'queue.json');
+  const day = (d) => ({ start: `2026-11-0${d}T00:00:00Z`, end: `2026-11-0${d + 1}T00:00:00Z`, channels: ['sms'] });
+  let q = eg.enqueueMany(null, [day(1), day(2)], { now: '2026-11-28T10:00:00Z' }).queue;
+  fs.writeFileSync(file, JSON.stringify(q));
+  const { child, url, out } = await startUi(['--store', file]);
+  assert.match(out, /with .*queue\.json live \(read only\)/);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  try {
+    await page.goto(`${url}?refresh=300`);
+    await page.waitForSelector('body[data-ready=true][data-live=true]', { timeout: 15000 });
+    assert.match(await page.textContent('#queue-live'), /^Live, read only: .*queue\.json; refreshed \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/);
+    assert.equal(await page.locator('#queue-table tbody tr').count(), 2);
+    // ISO-style times in the chosen zone, the UTC instant on hover.
+    const t = page.locator('#queue-table tbody tr time').first();
+    assert.match(await t.textContent(), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    assert.match(await t.getAttribute('title'), /Z \(UTC\)$/);
+    // Another runner adds a request: the page shows it at its next refresh, unasked.
+    q = eg.enqueue(q, day(3), { now: '2026-11-28T10:00:01Z' }).queue;
+    fs.writeFileSync(file, JSON.stringify(q));
+    await page.waitForFunction(() => document.querySelectorAll('#queue-table tbody tr').length === 3, null, { timeout: 10000 });
+    // The server changes nothing: it refuses any other method than GET.
+    const post = await page.evaluate(async () => (await fetch('/api/queue', { method: 'POST', body: '{}' })).status);
+    assert.equal(post, 405);
+    // The store stops answering (a corrupt file here): the page says so, and when it last refreshed.
+    fs.writeFileSync(file, '{ not json');
+    await page.waitForFunction(() => /^The store is unreachable: .*; last refreshed \d{4}-/.test(document.getElementById('queue-live').textContent), null, { timeout: 10000 });
+    assert.equal(await page.locator('#queue-table tbody tr').count(), 3, 'the last view stays');
+    await page.screenshot({ path: path.join(SHOTS, 'ui-live.png'), fullPage: true });
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+    child.kill('SIGINT');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('before a queue is opened the queue section shows no empty timeline or table', async () => {
+  const { page, problems } = await open();
+  assert.equal(await page.locator('#queue-timeline-wrap').isVisible(), false);
+  assert.equal(await page.locator('#queue .table-wrap').isVisible(), false);
+  assert.equal(await page.getAttribute('body', 'data-live'), null, 'served without a store, the page is not live');
   assert.deepEqual(problems, []);
   await page.close();
 });
