@@ -150,8 +150,10 @@ function showFieldErrors(errors) {
 
 function update() {
   const inp = readInputs();
+  // With jobs that are not JSON, the request is still checked (against no jobs), so every
+  // error shows at once, each by its field.
   const decision = inp.jobsError
-    ? { action: 'reject', conflicts: [], freeWindows: [], errors: [inp.jobsError] }
+    ? { action: 'reject', conflicts: [], freeWindows: [], errors: [inp.jobsError, ...eg.decide(inp.request, [], inp.options).errors] }
     : eg.decide(inp.request, inp.jobs, inp.options);
   let plan = null;
   const errors = decision.errors.slice();
@@ -278,7 +280,15 @@ function renderTimeline(d, inp, plan) {
       el('text', { x: (x(a) + x(b)) / 2, y: top - 20, 'text-anchor': 'middle', class: 'dst-label' }, axis, `${hours} h`);
     }
     if (i > 0) el('line', { x1: x(a), x2: x(a), y1: top - 4, y2: height - 6, class: 'day-line' }, grid);
-    if (i > 0 && i % every === 0) el('text', { x: x(a) + 2, y: top - 8 }, axis, localDayLabel(a, inp.request.timeZone));
+    if (i > 0 && i % every === 0) {
+      // A label that would run past the right edge ends at its gridline instead.
+      const label = el('text', { x: x(a) + 2, y: top - 8 }, axis, localDayLabel(a, inp.request.timeZone));
+      const len = typeof label.getComputedTextLength === 'function' ? label.getComputedTextLength() : 40;
+      if (x(a) + 2 + len > width - 2) {
+        label.setAttribute('x', x(a) - 2);
+        label.setAttribute('text-anchor', 'end');
+      }
+    }
   });
   el('text', { x: 4, y: top - 8 }, axis, inp.request.timeZone);
 
@@ -314,6 +324,9 @@ function renderTimeline(d, inp, plan) {
         `Worker ${p.worker + 1}: ${p.start} → ${p.end} (${Math.round((b - a) / HOUR)} h)${p.blockedBy.length ? ' — blocked by ' + p.blockedBy.join(', ') : ''}`);
     }
   }
+  // On a narrow screen the timeline scrolls inside its box: open it at the request.
+  const wrap = $('timeline-wrap');
+  if (wrap.clientWidth && wrap.clientWidth < width) wrap.scrollLeft = Math.max(0, x(rs) - 24);
   desc.textContent = `Request ${iso(rs)} to ${iso(re)}: ${d.action}; ${d.conflicts.length} conflicting job(s); ${near.length} job(s) shown; ${plan ? plan.windows.length : 0} planned window(s).`;
 }
 

@@ -139,6 +139,12 @@ test('an invalid date and an invalid channel show their errors next to the field
   await page.screenshot({ path: path.join(SHOTS, 'errors-1280x800.png'), fullPage: true });
   await page.fill('#jobs', '[{ "id": ');
   await page.waitForFunction(() => /not valid JSON/.test(document.getElementById('jobs-error').textContent));
+  // Bad jobs JSON does not hide the request's own errors: all show at once, each by its field.
+  assert.match(await page.textContent('#channels-error'), /^UNKNOWN_CHANNEL: unknown channel "pigeon"/);
+  await setRange(page, '2026-11-09', '2026-11-02');
+  await page.waitForFunction(() => /INVALID_RANGE/.test(document.getElementById('end-error').textContent));
+  assert.match(await page.textContent('#jobs-error'), /not valid JSON/);
+  assert.match(await page.textContent('#channels-error'), /UNKNOWN_CHANNEL/);
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -330,6 +336,34 @@ test('export-guard ui --store shows the queue live, read only, and says when the
     child.kill('SIGINT');
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('on a phone the timeline opens at the request, the plan\'s columns fit, and no day label is clipped', async () => {
+  const { page, problems } = await open({ width: 390, height: 844 });
+  // One day among the sample's jobs: the timeline is wider than the phone, and the jobs
+  // before the request would fill the box it opens on.
+  await setRange(page, '2026-11-04', '2026-11-05');
+  await page.waitForFunction(() => document.getElementById('action').textContent !== '');
+  // The whole request bar is inside the timeline's visible box (the box scrolls on a phone).
+  const box = await page.locator('#timeline-wrap').boundingBox();
+  const req = await page.locator('#timeline .bar.request').boundingBox();
+  assert.ok(req.x >= box.x && req.x + req.width <= box.x + box.width,
+    `the request spans ${req.x} to ${req.x + req.width}, the box shows ${box.x} to ${box.x + box.width}`);
+  // Every column of the plan, "Blocked by" included, is on screen.
+  const last = await page.locator('#plan thead th:last-child').boundingBox();
+  assert.ok(last.x + last.width <= 390, `"Blocked by" ends at ${last.x + last.width} of 390`);
+  // No day label runs past the timeline's right edge (at either size).
+  for (const size of [{ width: 390, height: 844 }, { width: 1280, height: 900 }]) {
+    await page.setViewportSize(size);
+    await page.evaluate(() => window.dispatchEvent(new Event('resize')));
+    const over = await page.$$eval('#timeline .axis text', (texts) => {
+      const svg = document.getElementById('timeline').getBoundingClientRect();
+      return texts.filter((t) => t.getBoundingClientRect().right > svg.right + 0.5).map((t) => t.textContent);
+    });
+    assert.deepEqual(over, [], `labels clipped at ${size.width} px`);
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
 });
 
 test('before a queue is opened the queue section shows no empty timeline or table', async () => {
