@@ -37,6 +37,16 @@ const { parseOptions } = require('./args');
  * originally created the job", the official SDKs' putRecordingJob): another client's
  * PUT is refused with 403 (the status Genesys gives is [unverified]).
  *
+ * With `authCodeClients`, browser apps sign in with the authorization code grant with
+ * PKCE (documented by Genesys for browser apps): `GET /oauth/authorize` (response_type
+ * code, client_id, redirect_uri, code_challenge, code_challenge_method S256, state)
+ * redirects at once to redirect_uri with a code (the simulated user is signed in and
+ * consents); `POST /oauth/token` (grant_type authorization_code, code, redirect_uri,
+ * client_id, code_verifier) gives a token when SHA-256 of the verifier is the challenge,
+ * the code is fresh (authCodeTtlSeconds) and unused, and answers 400 invalid_grant
+ * otherwise. Every answer carries CORS headers, and OPTIONS preflights are answered, as
+ * the API does for browser apps.
+ *
  * Rules that are not the API's are options, named as such: `requireChannelFilter`
  * (export-guard's own rule that an export names its channels: off by default),
  * `touchingConflicts` (whether the end of a range is inclusive is unverified),
@@ -52,6 +62,7 @@ const { parseOptions } = require('./args');
  */
 const http = require('http');
 const fs = require('fs');
+const crypto = require('crypto');
 const { SimClock, rng } = require('./clock');
 const { VALIDATORS, BadRequest } = require('./validate');
 
@@ -115,6 +126,8 @@ const DEFAULTS = {
   postLatencyMs: 0, // a fault mode: real ms before a POST's answer is sent (after the job is made)
   credentials: null, // { clientId, clientSecret } or an array of them: require OAuth client-credentials tokens
   tokenTtlSeconds: 86400, // expires_in of the tokens (simulated seconds)
+  authCodeClients: null, // [{ clientId }]: public clients of the authorization code grant with PKCE (browser apps)
+  authCodeTtlSeconds: 60, // how long an authorization code may be exchanged (simulated seconds)
   maxBodyBytes: 512000,
   resultsPageSize: 100, // conversations per results page (the pageSize query parameter may ask for fewer)
   logFile: null,
@@ -443,11 +456,64 @@ function createSimulator(options = {}) {
     return [202, r.profile === 'conversationDetailsJobs' ? { jobId: job.id } : view(job), {}];
   }
 
-  /** POST /oauth/token: the client-credentials grant (Basic auth, form body). */
+  function issueToken(clientId) {
+    tokensIssued += 1;
+    const token = `sim-token-${tokensIssued}-${Math.floor(random() * 1e9)}`;
+    tokens.set(token, { clientId, expiresAt: clock.now() + cfg.tokenTtlSeconds * 1000 });
+    record({ type: 'token', client: clientId, n: tokensIssued });
+    return [200, { access_token: token, token_type: 'bearer', expires_in: cfg.tokenTtlSeconds }, {}];
+  }
+
+  const codes = new Map(); // authorization code -> { clientId, redirectUri, challenge, expiresAt, used }
+  const publicClient = (id) => [].concat(cfg.authCodeClients || []).some((c) => c.clientId === id);
+
+  /** GET /oauth/authorize: the authorization code grant with PKCE; the simulated user consents at once. */
+  function handleAuthorize(url) {
+    const q = url.searchParams;
+    const bad = (description) => [400, { error: 'invalid_request', description }, {}];
+    if (!cfg.authCodeClients) return fail(404, 'not.found', 'this simulator was started without authCodeClients: no authorization code grant');
+    if (q.get('response_type') !== 'code') return bad('response_type must be code');
+    if (!publicClient(q.get('client_id'))) return [400, { error: 'unauthorized_client', description: `unknown client_id '${q.get('client_id')}'` }, {}];
+    let redirect;
+    try {
+      redirect = new URL(q.get('redirect_uri'));
+    } catch (_) {
+      return bad('redirect_uri must be an absolute URL');
+    }
+    if (q.get('code_challenge_method') !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(q.get('code_challenge') || '')) {
+      return bad('PKCE is required: code_challenge (base64url SHA-256, 43 characters) with code_challenge_method S256');
+    }
+    const code = crypto.randomBytes(18).toString('base64url');
+    codes.set(code, { clientId: q.get('client_id'), redirectUri: redirect.href, challenge: q.get('code_challenge'),
+      expiresAt: clock.now() + cfg.authCodeTtlSeconds * 1000, used: false });
+    redirect.searchParams.set('code', code);
+    if (q.get('state') !== null) redirect.searchParams.set('state', q.get('state'));
+    record({ type: 'authorize', client: q.get('client_id') });
+    return [302, { redirect: redirect.href }, { Location: redirect.href }];
+  }
+
+  /** POST /oauth/token, grant_type authorization_code: the code and its PKCE verifier. */
+  function exchangeCode(form) {
+    const invalid = (description) => [400, { error: 'invalid_grant', description }, {}];
+    const c = codes.get(form.get('code') || '');
+    if (!c) return invalid('unknown authorization code');
+    if (c.used) return invalid('the authorization code was used already');
+    if (clock.now() >= c.expiresAt) return invalid('the authorization code has expired');
+    if (form.get('client_id') !== c.clientId) return invalid('the code was issued to another client');
+    if (form.get('redirect_uri') !== c.redirectUri) return invalid('redirect_uri differs from the authorization request');
+    const verifier = form.get('code_verifier') || '';
+    if (crypto.createHash('sha256').update(verifier).digest('base64url') !== c.challenge) return invalid('the code_verifier does not match the code_challenge');
+    c.used = true;
+    return issueToken(c.clientId);
+  }
+
+  /** POST /oauth/token: the client-credentials grant (Basic auth, form body), or an authorization code. */
   function handleToken(req, body) {
-    if (!cfg.credentials) return fail(404, 'not.found', 'this simulator was started without credentials: no authentication');
     if (req.method !== 'POST') return fail(405, 'method.not.allowed', `${req.method} is not supported here`);
-    const grant = new URLSearchParams(body).get('grant_type');
+    const form = new URLSearchParams(body);
+    const grant = form.get('grant_type');
+    if (grant === 'authorization_code' && cfg.authCodeClients) return exchangeCode(form);
+    if (!cfg.credentials) return fail(404, 'not.found', 'this simulator was started without credentials: no authentication');
     if (grant !== 'client_credentials') return [400, { error: 'unsupported_grant_type', description: 'grant_type must be client_credentials' }, {}];
     const m = /^Basic\s+(\S+)$/i.exec(String(req.headers.authorization || ''));
     const pair = m ? Buffer.from(m[1], 'base64').toString('utf8') : '';
@@ -456,11 +522,7 @@ function createSimulator(options = {}) {
     if (!known) {
       return [401, { error: 'invalid_client', description: 'client authentication failed' }, {}];
     }
-    tokensIssued += 1;
-    const token = `sim-token-${tokensIssued}-${Math.floor(random() * 1e9)}`;
-    tokens.set(token, { clientId: known.clientId, expiresAt: clock.now() + cfg.tokenTtlSeconds * 1000 });
-    record({ type: 'token', client: known.clientId, n: tokensIssued });
-    return [200, { access_token: token, token_type: 'bearer', expires_in: cfg.tokenTtlSeconds }, {}];
+    return issueToken(known.clientId);
   }
 
   /** With credentials: the client the bearer token belongs to, or a 401 answer. */
@@ -497,12 +559,17 @@ function createSimulator(options = {}) {
       let body;
       let headers;
       try {
-        const auth = cfg.credentials && !url.pathname.startsWith('/sim/') && url.pathname !== '/oauth/token' ? authenticate(req) : null;
+        const oauth = url.pathname === '/oauth/token' || url.pathname === '/oauth/authorize';
+        const auth = (cfg.credentials || cfg.authCodeClients) && !url.pathname.startsWith('/sim/') && !oauth && req.method !== 'OPTIONS' ? authenticate(req) : null;
         if (auth && auth.client) client = auth.client;
-        if (tooBig) {
+        if (req.method === 'OPTIONS') {
+          [status, body, headers] = [204, null, {}]; // a browser's CORS preflight
+        } else if (tooBig) {
           [status, body, headers] = fail(413, 'payload.too.large', `the body exceeds ${cfg.maxBodyBytes} bytes`);
         } else if (url.pathname.startsWith('/sim/')) {
           [status, body, headers] = handleAdmin(req, url);
+        } else if (url.pathname === '/oauth/authorize') {
+          [status, body, headers] = handleAuthorize(url);
         } else if (url.pathname === '/oauth/token') {
           [status, body, headers] = handleToken(req, Buffer.concat(chunks).toString('utf8'));
         } else if (auth && auth.refusal) {
@@ -513,15 +580,18 @@ function createSimulator(options = {}) {
       } catch (e) {
         [status, body, headers] = fail(500, 'internal.error', String(e && e.stack));
       }
-      if (!url.pathname.startsWith('/sim/') && url.pathname !== '/oauth/token') {
+      if (!url.pathname.startsWith('/sim/') && !url.pathname.startsWith('/oauth/') && req.method !== 'OPTIONS') {
         byStatus[`${req.method} ${status}`] = (byStatus[`${req.method} ${status}`] || 0) + 1;
         record({ type: 'request', client, method: req.method, path: url.pathname + url.search, status,
           id: status === 202 ? body.id || body.jobId : undefined, code: status >= 400 ? body.code : undefined,
           retryAfter: headers['Retry-After'] });
       }
-      const text = JSON.stringify(body);
+      const text = body === null ? '' : JSON.stringify(body);
+      // CORS, as the API answers browser apps.
+      const cors = { 'Access-Control-Allow-Origin': req.headers.origin || '*', 'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+        'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE, OPTIONS', 'Access-Control-Expose-Headers': 'Retry-After, inin-correlation-id' };
       const send = () => {
-        res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+        res.writeHead(status, { ...(text ? { 'Content-Type': 'application/json' } : {}), 'Content-Length': Buffer.byteLength(text), ...cors, ...headers });
         res.end(text);
       };
       // The slow-answer fault: the job exists, its create answer is still on its way.
@@ -634,6 +704,11 @@ and the community's evaluation exports (409 range lock); 429/503/400 rules.
                        require OAuth: POST /oauth/token (client-credentials grant) gives
                        bearer tokens; the API answers 401 without a valid one
   --token-ttl S        the tokens' expires_in, in simulated seconds (default 86400)
+  --auth-code-clients ID[,ID...]
+                       browser apps (the admin page) sign in with the authorization code
+                       grant with PKCE: GET /oauth/authorize, then POST /oauth/token
+  --results-page-size N
+                       conversations per details-job results page (default 100)
 
 Admin: GET /sim/health, GET /sim/audit, GET /sim/log, POST /sim/restart.
 Clients name themselves with an X-Client-Id header (rate limits are per client).`;
@@ -642,7 +717,7 @@ async function main(argv) {
   const a = parseOptions(argv, {
     port: 'number', scale: 'number', 'fail-rate': 'number', 'transient-503': 'number',
     'retry-after': 'number', seed: 'number', log: 'string', rate: 'string',
-    'daily-limit': 'string', 'require-channel-filter': 'boolean', credentials: 'string', 'token-ttl': 'number',
+    'daily-limit': 'string', 'require-channel-filter': 'boolean', credentials: 'string', 'token-ttl': 'number', 'auth-code-clients': 'string', 'results-page-size': 'count',
   });
   if (a.help) {
     console.log(HELP);
@@ -665,6 +740,8 @@ async function main(argv) {
     });
   }
   if (a['token-ttl'] !== undefined) opts.tokenTtlSeconds = a['token-ttl'];
+  if (a['auth-code-clients'] !== undefined) opts.authCodeClients = a['auth-code-clients'].split(',').filter(Boolean).map((clientId) => ({ clientId }));
+  if (a['results-page-size'] !== undefined) opts.resultsPageSize = a['results-page-size'];
   if (a['daily-limit'] !== undefined) {
     const m = /^(\d+):(\d+(\.\d+)?)$/.exec(a['daily-limit']);
     if (!m) throw new Error('--daily-limit needs N:HOURS, e.g. 100:24');

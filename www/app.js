@@ -120,6 +120,7 @@ function readInputs() {
     }
   }
   const options = { profile: $('profile').value, touchingConflicts: $('touching').checked };
+  if ($('integration-id').value.trim()) options.integrationId = $('integration-id').value.trim();
   const workers = Number($('workers').value);
   return { request, jobs, jobsError, options, workers, granularity: $('granularity').value, jitter: $('jitter').value };
 }
@@ -127,12 +128,12 @@ function readInputs() {
 const FIELDS = [
   [/^request\.(start|interval)/, 'start'], [/^request\.end/, 'end'], [/^request$/, 'end'],
   [/^(request|options)\.timeZone/, 'tz'], [/^request\.channels/, 'channels'], [/^(request|options)\.profile/, 'profile'],
-  [/^activeJobs/, 'jobs'], [/^options\.workers/, 'workers'],
+  [/^activeJobs/, 'jobs'], [/^options\.workers/, 'workers'], [/^options\.integrationId/, 'integration-id'],
 ];
 const CONTROL = { channels: 'other-channels' };
 
 function showFieldErrors(errors) {
-  for (const id of ['start', 'end', 'tz', 'channels', 'profile', 'jobs', 'workers']) {
+  for (const id of ['start', 'end', 'tz', 'channels', 'profile', 'jobs', 'workers', 'integration-id']) {
     $(`${id}-error`).textContent = '';
     $(CONTROL[id] || id).removeAttribute('aria-invalid');
   }
@@ -537,7 +538,115 @@ async function live() {
   }
 }
 
+// ------------------------------------------------------------------ the org, through OAuth PKCE
+
+/** Genesys Cloud regions: the API at https://api.<region>, sign-in at https://login.<region>. */
+const REGIONS = ['mypurecloud.com', 'use2.us-gov-pure.cloud', 'usw2.pure.cloud', 'cac1.pure.cloud', 'sae1.pure.cloud', 'mypurecloud.ie',
+  'euw2.pure.cloud', 'mypurecloud.de', 'euc2.pure.cloud', 'mec1.pure.cloud', 'aps1.pure.cloud', 'mypurecloud.jp', 'apne2.pure.cloud',
+  'apne3.pure.cloud', 'mypurecloud.com.au'];
+const b64url = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const orgStatus = (text, bad) => { $('org-status').textContent = text; $('org-status').classList.toggle('field-error', Boolean(bad)); };
+
+function orgTarget() {
+  const base = $('api-base').value.trim().replace(/\/$/, '');
+  if (base) return { api: base, login: base };
+  const r = $('region').value;
+  return { api: `https://api.${r}`, login: `https://login.${r}` };
+}
+
+/** Starts the authorization code grant with PKCE: the verifier stays in this tab. */
+async function signIn() {
+  const clientId = $('client-id').value.trim();
+  if (!clientId) return orgStatus('Enter the OAuth client id first.', true);
+  const t = orgTarget();
+  const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)));
+  const challenge = b64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
+  const state = b64url(crypto.getRandomValues(new Uint8Array(16)));
+  const redirect = location.origin + location.pathname;
+  sessionStorage.setItem('eg.pkce', JSON.stringify({ verifier, state, clientId, redirect, ...t }));
+  location.assign(`${t.login}/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: redirect,
+    code_challenge: challenge, code_challenge_method: 'S256', state })}`);
+}
+
+/**
+ * Back from the sign-in with a code: exchanges it (with the verifier) for a token.
+ * Answers false when the sign-in was refused (its reason stays on the page).
+ */
+async function finishSignIn() {
+  const q = new URLSearchParams(location.search);
+  if (!q.has('code') && !q.has('error')) return true;
+  const pending = JSON.parse(sessionStorage.getItem('eg.pkce') || 'null');
+  sessionStorage.removeItem('eg.pkce');
+  history.replaceState(null, '', location.pathname);
+  const refused = (text) => { orgStatus(text, true); return false; };
+  if (q.has('error')) return refused(`Sign-in refused: ${q.get('error')}${q.get('error_description') ? ': ' + q.get('error_description') : ''}`);
+  if (!pending || pending.state !== q.get('state')) return refused('Sign-in refused: the answer is not for this tab\'s sign-in (state differs).');
+  let res;
+  let body = {};
+  try {
+    res = await fetch(`${pending.login}/oauth/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: q.get('code'), redirect_uri: pending.redirect, client_id: pending.clientId,
+        code_verifier: pending.verifier }) });
+    body = await res.json().catch(() => ({}));
+  } catch (e) {
+    return refused(`Sign-in failed: ${pending.login} did not answer (${e.message}).`);
+  }
+  if (!res.ok || !body.access_token) {
+    return refused(`Sign-in refused: ${res.status} ${body.error || ''}${body.description ? ': ' + body.description : ''}`);
+  }
+  sessionStorage.setItem('eg.token', JSON.stringify({ token: body.access_token, expiresAt: Date.now() + body.expires_in * 1000, api: pending.api,
+    clientId: pending.clientId }));
+  return true;
+}
+
+/**
+ * Lists the org's active recording jobs (the one profile Genesys lists) into the jobs
+ * above. The core's lifecycle names the listing calls (next hands out its `list` actions
+ * for a queue holding a recording request) and reads their answers (record), so the page
+ * parses no API answer itself; the jobs come from the queue's view of the listing.
+ */
+async function listOrgJobs() {
+  const t = JSON.parse(sessionStorage.getItem('eg.token') || 'null');
+  $('signout').hidden = !t;
+  if (!t) return;
+  if (t.expiresAt <= Date.now()) return orgStatus('The sign-in has expired: sign in again.', true);
+  const opts = () => ({ now: Date.now(), integrationId: 'listing-only' });
+  const q = eg.loadQueue(null);
+  try {
+    eg.enqueue(q, { profile: 'recordingJobs', start: '2026-01-01T00:00:00Z', end: '2026-01-02T00:00:00Z', channels: ['voice'] }, { now: Date.now() });
+    const step = eg.next(q, null, opts());
+    for (const a of step.actions.filter((x) => x.kind === 'list')) {
+      let answer;
+      try {
+        const res = await fetch(t.api + a.path, { headers: { Authorization: `Bearer ${t.token}`, Accept: 'application/json' } });
+        answer = { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
+      } catch (e) {
+        answer = { status: 0, headers: {}, body: `no response: ${e.message}` };
+      }
+      const r = eg.record(q, a.key, answer, opts());
+      if (r.event !== 'listed') return orgStatus(`Listing the org's recording jobs failed: ${r.reason || answer.status}${r.event === 'denied' ? '; sign in again' : ''}.`, true);
+    }
+    const listed = eg.inspectQueue(q, null, opts()).listings.flatMap((l) => l.jobs);
+    const jobs = listed.filter((j) => j.start && j.end).map((j) => ({ id: j.id, status: j.state, start: j.start, end: j.end }));
+    $('jobs').value = JSON.stringify(jobs, null, 2);
+    $('profile').value = 'recordingJobs';
+    update();
+    orgStatus(`Signed in as client ${t.clientId}: ${jobs.length} active recording job(s) listed at ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}` +
+      `${listed.length > jobs.length ? ` (${listed.length - jobs.length} without an interval left out)` : ''}; the decision is against them.`);
+  } finally {
+    q.free();
+  }
+}
+
+function setupOrg() {
+  for (const r of REGIONS) $('region').add(new Option(r, r));
+  $('signin').addEventListener('click', () => { signIn().catch((e) => orgStatus(`Sign-in failed: ${e.message}`, true)); });
+  $('signout').addEventListener('click', () => { sessionStorage.removeItem('eg.token'); $('signout').hidden = true; orgStatus('Signed out.'); });
+}
+
 setup();
+setupOrg();
 await loadSample();
+if (await finishSignIn()) await listOrgJobs().catch((e) => orgStatus(`Listing the org's recording jobs failed: ${e.code ? e.code + ': ' : ''}${e.message}`, true));
 await live();
 document.body.dataset.ready = 'true';

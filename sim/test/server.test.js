@@ -251,3 +251,53 @@ test('the daily-limit fault answers 429 with a Retry-After of hours; the channel
   assert.equal((await call('POST', EE, evalBody('2026-09-01T00:00:00Z', '2026-09-02T00:00:00Z', ['telegram']))).status, 202,
     'the community filter takes conversation-only message types');
 });
+
+test('the authorization code grant with PKCE: a code for the S256 challenge, refused with a wrong verifier, once used, or expired; CORS for browsers', async (t) => {
+  const crypto = require('crypto');
+  const sim = createSimulator({ clock: new SimClock({ scale: 100 }), authCodeClients: [{ clientId: 'admin-page' }], authCodeTtlSeconds: 60 });
+  const url = await sim.start(0);
+  t.after(() => sim.stop());
+  const verifier = crypto.randomBytes(32).toString('base64url');
+  const challenge = crypto.createHash('sha256').update(verifier).digest('base64url');
+  const redirect = 'http://127.0.0.1:9/page/';
+  const authorize = async (extra = {}) => {
+    const q = new URLSearchParams({ response_type: 'code', client_id: 'admin-page', redirect_uri: redirect, code_challenge: challenge,
+      code_challenge_method: 'S256', state: 'st-1', ...extra });
+    return fetch(`${url}/oauth/authorize?${q}`, { redirect: 'manual' });
+  };
+  const exchange = (code, v = verifier) => fetch(`${url}/oauth/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirect, client_id: 'admin-page', code_verifier: v }) });
+  const a = await authorize();
+  assert.equal(a.status, 302);
+  const back = new URL(a.headers.get('location'));
+  assert.equal(back.origin + back.pathname, redirect);
+  assert.equal(back.searchParams.get('state'), 'st-1');
+  const code = back.searchParams.get('code');
+  // PKCE is required, and only for known public clients.
+  assert.equal((await authorize({ code_challenge_method: 'plain' })).status, 400);
+  assert.equal((await authorize({ client_id: 'nobody' })).status, 400);
+  // A wrong verifier is refused (and does not use the code up); the right one gives a token, once.
+  const wrong = await exchange(code, crypto.randomBytes(32).toString('base64url'));
+  assert.equal(wrong.status, 400);
+  assert.equal((await wrong.json()).error, 'invalid_grant');
+  const ok = await exchange(code);
+  assert.equal(ok.status, 200);
+  const token = (await ok.json()).access_token;
+  assert.match(token, /^sim-token-/);
+  assert.equal((await exchange(code)).status, 400, 'a code is used once');
+  // The token lists the org's recording jobs; without one the API answers 401.
+  const listing = await fetch(`${url}/api/v2/recording/jobs?state=PENDING&showOnlyMyJobs=false`, { headers: { Authorization: `Bearer ${token}`, Origin: 'http://127.0.0.1:9' } });
+  assert.equal(listing.status, 200);
+  assert.equal(listing.headers.get('access-control-allow-origin'), 'http://127.0.0.1:9');
+  assert.equal((await fetch(`${url}/api/v2/recording/jobs?state=PENDING`)).status, 401);
+  // A browser's preflight.
+  const pre = await fetch(`${url}/api/v2/recording/jobs`, { method: 'OPTIONS', headers: { Origin: 'http://127.0.0.1:9', 'Access-Control-Request-Headers': 'authorization' } });
+  assert.equal(pre.status, 204);
+  assert.match(pre.headers.get('access-control-allow-headers'), /Authorization/);
+  // A code not exchanged within authCodeTtlSeconds (simulated) is refused.
+  const late = new URL((await authorize()).headers.get('location')).searchParams.get('code');
+  await sim.clock.sleep(61000);
+  const expired = await exchange(late);
+  assert.equal(expired.status, 400);
+  assert.match((await expired.json()).description, /expired/);
+});

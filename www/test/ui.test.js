@@ -374,3 +374,72 @@ test('before a queue is opened the queue section shows no empty timeline or tabl
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('signing in to the simulator with PKCE lists its active recording jobs and decides against them; a wrong verifier and an expired code are refused', async () => {
+  const crypto = require('crypto');
+  const eg = require('../../pkg');
+  const { createSimulator } = require('../../sim/server');
+  const { SimClock } = require('../../sim/clock');
+  const CI = { clientId: 'ci', clientSecret: 'ci-secret-3f1a' };
+  // Jobs that stay PENDING for the test's length; the page signs in as the public client admin-page.
+  const sim = createSimulator({ clock: new SimClock({ scale: 1 }), queuedMs: 600000, runMs: 600000, credentials: [CI], authCodeClients: [{ clientId: 'admin-page' }] });
+  const api = await sim.start(0);
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  try {
+    const tok = await (await fetch(`${api}/oauth/token`, { method: 'POST', headers: { Authorization: `Basic ${Buffer.from(`${CI.clientId}:${CI.clientSecret}`).toString('base64')}`,
+      'Content-Type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' })).json();
+    const ids = [];
+    for (const d of [2, 3]) {
+      const body = eg.buildPayload({ profile: 'recordingJobs', start: `2026-11-0${d}T00:00:00Z`, end: `2026-11-0${d + 1}T00:00:00Z`, channels: ['voice'] },
+        { integrationId: 's3-1', now: '2026-11-28T10:00:00Z' });
+      const r = await fetch(`${api}/api/v2/recording/jobs`, { method: 'POST', headers: { Authorization: `Bearer ${tok.access_token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      assert.equal(r.status, 202);
+      ids.push((await r.json()).id);
+    }
+    await page.goto(base);
+    await page.waitForSelector('body[data-ready=true]');
+    await page.fill('#api-base', api);
+    await page.fill('#client-id', 'admin-page');
+    await page.click('#signin');
+    // Out to the simulator's /oauth/authorize and back with a code, exchanged with the verifier.
+    await page.waitForFunction(() => /active recording job/.test(document.getElementById('org-status').textContent), null, { timeout: 15000 });
+    assert.match(await page.textContent('#org-status'), /^Signed in as client admin-page: 2 active recording job\(s\) listed at /);
+    assert.equal(new URL(page.url()).search, '', 'the code is gone from the address bar');
+    const jobs = JSON.parse(await page.inputValue('#jobs'));
+    assert.deepEqual(jobs.map((j) => j.id).sort(), ids.sort());
+    assert.equal(await page.inputValue('#profile'), 'recordingJobs');
+    assert.ok(await page.evaluate(() => sessionStorage.getItem('eg.token') !== null) && await page.evaluate(() => localStorage.length === 0), 'the token is in session storage only');
+    // Without an S3 integration a recording EXPORT is refused by its field; with one, two
+    // active recording jobs are the org's limit, so the request queues.
+    await setRange(page, '2026-11-10', '2026-11-11');
+    await page.waitForFunction(() => /MISSING_INTEGRATION_ID/.test(document.getElementById('integration-id-error').textContent));
+    await page.fill('#integration-id', 's3-1');
+    await page.waitForFunction(() => document.getElementById('action').textContent === 'queue');
+    // A code exchanged with the wrong verifier, and one exchanged too late, are refused.
+    const redirect = base;
+    const verifier = crypto.randomBytes(32).toString('base64url');
+    const codeFor = async () => {
+      const q = new URLSearchParams({ response_type: 'code', client_id: 'admin-page', redirect_uri: redirect, state: 'st',
+        code_challenge: crypto.createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' });
+      return new URL((await fetch(`${api}/oauth/authorize?${q}`, { redirect: 'manual' })).headers.get('location')).searchParams.get('code');
+    };
+    const comeBack = async (code, v) => {
+      await page.evaluate(([v2, a, r]) => sessionStorage.setItem('eg.pkce', JSON.stringify({ verifier: v2, state: 'st', clientId: 'admin-page', redirect: r, api: a, login: a })), [v, api, redirect]);
+      await page.goto(`${base}?code=${encodeURIComponent(code)}&state=st`);
+      await page.waitForFunction(() => /^Sign-in refused/.test(document.getElementById('org-status').textContent), null, { timeout: 15000 });
+      return page.textContent('#org-status');
+    };
+    assert.match(await comeBack(await codeFor(), crypto.randomBytes(32).toString('base64url')), /400 invalid_grant: the code_verifier does not match the code_challenge/);
+    sim.configure({ authCodeTtlSeconds: 1 });
+    const late = await codeFor();
+    await new Promise((r) => setTimeout(r, 1200));
+    assert.match(await comeBack(late, verifier), /400 invalid_grant: the authorization code has expired/);
+    await page.screenshot({ path: path.join(SHOTS, 'org-pkce.png'), fullPage: true });
+    assert.deepEqual(problems, []);
+  } finally {
+    await page.close();
+    await sim.stop();
+  }
+});
