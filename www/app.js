@@ -418,7 +418,8 @@ function nextText(i) {
   if (i.lease) return `awaiting the answer to its ${i.lease.action}`;
   if (!i.nextCall) return '–';
   const call = CALL_TEXT[i.nextCall];
-  if (i.waiting) return `${call} when ${i.waiting.reason}${i.waiting.blockedBy ? ` (${i.waiting.blockedBy.join(', ')})` : ''} clears`;
+  // The core's words for the wait (inspectQueue's waiting.text), its code as a fallback.
+  if (i.waiting) return `${call}: ${i.waiting.text || `waits (${i.waiting.reason})`}`;
   return i.dueNow ? `${call} now` : call;
 }
 

@@ -199,7 +199,7 @@ test('the queue view lists each item by state with its next call, wake-up, job i
   assert.match(rows[0][2], /^poll \(GET\)/);
   assert.equal(rows[0][4], 'ee-1');
   assert.match(rows[0][5], /^202 to submit/);
-  assert.match(rows[1][2], /submit \(POST\) when activeJobs \(ee-1\) clears/);
+  assert.match(rows[1][2], /^submit \(POST\): .*ee-1/);
   assert.match(rows[2][5], /400 to submit: integration not found/);
   assert.equal(rows[3][4], 'cd-9');
   // Times in the chosen zone (London is UTC+0 in November; New York is UTC-5), the UTC instant on hover/focus.
@@ -441,5 +441,65 @@ test('signing in to the simulator with PKCE lists its active recording jobs and 
   } finally {
     await page.close();
     await sim.stop();
+  }
+});
+
+test('export-guard ui --store postgres://... shows a fleet of 4 runners\' queue moving through its states', { timeout: 180000 }, async () => {
+  const { startCluster } = require('../../tests/pg/cluster');
+  const { createSimulator } = require('../../sim/server');
+  const { SimClock } = require('../../sim/clock');
+  const { workload } = require('../../sim/workload');
+  const CI = { clientId: 'fleet', clientSecret: 'fleet-ui-secret-91c2' };
+  const pg = await startCluster();
+  const sim = createSimulator({ clock: new SimClock({ scale: 1 }), queuedMs: 400, runMs: 1500, credentials: [CI], rateLimit: { requests: 100000, windowMs: 60000 } });
+  const api = await sim.start(0);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eg-ui-fleet-'));
+  const options = path.join(dir, 'options.json');
+  fs.writeFileSync(options, JSON.stringify({ integrationId: 's3-1', pollMs: 200, leaseMs: 3000 }));
+  const storeUrl = pg.url('ui_fleet');
+  const all = workload({ count: 16, seed: 4, days: 10, maxDays: 3 });
+  const bin = path.join(ROOT, 'pkg', 'bin', 'export-guard.js');
+  const env = { ...process.env, GENESYS_CLIENT_ID: CI.clientId, GENESYS_CLIENT_SECRET: CI.clientSecret };
+  let ui = null;
+  const page = await context.newPage();
+  try {
+    const started = await startUi(['--store', storeUrl]);
+    ui = started.child;
+    const runs = [0, 1, 2, 3].map((r) => {
+      const file = path.join(dir, `requests-${r}.json`);
+      fs.writeFileSync(file, JSON.stringify(all.filter((_, i) => i % 4 === r)));
+      const child = spawn(process.execPath, [bin, 'run', '--store', storeUrl, '--requests', file, '--base-url', api, '--options', options], { env, stdio: 'ignore' });
+      return new Promise((resolve) => child.on('exit', resolve));
+    });
+    await page.goto(`${started.url}?refresh=250`);
+    await page.waitForSelector('body[data-live=true]', { timeout: 15000 });
+    assert.ok(!(await page.textContent('#queue-live')).includes(new URL(storeUrl).password), 'the store password never reaches the page');
+    const seen = new Set();
+    let shot = false;
+    let codes = null;
+    const finished = Promise.all(runs).then((c) => { codes = c; });
+    while (codes === null) {
+      for (const s of await page.$$eval('#queue-table tbody tr', (rows) => rows.map((r) => r.dataset.state))) seen.add(s);
+      if (!shot && seen.has('submitted') && seen.has('completed')) {
+        await page.locator('#queue').screenshot({ path: path.join(SHOTS, 'ui-fleet.png') });
+        shot = true;
+      }
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    await finished;
+    assert.deepEqual(codes, [0, 0, 0, 0], 'every runner exported its share');
+    // At its next refresh the page shows every item final.
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('#queue-table tbody tr')];
+      return rows.length > 0 && rows.every((r) => r.dataset.state === 'completed' || r.dataset.state === 'failed');
+    }, null, { timeout: 10000 });
+    for (const s of ['submitted', 'completed']) assert.ok(seen.has(s), `the page showed items ${s} (saw ${[...seen].join(', ')})`);
+    assert.ok(seen.size >= 3, `the page showed items moving through their states: ${[...seen].join(', ')}`);
+  } finally {
+    await page.close();
+    if (ui) ui.kill('SIGINT');
+    await sim.stop();
+    await pg.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
