@@ -449,14 +449,17 @@ function openQueue(text, name) {
     const tr = document.createElement('tr');
     tr.dataset.state = i.state;
     tr.dataset.key = i.key;
-    const item = html('td');
+    // Each row is labelled by its request: a bulk request's part says which, of what.
+    const item = html('th');
+    item.scope = 'row';
+    if (i.part) item.append(`part ${i.part.index} of ${i.part.count}: `);
     item.append(`${i.profile} `, timeIn(i.start, tz), ' → ', timeIn(i.end, tz), ` [${i.channels.join(', ')}]`);
     const wake = html('td');
     wake.append(timeIn(i.due, tz));
     const last = i.lastAnswer ? `${i.lastAnswer.status} to ${i.lastAnswer.action}${i.lastAnswer.summary ? ': ' + i.lastAnswer.summary : ''}` : '–';
     const state = html('td', i.state, `state q-${i.state}`);
     if (i.reason) state.title = i.reason;
-    tr.append(state, item, html('td', nextText(i)), wake, html('td', i.jobId || '–', 'job'), html('td', last + (i.reason && i.state === 'failed' ? ` (${i.reason})` : '')));
+    tr.append(item, state, html('td', nextText(i)), wake, html('td', i.jobId || '–', 'job'), html('td', last + (i.reason && i.state === 'failed' ? ` (${i.reason})` : '')));
     body.appendChild(tr);
   }
   renderQueueTimeline(view.items, tz);

@@ -81,10 +81,11 @@ function createUiServer({ roots, store = null }) {
   });
 }
 
-/** The page's folders: the package's copy of www/ (npm), or the repository's. */
+/** The page's folders: the repository's www/ (in a checkout), or the package's copy of it (npm). */
 function defaultRoots() {
   const pkg = path.join(__dirname, '..');
-  const www = fs.existsSync(path.join(pkg, 'www', 'index.html')) ? path.join(pkg, 'www') : path.join(pkg, '..', 'www');
+  const repo = path.join(pkg, '..', 'www');
+  const www = fs.existsSync(path.join(repo, 'index.html')) && fs.existsSync(path.join(repo, 'serve.js')) ? repo : path.join(pkg, 'www');
   return { '/': www, '/pkg/web/': path.join(pkg, 'web'), '/pkg/servicenow/': path.join(pkg, 'servicenow') };
 }
 

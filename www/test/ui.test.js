@@ -195,7 +195,9 @@ test('the queue view lists each item by state with its next call, wake-up, job i
   await page.setInputFiles('#queue-file', file);
   await page.waitForFunction(() => document.querySelectorAll('#queue-table tbody tr').length === 4);
   const rows = await page.$$eval('#queue-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
-  assert.deepEqual(rows.map((r) => r[0]), ['submitted', 'queued', 'failed', 'submitted']);
+  // Each row is labelled by its request first, then its state.
+  assert.match(rows[0][0], /^evaluationExports /);
+  assert.deepEqual(rows.map((r) => r[1]), ['submitted', 'queued', 'failed', 'submitted']);
   assert.match(rows[0][2], /^poll \(GET\)/);
   assert.equal(rows[0][4], 'ee-1');
   assert.match(rows[0][5], /^202 to submit/);
@@ -318,17 +320,20 @@ test('export-guard ui --store shows the queue live, read only, and says when the
     const t = page.locator('#queue-table tbody tr time').first();
     assert.match(await t.textContent(), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
     assert.match(await t.getAttribute('title'), /Z \(UTC\)$/);
-    // Another runner adds a request: the page shows it at its next refresh, unasked.
-    q = eg.enqueue(q, day(3), { now: '2026-11-28T10:00:01Z' }).queue;
+    // Another runner adds a bulk request (six weeks: two month parts): the page shows its
+    // parts at its next refresh, unasked, each row labelled by its request.
+    q = eg.enqueue(q, { start: '2026-09-01T00:00:00Z', end: '2026-10-15T00:00:00Z', channels: ['sms'] }, { now: '2026-11-28T10:00:01Z' }).queue;
     fs.writeFileSync(file, JSON.stringify(q));
-    await page.waitForFunction(() => document.querySelectorAll('#queue-table tbody tr').length === 3, null, { timeout: 10000 });
+    await page.waitForFunction(() => document.querySelectorAll('#queue-table tbody tr').length === 4, null, { timeout: 10000 });
+    const labels = await page.$$eval('#queue-table tbody th', (ths) => ths.map((th) => th.textContent));
+    assert.ok(labels.some((l) => /^part 1 of 2: evaluationExports /.test(l)) && labels.some((l) => /^part 2 of 2: /.test(l)), labels.join(' | '));
     // The server changes nothing: it refuses any other method than GET.
     const post = await page.evaluate(async () => (await fetch('/api/queue', { method: 'POST', body: '{}' })).status);
     assert.equal(post, 405);
     // The store stops answering (a corrupt file here): the page says so, and when it last refreshed.
     fs.writeFileSync(file, '{ not json');
     await page.waitForFunction(() => /^The store is unreachable: .*; last refreshed \d{4}-/.test(document.getElementById('queue-live').textContent), null, { timeout: 10000 });
-    assert.equal(await page.locator('#queue-table tbody tr').count(), 3, 'the last view stays');
+    assert.equal(await page.locator('#queue-table tbody tr').count(), 4, 'the last view stays');
     await page.screenshot({ path: path.join(SHOTS, 'ui-live.png'), fullPage: true });
     assert.deepEqual(problems, []);
   } finally {
