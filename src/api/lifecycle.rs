@@ -592,22 +592,16 @@ pub fn record_many(a: Args<'_>, now_ms: i64) -> Answer {
     let outs: Vec<wq::RecordResult> = results
         .iter()
         .map(|r| match r {
-            Ok(wq::Recorded::Item(o)) => wq::RecordResult::Recorded {
-                action: o.kind.as_str(),
-                event: o.event.as_str(),
-                item: Some(Box::new(wq::ItemOut::from(&o.item))),
-                listing: None,
-                reason: None,
-                results: None,
-            },
-            Ok(wq::Recorded::Page(o, kept)) => wq::RecordResult::Recorded {
-                action: o.kind.as_str(),
-                event: o.event.as_str(),
-                item: Some(Box::new(wq::ItemOut::from(&o.item))),
-                listing: None,
-                reason: None,
-                results: wq::ResultsOut::of(o, kept),
-            },
+            Ok(rec @ (wq::Recorded::Item(o) | wq::Recorded::Page(o, _))) => {
+                wq::RecordResult::Recorded {
+                    action: o.kind.as_str(),
+                    event: o.event.as_str(),
+                    item: Some(Box::new(wq::ItemOut::from(&o.item))),
+                    listing: None,
+                    reason: None,
+                    results: rec.results(),
+                }
+            }
             Ok(wq::Recorded::Listing(l)) => wq::RecordResult::Recorded {
                 action: "list",
                 event: l.event.as_str(),

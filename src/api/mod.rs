@@ -15,7 +15,7 @@
 //! - `handlers` and `answers`: one thin function per operation (`answers` reads the
 //!   API's answers: `nextRetry`, `readJob`);
 //! - [`write`] and [`write_queue`]: typed output structs, serialised with
-//!   `#[derive(Serialize)]`; [`write_decision`]: decisions, by hand (measured faster);
+//!   `#[derive(Serialize)]`; [`write_decision`]: decisions, by hand (faster; see docs/performance.md);
 //! - `handles`: the registry of prepared job lists.
 
 mod answers;

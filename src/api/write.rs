@@ -7,7 +7,7 @@
 //! Optional fields are left out when absent unless the contract has always sent `null`.
 //!
 //! Decisions are the one exception: `write_decision` writes them by hand, for speed
-//! (measured there).
+//! (why: its module docs).
 
 use super::ops::Op;
 use super::read::limits;

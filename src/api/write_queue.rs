@@ -546,7 +546,7 @@ pub struct DrainOut<'a> {
     /// The released items, in FIFO order.
     pub submit: Vec<ItemOut<'a>>,
     /// Why each queued item that was not released waits: only with `waitingDetail`
-    /// (a thousand waiting items made most of a 500 KB answer).
+    /// (a large backlog's reasons would be most of the answer).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiting: Option<Vec<WaitingOut<'a>>>,
     /// How many queued items were not released.
@@ -685,6 +685,16 @@ pub enum Recorded {
     Listing(ListingOutcome),
 }
 
+impl Recorded {
+    /// The results page an item's answer read (none for other answers).
+    pub fn results(&self) -> Option<ResultsOut<'_>> {
+        match self {
+            Recorded::Page(o, kept) => ResultsOut::of(o, kept),
+            _ => None,
+        }
+    }
+}
+
 /// A results page as the driver writes it: `{last, page, records, skipped}`, where
 /// `records` are the page's records this item owns (to write, in order) and `skipped`
 /// counts those an adjacent part of the same bulk request writes.
@@ -716,24 +726,16 @@ impl<'a> RecordOut<'a> {
     /// Writes a record's answer.
     pub fn new(o: &'a Recorded, q: &'a Queue, handle: Option<u32>) -> Self {
         let queue = QueueOut::of(q, handle);
+        let results = o.results();
         match o {
-            Recorded::Item(o) => RecordOut {
+            Recorded::Item(o) | Recorded::Page(o, _) => RecordOut {
                 action: o.kind.as_str(),
                 event: o.event.as_str(),
                 item: Some(ItemOut::from(&o.item)),
                 listing: None,
                 queue,
                 reason: None,
-                results: None,
-            },
-            Recorded::Page(o, kept) => RecordOut {
-                action: o.kind.as_str(),
-                event: o.event.as_str(),
-                item: Some(ItemOut::from(&o.item)),
-                listing: None,
-                queue,
-                reason: None,
-                results: ResultsOut::of(o, kept),
+                results,
             },
             Recorded::Listing(l) => RecordOut {
                 action: "list",

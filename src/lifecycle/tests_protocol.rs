@@ -8,7 +8,7 @@ use crate::queue::{ListedJob, Queue, RateLimit, State};
 
 const ALL: [ActionKind; 6] = ActionKind::ALL;
 
-fn job(status: u16, id: &str, state: &str, phase: Phase) -> Answer {
+pub(super) fn job(status: u16, id: &str, state: &str, phase: Phase) -> Answer {
     Answer::Job(JobAnswer {
         status,
         job_id: Some(id.into()),

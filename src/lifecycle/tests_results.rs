@@ -3,6 +3,7 @@
 //! Compiled only under `#[cfg(test)]`.
 
 use super::tests::{error, req};
+use super::tests_protocol::job;
 use super::*;
 use crate::profile::Phase;
 use crate::queue::{Queue, State};
@@ -16,16 +17,6 @@ fn fetching() -> Settings {
         fetch_results: true,
         ..Settings::default()
     }
-}
-
-fn job(status: u16, id: &str, state: &str, phase: Phase) -> Answer {
-    Answer::Job(JobAnswer {
-        status,
-        job_id: Some(id.into()),
-        state: Some(state.into()),
-        phase,
-        message: None,
-    })
 }
 
 /// Submits every due item and answers each submit with job `j<seq>`, then each poll
