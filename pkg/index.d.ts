@@ -456,7 +456,7 @@ export interface Pruned<Q = QueueState> {
 
 export interface Waiting {
   key: string;
-  reason: 'notBefore' | 'activeJobs' | 'overlapsSubmitted' | 'earlierItem' | 'concurrencyLimit' | 'paused' | 'listing' | 'creatorOnly' | 'inDoubtLimit' | 'earlierPart';
+  reason: 'notBefore' | 'activeJobs' | 'overlapsSubmitted' | 'earlierItem' | 'concurrencyLimit' | 'paused' | 'listing' | 'creatorOnly' | 'inDoubtLimit' | 'earlierPart' | 'resultsFetcher';
   /** The reason in words (next, inspectQueue; drain with waitingDetail). */
   text?: string;
   blockedBy?: string[];
@@ -631,15 +631,21 @@ export function enqueueMany(queue: QueueHandle, requests: ExportRequest[], optio
 export function enqueueMany(queue: QueueState | null, requests: ExportRequest[], options?: EnqueueManyOptions): EnqueuedMany;
 export function drain(queue: QueueHandle, activeJobs: ActiveJobs, options?: DrainOptions): Drained<QueueHandle>;
 export function drain(queue: QueueState | null, activeJobs: ActiveJobs, options?: DrainOptions): Drained;
-/** The HTTP calls due now (submit, poll, execute, find), leased in the returned queue. */
+/** The HTTP calls due now (submit, poll, execute, find, list, results), leased in the returned queue. */
 export function next(queue: QueueHandle, activeJobs: ActiveJobs, options?: LifecycleOptions): Stepped<QueueHandle>;
 export function next(queue: QueueState | null, activeJobs: ActiveJobs, options?: LifecycleOptions): Stepped;
-/** Reads the answer to an item's outstanding call (status 0: no response) and moves the item on. */
-export function record(queue: QueueHandle, key: string, response: HttpResponseLike, options?: LifecycleOptions): Recorded<QueueHandle>;
-export function record(queue: QueueState, key: string, response: HttpResponseLike, options?: LifecycleOptions): Recorded;
+/**
+ * Reads the answer to an item's outstanding call (status 0: no response) and moves the item on.
+ * Pass the action next handed out: a late answer (another kind of call, or a results page
+ * handed out since) is then refused with STALE_ANSWER. A key alone is accepted for every
+ * call but results, whose page must be said.
+ */
+export function record(queue: QueueHandle, action: Action | string, response: HttpResponseLike, options?: LifecycleOptions): Recorded<QueueHandle>;
+export function record(queue: QueueState, action: Action | string, response: HttpResponseLike, options?: LifecycleOptions): Recorded;
 /** record for a step's answers, reading and writing the queue once; a refused answer gets its errors in its place. */
-export function recordMany(queue: QueueHandle, answers: Array<{ key: string; response: HttpResponseLike }>, options?: LifecycleOptions): RecordedMany<QueueHandle>;
-export function recordMany(queue: QueueState, answers: Array<{ key: string; response: HttpResponseLike }>, options?: LifecycleOptions): RecordedMany;
+export type AnswerOf = { action: Action; response: HttpResponseLike } | { key: string; response: HttpResponseLike };
+export function recordMany(queue: QueueHandle, answers: AnswerOf[], options?: LifecycleOptions): RecordedMany<QueueHandle>;
+export function recordMany(queue: QueueState, answers: AnswerOf[], options?: LifecycleOptions): RecordedMany;
 /** Keeps a queue state in the core (null: an empty queue); see QueueHandle. */
 export function loadQueue(queue?: QueueState | QueueHandle | null): QueueHandle;
 /** A queue's state, to save: a kept queue's, or a state given (checked). */

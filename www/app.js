@@ -538,7 +538,17 @@ async function live() {
   };
   if (await tick()) {
     document.body.dataset.live = 'true';
-    setInterval(tick, every);
+    // One read at a time: a slow store is not asked again before it has answered.
+    let busy = false;
+    setInterval(async () => {
+      if (busy) return;
+      busy = true;
+      try {
+        await tick();
+      } finally {
+        busy = false;
+      }
+    }, every);
   }
 }
 

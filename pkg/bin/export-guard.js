@@ -172,12 +172,14 @@ until wakeAt).
   --jobs FILE      jobs the API listed (a JSON array; default none)
   --options FILE   options JSON (now, integrationId, clientId, maxActiveJobs, leaseMs, pollMs, policy, ...)
   --write          write the queue back to the store (under its claim)`,
-  record: `Usage: export-guard record --store STORE --key KEY --response FILE [--options FILE] [--write]
+  record: `Usage: export-guard record --store STORE (--action FILE | --key KEY) --response FILE [--options FILE] [--write]
 
-Records the answer to the call handed out for KEY. Prints { action, event, item, queue }.
+Records the answer to a call next handed out. Prints { action, event, item, queue }.
 Exit 0; 4 when the answer is refused (STALE_ANSWER: nobody waits for it; drop it).
   --store STORE    the queue
-  --key KEY        the action's key
+  --action FILE    the action JSON as next printed it: a late answer (another call, or a
+                   results page handed out since) is then refused; '-': stdin
+  --key KEY        the action's key alone (not for results pages, whose page must be said)
   --response FILE  the answer JSON { status, headers?, body? } (status 0: no response); '-': stdin
   --options FILE   options JSON (now, pollMs, policy, clientId, ...)
   --write          write the queue back to the store (under its claim)`,
@@ -203,7 +205,7 @@ const SPEC = {
   enqueue: { values: ['store', 'queue', 'request', 'options'], flags: ['write'] },
   drain: { values: ['store', 'queue', 'jobs', 'options'], flags: ['write'] },
   next: { values: ['store', 'queue', 'jobs', 'options'], flags: ['write'] },
-  record: { values: ['store', 'queue', 'key', 'response', 'options'], flags: ['write'] },
+  record: { values: ['store', 'queue', 'key', 'action', 'response', 'options'], flags: ['write'] },
   prune: { values: ['store', 'queue', 'keep', 'before'], flags: ['write'] },
 };
 
@@ -248,10 +250,10 @@ function usageMessage(err, command) {
 }
 
 /** The store named by --store (or its alias --queue, or $EXPORT_GUARD_STORE). */
-function storeOf(opts) {
+function storeOf(opts, extra = {}) {
   const spec = opts.store !== undefined ? opts.store : opts.queue !== undefined ? opts.queue : process.env.EXPORT_GUARD_STORE || undefined;
   if (spec === undefined) throw new UsageError('--store is required (a queue file, or postgres://...), or set EXPORT_GUARD_STORE');
-  return openStore(spec, { readJson: readJsonFile, onNote: (t) => process.stderr.write(`export-guard: ${t}\n`) });
+  return openStore(spec, { readJson: readJsonFile, onNote: (t) => process.stderr.write(`export-guard: ${t}\n`), ...extra });
 }
 
 let stdinText;
@@ -352,9 +354,10 @@ function run(command, opts, eg, queue) {
       return write({ out: r, code });
     }
     case 'record': {
-      if (opts.key === undefined) throw new UsageError('--key KEY is required (the action\'s key)');
+      if ((opts.key === undefined) === (opts.action === undefined)) throw new UsageError('give --action FILE (the action next printed) or --key KEY, one of them');
+      const action = opts.action === undefined ? opts.key : readJsonFile(opts.action, 'action');
       const response = required(opts, 'response', 'the answer, { status, headers?, body? }');
-      const r = eg.record(queue, opts.key, response, optional(opts.options, 'options'));
+      const r = eg.record(queue, action, response, optional(opts.options, 'options'));
       return write({ out: r, code: EXIT.OK });
     }
     case 'prune': {
@@ -413,7 +416,9 @@ async function uiCommand(opts) {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a number from 0 to 65535, not '${opts.port}'`);
   const host = opts.host === undefined ? '127.0.0.1' : opts.host;
   const wantsStore = opts.store !== undefined || opts.queue !== undefined || Boolean(process.env.EXPORT_GUARD_STORE);
-  const store = wantsStore ? storeOf(opts) : null;
+  // The page only reads: an unreachable store answers at once (the page says so and asks
+  // again), and a queue not made yet is shown empty rather than created.
+  const store = wantsStore ? storeOf(opts, { readOnly: true }) : null;
   const server = createUiServer({ roots: defaultRoots(), store });
   await new Promise((resolve, reject) => {
     server.once('error', reject);

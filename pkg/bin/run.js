@@ -6,7 +6,7 @@
 const os = require('os');
 const { FetchTransport, Auth } = require('./transport');
 const { openStore } = require('./stores');
-const { ResultsDir } = require('./results');
+const { ResultsDir, safe } = require('./results');
 
 /** Exit codes of `run`. */
 const RUN_EXIT = { EXPORTED: 0, INTERNAL: 1, USAGE: 2, WAITING: 3, FAILED: 4 };
@@ -282,6 +282,16 @@ async function run(opts, eg, { readJson, out = process.stdout, env = process.env
         return request;
       });
       const names = [...seen];
+      if (resultsDir) {
+        // Each request's results file is named by its id: two ids must not name one file
+        // (on a filesystem that ignores case either).
+        const files = new Map();
+        for (const n of names) {
+          const file = `${safe(n)}.ndjson`.toLowerCase();
+          if (files.has(file)) throw new RunUsageError(`the ids '${files.get(file)}' and '${n}' would both write their results to ${safe(n)}.ndjson in --results; give them ids that differ in letters or digits`);
+          files.set(file, n);
+        }
+      }
       const enqueueOptions = { ...pick(options, ['profile', 'timeZone', 'maxRangeDays']), now: Date.now(), repeatFinished: false };
       const enqueue = (q) => eg.enqueueMany(q, plain, enqueueOptions);
       const result = dry ? enqueue(await store.read()) : await store.updateAsync((q) => {
@@ -391,7 +401,8 @@ async function run(opts, eg, { readJson, out = process.stdout, env = process.env
         unfinished: open, mayHaveRunTwice: doubts.map((r) => r.id), tokens: auth.fetched, items: rows, results: files, deliveries: where }));
     } else {
       progress.write(`\n${table(rows)}\n\n${rows.length - failed - open} exported, ${failed} failed, ${open} not finished` +
-        (open && !fatal && !opts.once ? ' (stopped at --max-wait; run again with the same --store to continue)' : '') +
+        (open && !fatal && !opts.once ? (end.stop === 'deadline' ? ' (stopped at --max-wait; run again with the same --store to continue)'
+          : ' (nothing more is due for this runner: see why in the table; run again with the same --store to continue)') : '') +
         (doubts.length ? `\nmay have run twice (an answer lost on a profile Genesys cannot list): ${doubts.map((r) => r.id).join(', ')}` : '') +
         where.map((d) => `\n${d.text}`).join('') +
         files.map((f) => (f.file ? `\nresults of ${f.id}: ${f.file} (${f.records} conversation(s), each once)` : `\nresults of ${f.id}: not written yet: ${f.missing}`)).join(''));
@@ -414,7 +425,7 @@ function deliveries(rows, options, downloading) {
   }
   if (exported.has('conversationDetailsJobs') && !downloading) {
     out.push({ profile: 'conversationDetailsJobs',
-      text: 'details jobs: their results stay at Genesys until each job\'s expirationDate (GET /api/v2/analytics/conversations/details/jobs/{jobId}/results); run again with --results DIR to download them' });
+      text: 'details jobs: their results stay at Genesys until each job\'s expirationDate (GET /api/v2/analytics/conversations/details/jobs/{jobId}/results); export-guard downloads them when the run has --results DIR from the start (it fetches each job\'s pages before the job counts as done)' });
   }
   if (exported.has('evaluationExports')) {
     out.push({ profile: 'evaluationExports',

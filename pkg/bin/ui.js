@@ -30,6 +30,8 @@ function createUiServer({ roots, store = null }) {
     } catch (_) {
       return null;
     }
+    // A NUL byte is no file name (fs would throw on it).
+    if (p.includes('\0')) return null;
     if (p === '/' || p === '') p = '/index.html';
     const dir = prefixes.find((d) => p.startsWith(d));
     const base = dir ? roots[dir] : roots['/'];

@@ -119,6 +119,9 @@ function createDriver(eg) {
     this.concurrency = config.concurrency || 8;
     this.onEvent = config.onEvent || function () {};
     this.sink = config.sink || null;
+    if (this.options.fetchResults && !this.sink) {
+      throw new TypeError('Driver: fetchResults needs a sink (where each results page goes), or its pages would be read and lost');
+    }
   }
 
   Driver.prototype.opts = function () {
@@ -165,12 +168,16 @@ function createDriver(eg) {
     self.store.update(function (queue) {
       var r;
       try {
-        r = eg.record(queue, action.key, answer, self.opts());
+        r = eg.record(queue, action, answer, self.opts());
       } catch (e) {
         if (!(e instanceof eg.ExportGuardError) || e.code !== 'STALE_ANSWER') throw e;
         return { queue: null, value: { stale: e } };
       }
-      if (r.results && self.sink) self.sink(action, r);
+      if (r.results) {
+        // next hands out results calls only with fetchResults, which needs a sink.
+        if (!self.sink) throw new Error('export-guard: a results page was read with no sink to write it to; give the Driver a sink with fetchResults');
+        self.sink(action, r);
+      }
       return { queue: r.queue, value: r };
     }, function (err, r) {
       if (err) return cb(err);

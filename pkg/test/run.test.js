@@ -79,7 +79,7 @@ test('run: 60 requests over the three profiles with faults and OAuth: each expor
     assert.match(r.out, /60 exported, 0 failed, 0 not finished/);
     // Where the data is: Genesys delivers recordings to the integration; details results wait for --results.
     assert.match(r.out, /^recording exports: Genesys delivers them to integration sim-s3-integration \(its S3 bucket\)/m);
-    assert.match(r.out, /^details jobs: their results stay at Genesys .*run again with --results DIR/m);
+    assert.match(r.out, /^details jobs: their results stay at Genesys .*export-guard downloads them when the run has --results DIR from the start/m);
     const count = auditCounts(sim);
     const keys = wantedKeys(queue);
     const profiles = new Set(keys.map((k) => k.split('|')[0]));
@@ -172,7 +172,9 @@ test('run --results: a year of details jobs in month parts gives one NDJSON file
     const pagesOnDisk = () => {
       const pages = path.join(dir2, '.pages');
       if (!fs.existsSync(pages)) return 0;
-      return fs.readdirSync(pages).reduce((n, d) => n + fs.readdirSync(path.join(pages, d)).filter((f) => f.endsWith('.ndjson')).length, 0);
+      // DIR/.pages/<item>/<job id>/<page>.ndjson
+      return fs.readdirSync(pages).reduce((n, item) => n + fs.readdirSync(path.join(pages, item))
+        .reduce((m, job) => m + fs.readdirSync(path.join(pages, item, job)).filter((f) => f.endsWith('.ndjson')).length, 0), 0);
     };
     let kills = 0;
     for (let k = 0; k < 6 && kills < 3; k++) {
@@ -432,4 +434,15 @@ test('run refuses a corrupt or unknown-version queue file (exit 4) and never ove
     assert.match(r.err, name === 'corrupt' ? /queue .* is not valid JSON/ : /INVALID_QUEUE at queue\.version: queue version 99 is not supported/);
     assert.equal(fs.readFileSync(queue, 'utf8'), text, 'the file was changed');
   }
+});
+
+test('run --results refuses two request ids that would write one results file, before anything is queued', async () => {
+  const requests = path.join(tmp, 'colliding.json');
+  const day = { profile: 'conversationDetailsJobs', start: '2026-01-01T00:00:00Z', end: '2026-01-02T00:00:00Z', channels: ['sms'] };
+  fs.writeFileSync(requests, JSON.stringify([{ id: 'Q1/2026', ...day }, { id: 'q1:2026', ...day, channels: ['voice'] }]));
+  const queue = path.join(tmp, 'q-colliding.json');
+  const r = await cli(['run', '--queue', queue, '--requests', requests, '--base-url', 'http://127.0.0.1:9', '--results', path.join(tmp, 'colliding-results')]);
+  assert.equal(r.code, 2, r.err + r.out);
+  assert.match(r.err, /the ids 'Q1\/2026' and 'q1:2026' would both write their results to q1_2026\.ndjson/);
+  assert.equal(fs.existsSync(queue), false, 'nothing was queued');
 });

@@ -3,7 +3,7 @@
 //! [`crate::lifecycle`]; write the new queue.
 
 use super::answers::{job_of, reading, Call, Reading};
-use super::obj::{type_name, Obj};
+use super::obj::{show, type_name, whole_number, Obj};
 use super::read::{self, context, interval, opt_instant, options_of, payload_options, policy_of};
 use super::read_jobs::jobs_arg;
 use super::read_queue::{queue_arg, QueueArg};
@@ -408,12 +408,13 @@ fn results_page(profile: Profile, body: Option<&Value>, path: &str) -> Result<Pa
 /// listing's) and records it.
 fn record_one(
     q: &mut Queue,
-    key: &str,
+    call: &CallOf<'_>,
     response: Option<&Value>,
     path: &str,
     s: &Settings,
     now: i64,
 ) -> Result<wq::Recorded, Vec<Error>> {
+    let key = call.key;
     if key.starts_with("list|") {
         let pos = one(lifecycle::outstanding_listing(q, key))?;
         let (profile, state) = (q.listings[pos].profile, q.listings[pos].state.clone());
@@ -429,7 +430,16 @@ fn record_one(
         let rl = r.rate_limit.clone();
         return one(lifecycle::record_listing(q, key, ans, rl, s, now)).map(wq::Recorded::Listing);
     }
-    let (pos, kind) = one(lifecycle::outstanding(q, key))?;
+    let (pos, kind) = one(lifecycle::outstanding(q, key, call.answering))?;
+    if kind == ActionKind::Results && call.answering.page.is_none() {
+        return Err(vec![Error::new(
+            ErrorCode::InvalidArgument,
+            call.field.as_str(),
+            "a results page is recorded with its action, record(queue, action, response), \
+             not its key alone: the action's page tells a late answer from the page handed \
+             out since, which would otherwise be written twice",
+        )]);
+    }
     let profile = q.items[pos].profile;
     let r = reading(response, path, false)?;
     let status = r.status.unwrap_or(0) as u16;
@@ -439,7 +449,15 @@ fn record_one(
             Err(errs) => (unreadable(status, errs), Vec::new()),
         };
         let rl = r.rate_limit.clone();
-        let o = one(lifecycle::record_reply(q, key, ans, rl, s, now))?;
+        let o = one(lifecycle::record_reply(
+            q,
+            key,
+            call.answering,
+            ans,
+            rl,
+            s,
+            now,
+        ))?;
         let keep = o.page.as_ref().map(|p| p.keep.clone()).unwrap_or_default();
         let kept = records
             .into_iter()
@@ -488,33 +506,96 @@ fn record_one(
         error_answer(&r, status, profile)
     };
     let rl = r.rate_limit.clone();
-    one(lifecycle::record_reply(q, key, ans, rl, s, now)).map(wq::Recorded::Item)
+    one(lifecycle::record_reply(
+        q,
+        key,
+        call.answering,
+        ans,
+        rl,
+        s,
+        now,
+    ))
+    .map(wq::Recorded::Item)
 }
 
-fn key_of<'a>(v: Option<&'a Value>, path: &str) -> Result<&'a str, Vec<Error>> {
-    match v {
-        Some(Value::String(k)) => Ok(k.as_str()),
-        other => Err(vec![Error::new(
+/// The call an answer is for: an action's key, or the action itself (`{ key, kind,
+/// page, ... }` as `next` handed it out; its other fields are not read).
+struct CallOf<'a> {
+    key: &'a str,
+    /// Where it was read (for errors).
+    field: String,
+    answering: lifecycle::Answering,
+}
+
+fn call_of<'a>(v: Option<&'a Value>, path: &str) -> Result<CallOf<'a>, Vec<Error>> {
+    let wrong = |what: String| {
+        vec![Error::new(
             ErrorCode::InvalidArgument,
             path,
-            format!(
-                "key must be the action's key (a string), not {}",
-                other.map_or("nothing", type_name)
-            ),
-        )]),
+            format!("{path} must be the action next handed out, or its key (a string), not {what}"),
+        )]
+    };
+    match v {
+        Some(Value::String(k)) => Ok(CallOf {
+            key: k.as_str(),
+            field: path.to_string(),
+            answering: lifecycle::Answering::default(),
+        }),
+        Some(Value::Object(a)) => {
+            let key = match a.get("key") {
+                Some(Value::String(k)) => k.as_str(),
+                other => {
+                    return Err(wrong(format!(
+                        "an object whose key is {}",
+                        other.map_or("missing", type_name)
+                    )))
+                }
+            };
+            let kind = match a.get("kind") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(k)) => Some(ActionKind::parse(k).ok_or_else(|| {
+                    vec![Error::new(
+                        ErrorCode::InvalidArgument,
+                        format!("{path}.kind"),
+                        format!("{path}.kind {k:?} is no action kind (submit, poll, execute, find, list, results)"),
+                    )]
+                })?),
+                Some(other) => return Err(wrong(format!("an object whose kind is {}", type_name(other)))),
+            };
+            let page = match a.get("page") {
+                None | Some(Value::Null) => None,
+                Some(p) => Some(whole_number(p, u32::MAX as u64).ok_or_else(|| {
+                    vec![Error::new(
+                        ErrorCode::InvalidArgument,
+                        format!("{path}.page"),
+                        format!(
+                            "{path}.page must be the action's page (a whole number), not {}",
+                            show(p)
+                        ),
+                    )]
+                })? as u32),
+            };
+            Ok(CallOf {
+                key,
+                field: path.to_string(),
+                answering: lifecycle::Answering { kind, page },
+            })
+        }
+        other => Err(wrong(other.map_or("nothing", type_name).to_string())),
     }
 }
 
-/// `record(queue, key, response, options)`: the answer to the item's outstanding call.
+/// `record(queue, action, response, options)`: the answer to the item's outstanding call
+/// (`action` as next handed it out, or its key).
 #[inline(never)]
 pub fn record(a: Args<'_>, now_ms: i64) -> Answer {
     let o = options_of(a.get(3), &read::with_payload_keys(&OWN_KEYS))?;
     let mut q = one(queue_arg(a.get(0)))?;
     let kept = q.handle();
-    let key = key_of(a.get(1), "key")?;
+    let call = call_of(a.get(1), "action")?;
     let s = settings(&o, true)?;
     let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
-    let outcome = record_one(&mut q, key, a.get(2), "response", &s, now)?;
+    let outcome = record_one(&mut q, &call, a.get(2), "response", &s, now)?;
     if let wq::Recorded::Item(o) | wq::Recorded::Page(o, _) = &outcome {
         // An item's answer changes that item (and the pauses) alone.
         q.touched_only(vec![o.item.seq]);
@@ -524,7 +605,7 @@ pub fn record(a: Args<'_>, now_ms: i64) -> Answer {
 }
 
 /// `recordMany(queue, answers, options)`: `record` for a step's answers
-/// (`[{ key, response }]`), reading and writing the queue once. An answer that cannot be
+/// (`[{ action, response }]`, or `key` for `action`), reading and writing the queue once. An answer that cannot be
 /// recorded (late, or malformed) gets its error in its place; the others are recorded.
 #[inline(never)]
 pub fn record_many(a: Args<'_>, now_ms: i64) -> Answer {
@@ -564,11 +645,21 @@ pub fn record_many(a: Args<'_>, now_ms: i64) -> Answer {
             "an answer { key, response }",
         ))
         .and_then(|obj| {
-            one(obj.only(&["key", "response"]))?;
-            let key = key_of(obj.get("key"), &obj.field("key"))?;
+            one(obj.only(&["key", "action", "response"]))?;
+            let call = match (obj.get("action"), obj.get("key")) {
+                (Some(a), None) => call_of(Some(a), &obj.field("action"))?,
+                (None, k) => call_of(k, &obj.field("key"))?,
+                (Some(_), Some(_)) => {
+                    return Err(vec![Error::new(
+                        ErrorCode::InvalidArgument,
+                        obj.field("key"),
+                        format!("{} gives both action and key: give the action alone", path),
+                    )])
+                }
+            };
             record_one(
                 &mut q,
-                key,
+                &call,
                 obj.get("response"),
                 &obj.field("response"),
                 &s,

@@ -150,16 +150,16 @@ pub static OPERATIONS: [Op; 28] = [
     ),
     op(
         "record",
-        &["queue", "key", "response", "options"],
+        &["queue", "action", "response", "options"],
         Value,
-        "reads the answer to an item's outstanding call and moves the item on",
+        "reads the answer to an item's outstanding call (the action next handed out, or its key) and moves the item on",
         lc::record,
     ),
     op(
         "recordMany",
         &["queue", "answers", "options"],
         Value,
-        "records a step's answers ([{ key, response }]) reading and writing the queue once",
+        "records a step's answers ([{ action, response }]) reading and writing the queue once",
         lc::record_many,
     ),
     op(
@@ -261,6 +261,7 @@ pub static OPERATIONS: [Op; 28] = [
         h::operations,
     ),
     op("version", &[], Value, "the core's version", h::version),
+
 ];
 
 /// The operation called `name`.

@@ -493,7 +493,7 @@ impl<'a> WaitingOut<'a> {
                 w.action = Some(kind.as_str());
                 w.until = Some(Iso(*until));
             }
-            WaitReason::Listing(_) => {}
+            WaitReason::Listing(_) | WaitReason::ResultsFetcher => {}
             WaitReason::CreatorOnly { client, since } => {
                 w.client = Some(client.as_str());
                 w.since = Some(Iso(*since));

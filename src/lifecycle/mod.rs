@@ -40,8 +40,8 @@ mod wait;
 
 pub use next::{next, paused};
 pub use record::{
-    outstanding, outstanding_listing, owns, record, record_listing, record_reply, Answer, Event,
-    JobAnswer, Listed, ListingOutcome, Outcome, PageOutcome,
+    outstanding, outstanding_listing, owns, record, record_listing, record_reply, Answer,
+    Answering, Event, JobAnswer, Listed, ListingOutcome, Outcome, PageOutcome,
 };
 pub use release::{release, WaitReason};
 pub use wait::describe;

@@ -306,7 +306,10 @@ impl Pass<'_> {
                     if due > now || !self.wants(ActionKind::Results) {
                         continue;
                     }
-                    if let Some(n) = earlier[pos] {
+                    if !self.s.fetch_results {
+                        // A runner without a sink would read the pages and lose them.
+                        self.hold(pos, WaitReason::ResultsFetcher, None);
+                    } else if let Some(n) = earlier[pos] {
                         self.hold(pos, WaitReason::EarlierPart(n), None);
                     } else if let Some(until) = pause_of[p][3] {
                         let kind = ActionKind::Results;

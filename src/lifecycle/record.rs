@@ -199,21 +199,54 @@ fn stale(key: &str, why: &str) -> Error {
     )
 }
 
-/// The outstanding call of the live item with `key`.
-pub fn outstanding(q: &Queue, key: &str) -> Result<(usize, ActionKind)> {
+/// Which call an answer answers, as its action said: its kind and, for a results call,
+/// its page. A driver that says so has a late answer refused instead of taken for the
+/// call handed out since (a page read twice would be written twice).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Answering {
+    /// The action's kind (`None`: not said).
+    pub kind: Option<ActionKind>,
+    /// The action's page (`None`: not said).
+    pub page: Option<u32>,
+}
+
+/// The outstanding call of the live item with `key`, when it is the call `answering`
+/// describes.
+pub fn outstanding(q: &Queue, key: &str, answering: Answering) -> Result<(usize, ActionKind)> {
     let pos = q
         .live_position(key)
         .ok_or_else(|| stale(key, "no live item has this key"))?;
-    let lease = q.items[pos]
+    let item = &q.items[pos];
+    let lease = item
         .lease
         .as_ref()
         .ok_or_else(|| stale(key, "the item has no call outstanding"))?;
+    if let Some(kind) = answering.kind.filter(|k| *k != lease.kind) {
+        return Err(stale(
+            key,
+            &format!(
+                "the item's outstanding call is a {}, not this {}",
+                lease.kind.as_str(),
+                kind.as_str()
+            ),
+        ));
+    }
+    let expected = item.results.as_ref().map_or(0, |r| r.pages);
+    if let Some(page) = answering
+        .page
+        .filter(|p| lease.kind == ActionKind::Results && *p != expected)
+    {
+        return Err(stale(
+            key,
+            &format!("the item waits for results page {expected}, not page {page}"),
+        ));
+    }
     Ok((pos, lease.kind))
 }
 
 /// Records the answer to the outstanding call of the live item with `key`.
 pub fn record(q: &mut Queue, key: &str, answer: Answer, s: &Settings, now: i64) -> Result<Outcome> {
-    record_reply(q, key, answer, None, s, now)
+    record_reply(q, key, Answering::default(), answer, None, s, now)
 }
 
 /// A 401 or 403: who refused, in words.
@@ -286,12 +319,13 @@ fn add_pause(q: &mut Queue, pause: Pause) {
 pub fn record_reply(
     q: &mut Queue,
     key: &str,
+    answering: Answering,
     answer: Answer,
     rate_limit: Option<RateLimit>,
     s: &Settings,
     now: i64,
 ) -> Result<Outcome> {
-    let (pos, kind) = outstanding(q, key)?;
+    let (pos, kind) = outstanding(q, key, answering)?;
     let pause = match &answer {
         Answer::Error(r, _) if r.status == 429 => {
             let item = &q.items[pos];

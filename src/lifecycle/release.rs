@@ -53,6 +53,9 @@ pub enum WaitReason {
     /// Its job's results are fetched after those of this earlier part of its bulk
     /// request, so that the request's results are written in time order.
     EarlierPart(u32),
+    /// Its job's results are to be fetched, and this runner fetches none (it runs
+    /// without `fetchResults`, so it has nowhere to put them).
+    ResultsFetcher,
 }
 
 impl WaitReason {
@@ -69,6 +72,7 @@ impl WaitReason {
             WaitReason::CreatorOnly { .. } => "creatorOnly",
             WaitReason::InDoubtLimit(_) => "inDoubtLimit",
             WaitReason::EarlierPart(_) => "earlierPart",
+            WaitReason::ResultsFetcher => "resultsFetcher",
         }
     }
 }

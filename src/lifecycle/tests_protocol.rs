@@ -132,7 +132,16 @@ fn a_429_pauses_every_submit_of_its_profile_and_client_for_the_retry_after() {
         allowed: Some("300".into()),
         reset: Some("42".into()),
     };
-    let o = record_reply(&mut q, &k0, error(429, Some("60")), Some(rl), &s, 100).unwrap();
+    let o = record_reply(
+        &mut q,
+        &k0,
+        Answering::default(),
+        error(429, Some("60")),
+        Some(rl),
+        &s,
+        100,
+    )
+    .unwrap();
     assert_eq!(o.event, Event::Resubmit);
     assert_eq!(q.pauses.len(), 1);
     assert_eq!(q.pauses[0].until, 60_100);

@@ -201,3 +201,92 @@ fn a_vanished_job_is_resubmitted_and_its_fetch_starts_over() {
         (None, None)
     );
 }
+
+#[test]
+fn a_late_page_is_refused_not_taken_for_the_page_handed_out_since() {
+    // Runner A is handed page 0 and is slow; its lease expires, runner B is handed page 0
+    // again and records it, then page 1 is out. A's answer to page 0 must not be read
+    // as page 1: the conversations would be written twice.
+    let s = Settings {
+        lease_ms: 1_000,
+        ..fetching()
+    };
+    let mut q = Queue::default();
+    let key = q.enqueue(&req(DETAILS, 0, 24), 0, None).item.key();
+    let t = run_jobs(&mut q, &s, 0);
+    let a = next(&mut q, &[], &s, t, &ALL).actions[0].clone();
+    let b = next(&mut q, &[], &s, t + 2_000, &ALL).actions[0].clone();
+    assert_eq!((a.page, b.page), (0, 0));
+    let page = |page| Answering {
+        kind: Some(ActionKind::Results),
+        page: Some(page),
+    };
+    let first = Answer::Page(200, vec![Some(HOUR_MS)], Some("c1".into()));
+    record_reply(
+        &mut q,
+        &key,
+        page(b.page),
+        first.clone(),
+        None,
+        &s,
+        t + 2_010,
+    )
+    .unwrap();
+    let c = next(&mut q, &[], &s, t + 2_020, &ALL).actions[0].clone();
+    assert_eq!(c.page, 1);
+    let late = record_reply(&mut q, &key, page(a.page), first, None, &s, t + 2_030);
+    let e = late.unwrap_err();
+    assert_eq!(e.code, crate::error::ErrorCode::StaleAnswer);
+    assert!(
+        e.message.contains("waits for results page 1, not page 0"),
+        "{}",
+        e.message
+    );
+    // Nothing moved: page 1 is still awaited, and answering it goes on.
+    assert_eq!(q.items[0].results.as_ref().map(|r| r.pages), Some(1));
+    let o = record_reply(
+        &mut q,
+        &key,
+        page(1),
+        Answer::Page(200, vec![], None),
+        None,
+        &s,
+        t + 2_040,
+    );
+    assert_eq!(o.unwrap().event, Event::Completed);
+    // An answer of another kind than the outstanding call is refused the same way.
+    let mut q = Queue::default();
+    let key = q.enqueue(&req(DETAILS, 0, 24), 0, None).item.key();
+    next(&mut q, &[], &s, 1, &ALL);
+    let poll = Answering {
+        kind: Some(ActionKind::Poll),
+        page: None,
+    };
+    let answer = job(200, "j0", "FULFILLED", Phase::Completed);
+    let e = record_reply(&mut q, &key, poll, answer, None, &s, 2).unwrap_err();
+    assert!(
+        e.message.contains("is a submit, not this poll"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn a_runner_without_fetch_results_leaves_the_pages_to_one_that_has_it() {
+    let mut q = Queue::default();
+    q.enqueue(&req(DETAILS, 0, 24), 0, None);
+    let t = run_jobs(&mut q, &fetching(), 0);
+    assert_eq!(q.items[0].state, State::Fetching);
+    // Without a place for the pages, no results call is handed out: it says why.
+    let plain = Settings::default();
+    let st = next(&mut q, &[], &plain, t, &ALL);
+    assert!(st.actions.is_empty());
+    assert_eq!(st.waiting.len(), 1);
+    assert_eq!(st.waiting[0].1, WaitReason::ResultsFetcher);
+    let text = describe(&st.waiting[0].1, &q.items[0], &plain, t);
+    assert!(text.contains("without fetchResults"), "{text}");
+    assert!(!st.done);
+    // A runner with it goes on.
+    let st = next(&mut q, &[], &fetching(), t, &ALL);
+    assert_eq!(st.actions[0].kind, ActionKind::Results);
+}

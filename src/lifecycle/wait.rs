@@ -46,6 +46,10 @@ pub fn describe(reason: &WaitReason, item: &Item, s: &Settings, now: i64) -> Str
         WaitReason::EarlierPart(n) => format!(
             "its results are fetched after part {n}'s (a request's results are written in time order)"
         ),
+        WaitReason::ResultsFetcher => "its results wait for a runner that fetches them: this one \
+             runs without fetchResults (export-guard run without --results), so it has \
+             nowhere to write them"
+            .to_string(),
         WaitReason::Listing(p) => format!(
             "waits for a fresh listing of the org's active {} (nothing is decided blind)",
             p.name()

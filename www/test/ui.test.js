@@ -330,6 +330,13 @@ test('export-guard ui --store shows the queue live, read only, and says when the
     // The server changes nothing: it refuses any other method than GET.
     const post = await page.evaluate(async () => (await fetch('/api/queue', { method: 'POST', body: '{}' })).status);
     assert.equal(post, 405);
+    // Paths that name no file of the page (a NUL byte, a way out of its folder) are 404s,
+    // and the server goes on serving.
+    for (const bad of ['%00', 'a%00.html', '..%2f..%2fetc%2fpasswd', '%2e%2e/package.json']) {
+      const r = await fetch(url + bad);
+      assert.equal(r.status, 404, bad);
+    }
+    assert.equal((await fetch(url)).status, 200);
     // The store stops answering (a corrupt file here): the page says so, and when it last refreshed.
     fs.writeFileSync(file, '{ not json');
     await page.waitForFunction(() => /^The store is unreachable: .*; last refreshed \d{4}-/.test(document.getElementById('queue-live').textContent), null, { timeout: 10000 });
@@ -470,6 +477,17 @@ test('export-guard ui --store postgres://... shows a fleet of 4 runners\' queue 
   try {
     const started = await startUi(['--store', storeUrl]);
     ui = started.child;
+    // Before any runner, the queue is empty, and the viewer created nothing in the database.
+    const before = await (await fetch(`${started.url}api/queue`)).json();
+    assert.equal(before.state, null);
+    const { Client } = require('pg');
+    const sql = new Client({ connectionString: storeUrl.replace(/\?.*$/, '') });
+    await sql.connect();
+    try {
+      assert.equal((await sql.query("SELECT to_regclass('ui_fleet_meta') AS t")).rows[0].t, null, 'the viewer made no tables');
+    } finally {
+      await sql.end();
+    }
     const runs = [0, 1, 2, 3].map((r) => {
       const file = path.join(dir, `requests-${r}.json`);
       fs.writeFileSync(file, JSON.stringify(all.filter((_, i) => i % 4 === r)));
@@ -500,6 +518,18 @@ test('export-guard ui --store postgres://... shows a fleet of 4 runners\' queue 
     }, null, { timeout: 10000 });
     for (const s of ['submitted', 'completed']) assert.ok(seen.has(s), `the page showed items ${s} (saw ${[...seen].join(', ')})`);
     assert.ok(seen.size >= 3, `the page showed items moving through their states: ${[...seen].join(', ')}`);
+    // PostgreSQL goes away: the viewer answers 503 at once (it waits for no server), the
+    // page says so, and shows the queue again once the server is back.
+    const down = pg.restart(4000);
+    const asked = Date.now();
+    const r = await fetch(`${started.url}api/queue`);
+    const took = Date.now() - asked;
+    assert.equal(r.status, 503);
+    assert.match((await r.json()).error, /PostgreSQL at .*ui_fleet/);
+    assert.ok(took < 3500, `answered in ${took} ms`);
+    await page.waitForFunction(() => /^The store is unreachable/.test(document.getElementById('queue-live').textContent), null, { timeout: 10000 });
+    await down;
+    await page.waitForFunction(() => /^Live, read only/.test(document.getElementById('queue-live').textContent), null, { timeout: 15000 });
   } finally {
     await page.close();
     if (ui) ui.kill('SIGINT');

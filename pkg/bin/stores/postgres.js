@@ -40,11 +40,13 @@ class PgStore {
    * @param {string} url  postgres://user:pass@host:port/db?table=NAME (other parameters go
    *   to pg, e.g. sslmode)
    * @param {{ onNote?(text: string): void, retryForMs?: number, firstConnectMs?: number,
-   *   delays?(attempt: number): number }} [o]
+   *   delays?(attempt: number): number, readOnly?: boolean }} [o]
    *   onNote: told of each wait for the server; retryForMs: how long a server that went
    *   away is waited for (default 10 minutes); firstConnectMs: how long a server never
    *   reached is (default 0: refused at once); delays: ms before try n (default 5 s
-   *   doubling to 60 s, export-guard's backoff)
+   *   doubling to 60 s, export-guard's backoff); readOnly: for a viewer (export-guard
+   *   ui): reads in READ ONLY transactions, creates no tables (a queue not made yet reads
+   *   as null), and waits for no server (an error at once, each read a fresh try)
    */
   constructor(url, o = {}) {
     let u;
@@ -61,10 +63,11 @@ class PgStore {
     this.name = mask(u) + `?table=${this.table}`;
     if (!u.hostname || u.pathname.length < 2) throw new StoreError(`${this.name} names no host or database`, 2);
     this.onNote = o.onNote || (() => {});
-    this.retryForMs = o.retryForMs === undefined ? 600000 : o.retryForMs;
-    this.firstConnectMs = o.firstConnectMs || 0;
+    this.readOnly = Boolean(o.readOnly);
+    this.retryForMs = this.readOnly ? 0 : o.retryForMs === undefined ? 600000 : o.retryForMs;
+    this.firstConnectMs = this.readOnly ? 0 : o.firstConnectMs || 0;
     this.delays = o.delays || ((n) => Math.min(60000, 5000 * 2 ** (n - 1)));
-    this.pool = new Pool({ connectionString: u.href, max: 2, connectionTimeoutMillis: 10000 });
+    this.pool = new Pool({ connectionString: u.href, max: 2, connectionTimeoutMillis: this.readOnly ? 3000 : 10000 });
     // An idle client whose server went away: the pool drops it and the next query reconnects.
     this.pool.on('error', () => {});
     this.ready = false;
@@ -88,8 +91,13 @@ class PgStore {
         client = await this.pool.connect();
         client.on('error', ignore);
         this.connected = true;
-        if (!this.ready) await this.schema(client);
-        await client.query('BEGIN');
+        if (!this.ready && !(await this.schema(client))) {
+          // Read only, and no queue made yet.
+          client.removeListener('error', ignore);
+          client.release();
+          return null;
+        }
+        await client.query(this.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
         const out = await fn(client);
         await client.query('COMMIT');
         client.removeListener('error', ignore);
@@ -130,6 +138,7 @@ class PgStore {
    * Checks the tables' schema, creating them on first use. The check is a plain read;
    * the creation (only when the tables are missing) is a transaction of its own,
    * serialised by an advisory lock, so that no DDL ever waits on a claimed queue.
+   * Answers false when the tables are missing and the store is read only.
    */
   async schema(client) {
     let rows;
@@ -139,6 +148,7 @@ class PgStore {
       if (err.code !== '42P01') throw err; // 42P01: no such table yet
       rows = [];
     }
+    if (!rows.length && this.readOnly) return false;
     if (!rows.length) {
       await client.query('BEGIN');
       try {
@@ -166,6 +176,7 @@ class PgStore {
         `this one knows ${PG_SCHEMA}): upgrade export-guard. Nothing was written`);
     }
     this.ready = true;
+    return true;
   }
 
   /** The queue state of the claimed (or, with `lock` false, merely read) queue. */
@@ -205,6 +216,7 @@ class PgStore {
   }
 
   async updateAsync(fn) {
+    if (this.readOnly) throw new StoreError(`${this.name} was opened read only`);
     return this.transaction(async (c) => {
       const { state, texts } = await this.load(c, true);
       const r = fn(state);
