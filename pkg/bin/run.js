@@ -355,7 +355,7 @@ async function run(opts, eg, { readJson, out = process.stdout, env = process.env
           progress.waiting(at, e.step.waiting, name, (key) => parts.get(key));
           return;
         }
-        if (e.type === 'stale') return progress.event({ at, event: 'stale', key: e.action.key, id: name(e.action.key), reason: e.error.message });
+        if (e.type === 'stale') return progress.event({ at, event: 'stale', action: e.action.kind, key: e.action.key, id: name(e.action.key), reason: e.error.message });
         const r = e.result;
         const last = r.item ? r.item.lastAnswer : r.listing && r.listing.lastAnswer;
         if (last && last.status === 0) {

@@ -96,7 +96,7 @@ async function fleet(storeUrl, { restartStore } = {}) {
         const state = await store.read();
         const mine = ((state && state.items) || []).filter((i) => i.state === 'submitting' && i.lease && i.lease.action === 'submit' &&
           i.lease.runner === `${os.hostname()}:${pid}`);
-        kills.push({ runner: r, signal: first.signal, inDoubt: mine.filter((i) => i.profile !== 'recordingJobs').map((i) => i.key),
+        kills.push({ runner: r, signal: first.signal, out: first.out, inDoubt: mine.filter((i) => i.profile !== 'recordingJobs').map((i) => i.key),
           inDoubtListable: mine.filter((i) => i.profile === 'recordingJobs').length });
         runs[r] = runner(r, storeUrl, url, jobs[r].file);
         resolve();
@@ -135,11 +135,21 @@ function audit(label, { sim, results, kills, state, jobs }) {
   const exported = [...wanted].filter((k) => newest.get(k).outcome === 'exported');
   for (const k of exported) assert.ok(count.get(k) >= 1, `${k} reported exported, but the simulator exported nothing`);
   const duplicated = [...count].filter(([, n]) => n > 1).map(([k]) => k);
-  const inDoubt = new Set(kills.flatMap((k) => k.inDoubt));
+  // A submit's answer is also lost when a live runner's lease ran out before the answer
+  // came (a loaded machine): the core resubmits, and the late answer is refused as stale,
+  // which the runner reports as a `stale` event.
+  const stale = new Set();
+  for (const out of [...results.map((x) => x.out), ...kills.map((k) => k.out)]) {
+    for (const l of out.split('\n')) {
+      const e = l.startsWith('{"type":"event"') ? JSON.parse(l) : null;
+      if (e && e.event === 'stale' && e.action === 'submit') stale.add(e.key);
+    }
+  }
+  const inDoubt = new Set([...kills.flatMap((k) => k.inDoubt), ...stale]);
   const duplicates = [...count.values()].reduce((t, n) => t + n - 1, 0);
   for (const k of duplicated) {
     assert.ok(!k.startsWith('recordingJobs|'), `a recording export ran twice: ${k}`);
-    assert.ok(inDoubt.has(k), `${k} ran twice, but no killed runner lost its submit answer`);
+    assert.ok(inDoubt.has(k), `${k} ran twice, but no runner lost its submit answer (killed, or reported stale)`);
   }
   for (const k of kills) assert.ok(k.inDoubt.length <= 4, `runner ${k.runner} had ${k.inDoubt.length} unlistable submits in flight (maxInDoubt 4)`);
   // Each export that may have run twice is named by a summary.
@@ -152,7 +162,7 @@ function audit(label, { sim, results, kills, state, jobs }) {
   const stats = sim.stats();
   const log = sim.log.filter((e) => e.type === 'request');
   const overlap409 = log.filter((e) => e.status === 409 && e.path === '/api/v2/quality/evaluationexports').length;
-  const inDoubtEval = kills.flatMap((k) => k.inDoubt).filter((k) => k.startsWith('evaluationExports|')).length;
+  const inDoubtEval = [...inDoubt].filter((k) => k.startsWith('evaluationExports|')).length;
   assert.ok(overlap409 <= inDoubtEval, `${overlap409} overlap 409s, ${inDoubtEval} evaluation submits in doubt`);
   assert.equal(stats.limitRefusals.recordingJobs || 0, 0, 'a recording job beyond the limit of 2 was submitted');
   assert.equal(stats.foreignPuts, 0, 'a READY job was executed by another client than its creator');
@@ -161,7 +171,7 @@ function audit(label, { sim, results, kills, state, jobs }) {
   assert.ok(stats.restarts === 1);
   const c = (s) => Object.entries(stats.byStatus).filter(([k]) => k.endsWith(` ${s}`)).reduce((t, [, n]) => t + n, 0);
   const row = { store: label, requests: jobs.reduce((t, j) => t + j.requests.length, 0), exports: wanted.size,
-    exported: exported.length, failed: wanted.size - exported.length, duplicates, inDoubt: inDoubt.size,
+    exported: exported.length, failed: wanted.size - exported.length, duplicates, inDoubt: inDoubt.size, stale: stale.size,
     overlap409, recordingLimitRefusals: stats.limitRefusals.recordingJobs || 0, foreignPuts: stats.foreignPuts,
     calls: Object.values(stats.byStatus).reduce((t, n) => t + n, 0), c429: c(429), c503: c(503), restarts: stats.restarts, clients: CLIENTS.length };
   console.log(`fleet audit (${label}): ${JSON.stringify(row)}`);
