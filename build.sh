@@ -13,12 +13,12 @@
 #                       (options go to sim/server.js; see --help)
 #   ./build.sh fuzz     fuzz the JSON entry point and the date parsers (not in CI;
 #                       FUZZ_SECONDS per target, default 300)
+#   ./build.sh zones    every local day of every time zone against Python's zoneinfo
+#                       (EXPORT_GUARD_SWEEP="FROM TO" years, default "1900 2100": ~8 min)
 #   ./build.sh size     build and print the sizes of the artefacts
 #   ./build.sh help     this text
 #
 # Environment:
-#   EXPORT_GUARD_ZONES      regex of IANA zones for the Node/web build (default: .cargo/config.toml)
-#   EXPORT_GUARD_ES5_ZONES  regex of IANA zones for the ServiceNow ES5 build (default below)
 #   EXPORT_GUARD_OPT_LEVEL  rustc opt-level of the Node/web wasm: 3 (default, fastest) or
 #                           s / z (smaller and slower; see the README's "Sizes")
 set -euo pipefail
@@ -30,16 +30,8 @@ say()  { printf '\n==> %s\n' "$*"; }
 info() { printf '    %s\n' "$*"; }
 die()  { printf '\nbuild.sh: error: %s\n' "$*" >&2; exit 1; }
 
-# The ES5 script carries its zone data as text: keep the default set small.
-ES5_ZONES_DEFAULT='^(UTC|Etc/UTC|GMT|Europe/(London|Dublin|Paris|Berlin|Amsterdam|Madrid)|America/(New_York|Chicago|Denver|Los_Angeles)|Asia/(Kolkata|Singapore|Tokyo)|Australia/Sydney)$'
-ES5_ZONES="${EXPORT_GUARD_ES5_ZONES:-$ES5_ZONES_DEFAULT}"
-
 WASM_OPT_LEVEL="${EXPORT_GUARD_OPT_LEVEL:-3}"
 case "$WASM_OPT_LEVEL" in 0|1|2|3|s|z) ;; *) die "EXPORT_GUARD_OPT_LEVEL must be 0-3, s or z (got '$WASM_OPT_LEVEL')" ;; esac
-
-if [ -n "${EXPORT_GUARD_ZONES:-}" ]; then
-  export CHRONO_TZ_TIMEZONE_FILTER="$EXPORT_GUARD_ZONES"
-fi
 
 # ---------------------------------------------------------------- prerequisites
 
@@ -120,6 +112,19 @@ ensure_postgres() {
   fi
 }
 
+# The zone oracle (tests/zones/oracle.py): Python 3.9+ for zoneinfo, and zic, the tz
+# reference compiler (Debian's libc-bin), to compile tz/ for it.
+ensure_python() {
+  if ! command -v python3 >/dev/null 2>&1 || ! python3 -c 'import zoneinfo' 2>/dev/null; then
+    say "Installing Debian's python3 (the zone oracle reads tz/ with zoneinfo)"
+    apt_install python3
+  fi
+  if ! command -v zic >/dev/null 2>&1 && [ ! -x /usr/sbin/zic ]; then
+    say "Installing Debian's libc-bin for zic (the zone oracle compiles tz/ with it)"
+    apt_install libc-bin
+  fi
+}
+
 ensure_chromium() {
   if [ ! -x /usr/bin/chromium ] && [ -z "${CHROMIUM_PATH:-}" ]; then
     say "Installing Debian's Chromium for the browser tests"
@@ -178,8 +183,8 @@ build() {
 # The ServiceNow build: the same core, raw exports instead of wasm-bindgen, compiled
 # to JS by wasm2js and made typed-array-free by pkg/src/es5-build.js.
 build_es5() {
-  say "Compiling the core for the ServiceNow ES5 build (zones: $ES5_ZONES)"
-  CHRONO_TZ_TIMEZONE_FILTER="$ES5_ZONES" RUSTFLAGS='--cfg getrandom_backend="custom"' \
+  say "Compiling the core for the ServiceNow ES5 build (every zone, from 1970)"
+  RUSTFLAGS='--cfg getrandom_backend="custom"' \
     cargo build --profile es5 --target "$TARGET" --no-default-features --features es5 --target-dir target/es5
   local tmp=target/es5/js
   mkdir -p "$tmp"
@@ -189,7 +194,7 @@ build_es5() {
   info "wasm2js -O2 (bulk memory becomes helpers that the ES5 transform replaces)"
   node_modules/.bin/wasm2js "$tmp/core.wasm" --enable-bulk-memory -O2 "${OPT_FLAGS[@]}" -o "$tmp/core.js"
   info "ES5 transform -> pkg/servicenow/ExportGuardCore1..N.js + ExportGuard.js (+ ExportGuard.all.js for browsers)"
-  EXPORT_GUARD_ES5_ZONES_TEXT="$ES5_ZONES" node pkg/src/es5-build.js "$tmp/core.js" pkg/servicenow/ExportGuard.js
+  node pkg/src/es5-build.js "$tmp/core.js" pkg/servicenow/ExportGuard.js
   info "the update set (pkg/servicenow/export-guard.update-set.xml)"
   node pkg/src/update-set.js pkg/servicenow
 }
@@ -216,7 +221,8 @@ run_tests() {
   # The ES5 feature build holds the only unsafe code (src/es5.rs).
   RUSTFLAGS='--cfg getrandom_backend="custom"' \
     cargo clippy --target "$TARGET" --lib --no-default-features --features es5 --target-dir target/es5 -- -D warnings
-  say "Native tests (unit, property, JSON vectors)"
+  ensure_python
+  say "Native tests (unit, property, JSON vectors; every zone: a seeded sample against zoneinfo)"
   cargo test
   say "wasm-bindgen-test under Node (JSON vectors through the wasm binding)"
   cargo test --target "$TARGET" --test wasm
@@ -240,6 +246,8 @@ run_tests() {
   rhino -version 200 -opt 0 tests/rhino/vectors.js "$ROOT" "rhino 200 -opt 0"
   say "Rhino, language version 200, interpreted (-opt -1)"
   rhino -version 200 -opt -1 tests/rhino/vectors.js "$ROOT" "rhino 200 interpreted"
+  say "Rhino: every zone through the ServiceNow build, a seeded sample against zoneinfo (-opt 0)"
+  node tests/rhino/run-zones.js --opt 0
   say "Rhino: a trap in the core replaces the instance, compiled (-opt 0, with the size limits plus one) and interpreted"
   rhino -version 180 -opt 0 tests/rhino/trap.js "$ROOT"
   rhino -version 180 -opt -1 tests/rhino/trap.js "$ROOT" --no-limits
@@ -282,6 +290,12 @@ case "${1:-build}" in
   size|sizes) build ;;
   bench) shift; run_bench "$@" ;;
   fuzz) run_fuzz ;;
+  zones)
+    prerequisites
+    ensure_python
+    say "Every local day of every zone, years ${EXPORT_GUARD_SWEEP:-1900 2100}, against zoneinfo"
+    cargo test --release --test zones -- --ignored --nocapture
+    ;;
   demo)
     shift
     build

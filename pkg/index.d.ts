@@ -727,7 +727,10 @@ export function nextRetry(attempt: number, response: HttpResponseLike, policy?: 
  */
 export function readJob(profile: ProfileName, response: HttpResponseLike | Record<string, unknown>, options?: { call?: 'submit' | 'poll' | 'execute' }): JobReading;
 export function profiles(): ProfileInfo[];
+/** Every IANA zone name this build carries: canonical zones and links, sorted. */
 export function timeZones(): string[];
+/** The tz database release the zone data comes from, and how many names timeZones() lists. */
+export function tzdata(): { version: string; names: number };
 export function channels(): { mediaTypes: MediaType[]; messageTypes: MessageType[]; conversationOnlyMessageTypes: ConversationOnlyMessageType[] };
 export function version(): string;
 

@@ -514,6 +514,15 @@ pub fn time_zones(_a: Args<'_>, _now_ms: i64) -> Answer {
     answer(&zone::supported())
 }
 
+/// `tzdata()`.
+#[inline(never)]
+pub fn tzdata(_a: Args<'_>, _now_ms: i64) -> Answer {
+    answer(&write::TzdataOut {
+        version: zone::version(),
+        names: zone::count(),
+    })
+}
+
 /// `channels()`.
 #[inline(never)]
 pub fn channels(_a: Args<'_>, _now_ms: i64) -> Answer {

@@ -70,7 +70,7 @@ const fn op(
 use Shape::{Decision, PreparedJobs, QueueHandle, Value};
 
 /// Every operation, in the order the docs list them.
-pub static OPERATIONS: [Op; 28] = [
+pub static OPERATIONS: [Op; 29] = [
     op(
         "decide",
         &["request", "activeJobs", "options"],
@@ -236,8 +236,15 @@ pub static OPERATIONS: [Op; 28] = [
         "timeZones",
         &[],
         Value,
-        "the IANA zones in this build",
+        "every IANA zone name (canonical zones and links)",
         h::time_zones,
+    ),
+    op(
+        "tzdata",
+        &[],
+        Value,
+        "the tz database release this build carries, and how many names",
+        h::tzdata,
     ),
     op(
         "channels",

@@ -375,6 +375,15 @@ pub struct ParsedJobsOut<'a> {
     pub jobs: Vec<ParsedJobOut<'a>>,
 }
 
+/// `tzdata()`'s answer.
+#[derive(Debug, Serialize)]
+pub struct TzdataOut {
+    /// The tz database release, e.g. "2025b".
+    pub version: &'static str,
+    /// How many names `timeZones()` lists (canonical zones and links).
+    pub names: usize,
+}
+
 /// `channels()`' answer.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -57,14 +57,6 @@ function substitute(v) {
   for (k in v) if (v.hasOwnProperty(k)) out[k] = substitute(v[k]);
   return out;
 }
-/** A build-specific case (its answer depends on the build, e.g. the zone set) is
- * checked against its own expectation instead of the Node build's answer. */
-function checkOwn(kase, got) {
-  var want = kase.expect.includes, i;
-  if (!want || !got.ok || !(got.ok instanceof Array)) return 'only "includes" is checked in Rhino; got ' + JSON.stringify(got);
-  for (i = 0; i < want.length; i++) if (got.ok.indexOf(want[i]) < 0) return want[i] + ' is missing';
-  return null;
-}
 var skipped = 0;
 var ran = 0;
 for (var f = 0; f < names.length; f++) {
@@ -80,11 +72,6 @@ for (var f = 0; f < names.length; f++) {
       got = { error: { code: e.code, field: e.field, message: e.message } };
     }
     ran++;
-    if (kase.tags && kase.tags.indexOf('buildSpecific') >= 0) {
-      var why = checkOwn(kase, got);
-      check(key, why === null, why);
-      continue;
-    }
     var want = byKey[key];
     check(key, want !== undefined && JSON.stringify(got) === want,
       want === undefined ? 'no Node result recorded' : '\n  rhino: ' + JSON.stringify(got) + '\n  node:  ' + want);

@@ -1,45 +1,68 @@
 //! Time zones, used only at the edges: resolving local dates/times, and finding local
 //! hour/day/week boundaries for the planner.
 //!
-//! Zone data comes from `chrono-tz` (the IANA tz database), filtered at build time to
-//! the zones listed in `.cargo/config.toml` (`CHRONO_TZ_TIMEZONE_FILTER`), to keep the
-//! wasm small. [`supported`] lists what this build carries.
+//! Every zone of the IANA tz database is carried, canonical names and links alike:
+//! `build.rs` generates the data from the tz source in `tz/` ([`version`] names its
+//! release). Node and web builds keep each zone's whole history; the ServiceNow build
+//! keeps it from 1970 (before that, a zone keeps its offset of 1970-01-01T00:00Z). From
+//! the last year the source lists, a zone's ongoing DST rules answer, up to 9999.
 //!
 //! **DST rules.** A local date means the first instant of that day (midnight, or the end
 //! of the gap when midnight is skipped). A local date-time inside a DST gap is an error
 //! ([`ErrorCode::NonexistentLocalTime`]); one inside a fold (it happens twice) resolves
 //! to the **earlier** instant, as `jiff`'s and Temporal's "compatible" rule does.
+//!
+//! **Range.** Answers are clamped to the instants the core represents (years 1 to
+//! 9999 UTC): the first day of year 1 east of UTC starts, in local time, before
+//! 0001-01-01T00:00Z, and is answered as that instant.
+
+mod db;
+pub mod rules;
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::time::{Parsed, DAY_MS, HOUR_MS, MAX_MS, MINUTE_MS, MIN_MS};
-use chrono::{LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone};
-use chrono_tz::Tz;
+use chrono::{NaiveDate, NaiveDateTime};
 
-/// An IANA time zone carried by this build.
+/// An IANA time zone (an index into the generated name table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Zone(Tz);
+pub struct Zone(u16);
 
 /// UTC, the default zone of the planner when none is given.
-pub const UTC: Zone = Zone(Tz::UTC);
+pub const UTC: Zone = Zone(db::UTC_NAME);
 
-/// Names of every zone this build carries, sorted.
+/// Names of every zone this build carries (canonical zones and links), sorted.
 pub fn supported() -> Vec<&'static str> {
-    let v: Vec<&'static str> = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name()).collect();
+    let v: Vec<&'static str> = db::NAMES.iter().map(|&(n, _)| n).collect();
     let order = crate::order::order_by_str(&v);
     crate::order::permute(v, &order)
 }
 
+/// The release of the tz database this build carries, e.g. `"2025b"`.
+pub fn version() -> &'static str {
+    db::VERSION
+}
+
+/// How many names (canonical zones and links) this build carries.
+pub fn count() -> usize {
+    db::NAMES.len()
+}
+
+/// Seconds in a day, for the local-time window searches below.
+const DAY_S: i64 = DAY_MS / 1000;
+
 impl Zone {
     /// Looks a zone up by IANA name, case-insensitively (`europe/london` works).
     pub fn lookup(name: &str, field: &str) -> Result<Zone> {
-        if let Ok(tz) = name.parse::<Tz>() {
-            return Ok(Zone(tz));
-        }
-        if let Some(tz) = chrono_tz::TZ_VARIANTS
-            .iter()
-            .find(|t| t.name().eq_ignore_ascii_case(name))
-        {
-            return Ok(Zone(*tz));
+        let found = db::NAMES
+            .binary_search_by(|&(n, _)| n.cmp(name))
+            .ok()
+            .or_else(|| {
+                db::NAMES
+                    .iter()
+                    .position(|&(n, _)| n.eq_ignore_ascii_case(name))
+            });
+        if let Some(i) = found {
+            return Ok(Zone(i as u16));
         }
         let shown: String = name.chars().take(64).collect();
         Err(Error::new(
@@ -47,25 +70,25 @@ impl Zone {
             field,
             format!(
                 "unknown time zone {shown:?}: use an IANA name such as \"Europe/London\" or \"UTC\" \
-                 that this build carries (timeZones() lists them)"
+                 (timeZones() lists the {} names of tz {})",
+                count(),
+                version()
             ),
         ))
     }
 
-    /// The canonical IANA name.
+    /// The IANA name, as the database spells it (a link keeps its own name).
     pub fn name(&self) -> &'static str {
-        self.0.name()
+        db::NAMES[usize::from(self.0)].0
+    }
+
+    fn data(&self) -> &'static db::Data {
+        &db::DATA[usize::from(db::NAMES[usize::from(self.0)].1)]
     }
 
     /// UTC offset in milliseconds at instant `ms`.
     pub fn offset_ms(&self, ms: i64) -> i64 {
-        let utc = naive_utc(ms);
-        i64::from(
-            self.0
-                .offset_from_utc_datetime(&utc)
-                .fix()
-                .local_minus_utc(),
-        ) * 1000
+        i64::from(self.data().offset_at(ms.div_euclid(1000))) * 1000
     }
 
     /// Local wall-clock time at instant `ms`.
@@ -73,12 +96,28 @@ impl Zone {
         naive_utc(ms.saturating_add(self.offset_ms(ms)))
     }
 
+    /// The earliest instant (seconds) whose local time is `local` seconds, if any.
+    fn earliest(&self, local: i64) -> Option<i64> {
+        let d = self.data();
+        let (lo, hi) = (local - 2 * DAY_S, local + 2 * DAY_S);
+        let mut best: Option<i64> = None;
+        let mut try_offset = |o: i32| {
+            let t = local - i64::from(o);
+            if d.offset_at(t) == o && best.map_or(true, |b| t < b) {
+                best = Some(t);
+            }
+        };
+        try_offset(d.offset_at(lo));
+        d.transitions(lo, hi, |_, _, after| try_offset(after));
+        best
+    }
+
     /// Resolves a local date-time: gap → error, fold → earlier instant.
     pub fn resolve(&self, local: NaiveDateTime, field: &str) -> Result<i64> {
-        match self.0.from_local_datetime(&local) {
-            LocalResult::Single(dt) => Ok(dt.timestamp_millis()),
-            LocalResult::Ambiguous(a, b) => Ok(a.timestamp_millis().min(b.timestamp_millis())),
-            LocalResult::None => Err(Error::new(
+        let ms = local.and_utc().timestamp_millis();
+        match self.earliest(ms.div_euclid(1000)) {
+            Some(t) => Ok(clamp(t * 1000 + ms.rem_euclid(1000))),
+            None => Err(Error::new(
                 ErrorCode::NonexistentLocalTime,
                 field,
                 format!(
@@ -93,33 +132,28 @@ impl Zone {
     /// The first instant of local calendar day `date`.
     pub fn start_of_day(&self, date: NaiveDate) -> i64 {
         let midnight = date.and_hms_opt(0, 0, 0).unwrap_or_default();
-        match self.0.from_local_datetime(&midnight) {
-            LocalResult::Single(dt) => dt.timestamp_millis(),
-            LocalResult::Ambiguous(a, b) => a.timestamp_millis().min(b.timestamp_millis()),
-            LocalResult::None => {
-                // Midnight is in a gap: the day starts where the gap ends, i.e. at the
-                // first instant whose local time is at or after midnight. Local time is
-                // monotone around a gap, so bisect (to the millisecond).
-                let guess = midnight.and_utc().timestamp_millis();
-                let (mut lo, mut hi) = (guess - 2 * DAY_MS, guess + 2 * DAY_MS);
-                while hi - lo > 1 {
-                    let mid = lo + (hi - lo) / 2;
-                    if self.local(mid) >= midnight {
-                        hi = mid;
-                    } else {
-                        lo = mid;
-                    }
-                }
-                hi
-            }
+        let local = midnight.and_utc().timestamp_millis().div_euclid(1000);
+        if let Some(t) = self.earliest(local) {
+            return clamp(t * 1000);
         }
+        // Midnight is in a gap: the day starts where the gap ends, at the transition
+        // whose local time jumps from before midnight to at or after it.
+        let mut start = None;
+        self.data()
+            .transitions(local - 2 * DAY_S, local + 2 * DAY_S, |t, before, after| {
+                let from = t + i64::from(before);
+                let to = t + i64::from(after);
+                if start.is_none() && from <= local && local < to {
+                    start = Some(t);
+                }
+            });
+        clamp(start.unwrap_or(local) * 1000)
     }
 
     /// The local calendar date at instant `ms`.
     pub fn date_at(&self, ms: i64) -> NaiveDate {
         self.local(ms).date()
     }
-
     /// The first local-hour boundary (local wall clock at HH:00:00.000) strictly after `ms`.
     /// Offsets in the tz database are multiples of 15 minutes for all modern dates, so
     /// stepping in quarter hours finds every boundary.
@@ -136,6 +170,10 @@ impl Zone {
         // Historic odd offsets (LMT) never line up; fall back to the next UTC hour.
         ms.div_euclid(HOUR_MS) * HOUR_MS + HOUR_MS
     }
+}
+
+fn clamp(ms: i64) -> i64 {
+    ms.clamp(MIN_MS, MAX_MS)
 }
 
 fn naive_utc(ms: i64) -> NaiveDateTime {
@@ -213,6 +251,35 @@ mod tests {
         assert_eq!(format_ms(d), "2026-06-30T23:00:00.000Z");
         let e = parse_in("2026-07-01", None, "start").unwrap_err();
         assert_eq!(e.code, ErrorCode::MissingTimeZone);
+    }
+
+    #[test]
+    fn every_name_links_keep_theirs_and_rules_answer_past_the_source() {
+        assert_eq!(supported().len(), count());
+        assert!(count() > 590, "{} names", count());
+        assert_eq!(
+            Zone::lookup("us/eastern", "tz").unwrap().name(),
+            "US/Eastern"
+        );
+        let ny = Zone::lookup("America/New_York", "tz").unwrap();
+        assert_eq!(day_len_h(ny, 2026, 3, 8), 23);
+        // Past 2099 the ongoing rules answer: last Sunday of March 2150 is the 29th.
+        assert_eq!(day_len_h(london(), 2150, 3, 29), 23);
+        assert_eq!(day_len_h(london(), 2150, 3, 22), 24);
+        assert_eq!(day_len_h(london(), 9999, 10, 31), 25);
+        assert!(version().len() >= 5);
+    }
+
+    #[test]
+    fn the_first_day_of_year_one_is_clamped_to_the_first_instant() {
+        let tokyo = Zone::lookup("Asia/Tokyo", "tz").unwrap();
+        let d = NaiveDate::from_ymd_opt(1, 1, 1).unwrap();
+        assert_eq!(tokyo.start_of_day(d), MIN_MS);
+        let next = tokyo.start_of_day(d.succ_opt().unwrap());
+        assert_eq!(format_ms(next), "0001-01-01T14:41:01.000Z");
+        let la = Zone::lookup("America/Los_Angeles", "tz").unwrap();
+        let last = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
+        assert_eq!(la.start_of_day(last.succ_opt().unwrap()), MAX_MS);
     }
 
     #[test]

@@ -1,0 +1,191 @@
+//! Every zone against an independent oracle: `tests/zones/oracle.py` compiles `tz/`
+//! with `zic` and reads it with Python's `zoneinfo`. For each local day checked, the
+//! day's first instant must agree (so its length does too).
+//!
+//! `seeded_sample_agrees_with_zoneinfo` runs in `./build.sh test`: 50,000 seeded days
+//! across all names and years. `every_day_of_every_zone` is the full sweep, run by
+//! `./build.sh zones` (years from `EXPORT_GUARD_SWEEP`, default "1900 2100").
+
+use chrono::{Datelike, NaiveDate};
+use export_guard::zone::{self, Zone};
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+
+struct Oracle {
+    child: Child,
+    input: Option<ChildStdin>,
+    output: BufReader<ChildStdout>,
+}
+
+impl Oracle {
+    fn start() -> Oracle {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut child = Command::new("python3")
+            .arg(format!("{root}/tests/zones/oracle.py"))
+            .arg(format!("{root}/tz"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 runs tests/zones/oracle.py (./build.sh test installs it)");
+        let input = child.stdin.take();
+        let output = BufReader::new(child.stdout.take().unwrap());
+        Oracle {
+            child,
+            input,
+            output,
+        }
+    }
+
+    /// Sends every request from a thread (so neither pipe fills up) and hands each
+    /// answer line to `f` in order.
+    fn ask(&mut self, requests: Vec<String>, mut f: impl FnMut(usize, &str)) {
+        let mut input = self.input.take().unwrap();
+        let n = requests.len();
+        let writer = std::thread::spawn(move || {
+            for r in requests {
+                writeln!(input, "{r}").unwrap();
+            }
+            input
+        });
+        let mut line = String::new();
+        for i in 0..n {
+            line.clear();
+            self.output.read_line(&mut line).unwrap();
+            assert!(!line.is_empty(), "the oracle stopped after {i} answers");
+            f(i, line.trim_end());
+        }
+        self.input = Some(writer.join().unwrap());
+    }
+}
+
+impl Drop for Oracle {
+    fn drop(&mut self) {
+        drop(self.input.take());
+        let _ = self.child.wait();
+    }
+}
+
+/// The first year this build keeps zone history for (see src/zone/mod.rs).
+fn first_year() -> i32 {
+    if cfg!(feature = "es5") {
+        1970
+    } else {
+        1
+    }
+}
+
+/// A small deterministic generator (xorshift64*), so a failure reproduces.
+struct Rng(u64);
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n
+    }
+}
+
+fn day_in(rng: &mut Rng, from: i32, to: i32) -> NaiveDate {
+    let a = NaiveDate::from_ymd_opt(from, 1, 1).unwrap();
+    let b = NaiveDate::from_ymd_opt(to, 12, 31).unwrap();
+    let span = (b - a).num_days() as u64;
+    a + chrono::Duration::days(rng.below(span + 1) as i64)
+}
+
+#[test]
+fn names_match_zic() {
+    let mut o = Oracle::start();
+    let mut theirs = String::new();
+    o.ask(vec!["names".into()], |_, a| theirs = a.to_string());
+    let theirs: Vec<&str> = theirs.split(' ').collect();
+    assert_eq!(zone::supported(), theirs);
+    assert_eq!(zone::count(), theirs.len());
+}
+
+#[test]
+fn seeded_sample_agrees_with_zoneinfo() {
+    let names = zone::supported();
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let first = first_year();
+    let mut days = Vec::new();
+    for i in 0..50_000 {
+        let (from, to) = match i % 25 {
+            0..=19 => (1970, 2100),
+            20..=21 => (2101, 9998),
+            _ if first < 1970 => (first, 1969),
+            _ => (1970, 9998),
+        };
+        let name = names[rng.below(names.len() as u64) as usize];
+        days.push((name, day_in(&mut rng, from, to)));
+    }
+    let mut requests = Vec::new();
+    for (name, d) in &days {
+        for d in [*d, d.succ_opt().unwrap()] {
+            requests.push(format!("day {name} {} {} {}", d.year(), d.month(), d.day()));
+        }
+    }
+    let mut theirs = vec![0i64; requests.len()];
+    Oracle::start().ask(requests, |i, a| {
+        theirs[i] = a.parse().unwrap_or_else(|_| panic!("oracle: {a}"))
+    });
+    let mut differ = Vec::new();
+    for (i, (name, d)) in days.iter().enumerate() {
+        let z = Zone::lookup(name, "tz").unwrap();
+        let ours = [z.start_of_day(*d), z.start_of_day(d.succ_opt().unwrap())];
+        let want = [theirs[2 * i] * 1000, theirs[2 * i + 1] * 1000];
+        if ours != want {
+            differ.push(format!("{name} {d}: ours {ours:?}, zoneinfo {want:?}"));
+        }
+    }
+    assert!(
+        differ.is_empty(),
+        "{} of {} days differ, e.g.:\n{}",
+        differ.len(),
+        days.len(),
+        differ[..differ.len().min(20)].join("\n")
+    );
+    println!("{} days, 0 differ", days.len());
+}
+
+#[test]
+#[ignore = "the full sweep: ./build.sh zones"]
+fn every_day_of_every_zone() {
+    let years = std::env::var("EXPORT_GUARD_SWEEP").unwrap_or_else(|_| "1900 2100".into());
+    let mut it = years.split_whitespace().map(|y| y.parse::<i32>().unwrap());
+    let (from, to) = (it.next().unwrap(), it.next().unwrap());
+    assert!(
+        from >= first_year() && to < 9999,
+        "EXPORT_GUARD_SWEEP={years:?}"
+    );
+    let names = zone::supported();
+    let requests: Vec<String> = names
+        .iter()
+        .map(|n| format!("days {n} {from} {to}"))
+        .collect();
+    let start = NaiveDate::from_ymd_opt(from, 1, 1).unwrap();
+    let (mut checked, mut bad, mut differ) = (0u64, 0u64, Vec::new());
+    Oracle::start().ask(requests, |i, a| {
+        let z = Zone::lookup(names[i], "tz").unwrap();
+        for (k, s) in a.split(' ').enumerate() {
+            let d = start + chrono::Duration::days(k as i64);
+            let want = s.parse::<i64>().unwrap_or_else(|_| panic!("oracle: {a}")) * 1000;
+            checked += 1;
+            let ours = z.start_of_day(d);
+            if ours != want {
+                bad += 1;
+                if differ.len() < 20 {
+                    differ.push(format!("{} {d}: ours {ours}, zoneinfo {want}", names[i]));
+                }
+            }
+        }
+    });
+    assert!(
+        bad == 0,
+        "{bad} of {checked} days differ, e.g.:\n{}",
+        differ.join("\n")
+    );
+    println!(
+        "{} names, {checked} days {from}-{to}, 0 differ",
+        names.len()
+    );
+}
