@@ -22,7 +22,7 @@ pub enum ErrorCode {
     /// A local date or time was given without an IANA `timeZone` to resolve it in.
     /// Field, for example: `request.start`.
     MissingTimeZone,
-    /// The `timeZone` is not a known IANA name, or is not included in this build.
+    /// The `timeZone` is not an IANA zone or link name (`timeZones()` lists them).
     /// Field, for example: `request.timeZone`.
     UnknownTimeZone,
     /// A local time falls in a DST gap (e.g. 01:30 on 2026-03-29 in Europe/London).

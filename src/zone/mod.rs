@@ -32,7 +32,7 @@ pub const UTC: Zone = Zone(db::UTC_NAME);
 
 /// Names of every zone this build carries (canonical zones and links), sorted.
 pub fn supported() -> Vec<&'static str> {
-    let v: Vec<&'static str> = db::NAMES.iter().map(|&(n, _)| n).collect();
+    let v: Vec<&'static str> = (0..db::name_count()).map(db::name).collect();
     let order = crate::order::order_by_str(&v);
     crate::order::permute(v, &order)
 }
@@ -44,7 +44,7 @@ pub fn version() -> &'static str {
 
 /// How many names (canonical zones and links) this build carries.
 pub fn count() -> usize {
-    db::NAMES.len()
+    db::name_count()
 }
 
 /// Seconds in a day, for the local-time window searches below.
@@ -53,14 +53,8 @@ const DAY_S: i64 = DAY_MS / 1000;
 impl Zone {
     /// Looks a zone up by IANA name, case-insensitively (`europe/london` works).
     pub fn lookup(name: &str, field: &str) -> Result<Zone> {
-        let found = db::NAMES
-            .binary_search_by(|&(n, _)| n.cmp(name))
-            .ok()
-            .or_else(|| {
-                db::NAMES
-                    .iter()
-                    .position(|&(n, _)| n.eq_ignore_ascii_case(name))
-            });
+        let found = db::find(name)
+            .or_else(|| (0..db::name_count()).find(|&i| db::name(i).eq_ignore_ascii_case(name)));
         if let Some(i) = found {
             return Ok(Zone(i as u16));
         }
@@ -79,11 +73,11 @@ impl Zone {
 
     /// The IANA name, as the database spells it (a link keeps its own name).
     pub fn name(&self) -> &'static str {
-        db::NAMES[usize::from(self.0)].0
+        db::name(usize::from(self.0))
     }
 
-    fn data(&self) -> &'static db::Data {
-        &db::DATA[usize::from(db::NAMES[usize::from(self.0)].1)]
+    fn data(&self) -> db::Data {
+        db::data(usize::from(self.0))
     }
 
     /// UTC offset in milliseconds at instant `ms`.
