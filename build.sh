@@ -224,6 +224,8 @@ run_tests() {
   ensure_python
   say "Native tests (unit, property, JSON vectors; every zone: a seeded sample against zoneinfo)"
   cargo test
+  say "The same zone sample with the ServiceNow build's zone data (from 1970), natively"
+  cargo test --release --no-default-features --features es5 --test zones
   say "wasm-bindgen-test under Node (JSON vectors through the wasm binding)"
   cargo test --target "$TARGET" --test wasm
   say "tsc --strict: pkg/index.d.ts as a caller uses it (pkg/test/types)"

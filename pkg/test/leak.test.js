@@ -49,6 +49,7 @@ const CALLS = {
   readJob: () => eg.readJob('recordingJobs', { status: 200, body: { id: 'r1', state: 'READY' } }),
   profiles: () => eg.profiles(),
   timeZones: () => eg.timeZones(),
+  tzdata: () => eg.tzdata(),
   channels: () => eg.channels(),
   limits: () => eg.limits(),
   operations: () => eg.operations(),

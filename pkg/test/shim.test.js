@@ -21,6 +21,9 @@ test('exports every operation of the core\'s table, with its declared parameters
   assert.match(eg.version(), /^\d+\.\d+\.\d+$/);
   assert.ok(eg.timeZones().includes('Europe/London'));
   assert.ok(eg.timeZones().includes('UTC'));
+  // Every IANA zone, links included, and the release they come from.
+  for (const z of ['Europe/Rome', 'Asia/Tehran', 'Australia/Lord_Howe', 'US/Eastern']) assert.ok(eg.timeZones().includes(z), z);
+  assert.deepEqual(eg.tzdata(), { version: '2025b', names: eg.timeZones().length });
 });
 
 test('ExportGuardError is a real Error with code, field and errors', () => {
