@@ -14,7 +14,7 @@
 #   ./build.sh fuzz     fuzz the JSON entry point and the date parsers (not in CI;
 #                       FUZZ_SECONDS per target, default 300)
 #   ./build.sh zones    every local day of every time zone against Python's zoneinfo
-#                       (EXPORT_GUARD_SWEEP="FROM TO" years, default "1900 2100": ~8 min)
+#                       (EXPORT_GUARD_SWEEP="FROM TO" years, default "1900 2100": ~3 min)
 #   ./build.sh size     build and print the sizes of the artefacts
 #   ./build.sh help     this text
 #
