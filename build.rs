@@ -3,7 +3,7 @@
 //! For each zone: its offsets, its transitions up to the year its ongoing rules take
 //! over (`Rule … max`, evaluated by `src/zone/rules.rs` up to 9999), and those rules.
 //! Before storing the rules in place of transitions, the build checks that they give
-//! exactly the transitions the source gives through 2098, and fails otherwise. Links
+//! exactly the transitions the source gives through 2099, and fails otherwise. Links
 //! are aliases; zones whose data is identical are stored once.
 //!
 //! A transition takes 4 bytes: minutes (since `BASE` for every 16th, since the previous
@@ -34,8 +34,9 @@ const BASE: i64 = -5_364_662_400;
 /// the one before (deltas repeat, so the data compresses to a third: 34 KB gzip absolute,
 /// 13 KB as deltas); lookups bisect the absolute ones.
 const STRIDE: usize = 16;
-/// The source (parse-zoneinfo) computes rule transitions for the years before 2100.
-const CHECK_END_YEAR: i64 = 2099;
+/// The source (parse-zoneinfo) computes rule transitions for the years before 2100: the
+/// rules are checked against them up to this year's start.
+const CHECK_END_YEAR: i64 = 2100;
 
 #[derive(Clone)]
 struct ZoneData {
@@ -325,15 +326,18 @@ fn zone_data(table: &Table, name: &str) -> ZoneData {
 }
 
 /// Whether the rules give exactly the source's transitions from `begin` through
-/// 2098, and the same offset at `begin`.
+/// 2099, and the same offsets at `begin` and just before it (so a change at `begin`
+/// itself, which neither the stored transitions nor the rules would report, fails).
 fn reproduces(r: &Rules, first: i32, trans: &[(i64, i32)]) -> bool {
     let end = days_from_civil(CHECK_END_YEAR, 1, 1) * DAY;
-    let at_begin = trans
-        .iter()
-        .take_while(|&&(t, _)| t <= r.begin)
-        .last()
-        .map_or(first, |&(_, o)| o);
-    if r.offset_at(r.begin) != at_begin {
+    let at = |t: i64| {
+        trans
+            .iter()
+            .take_while(|&&(u, _)| u <= t)
+            .last()
+            .map_or(first, |&(_, o)| o)
+    };
+    if r.offset_at(r.begin) != at(r.begin) || r.offset_at(r.begin - 1) != at(r.begin - 1) {
         return false;
     }
     let want: Vec<(i64, i32)> = trans
@@ -379,6 +383,12 @@ fn rule(name: &str, r: &parse_zoneinfo::table::RuleInfo) -> Rule {
 
 /// Keeps a zone from instant `cut` on: before it, the offset in force at `cut`.
 fn cut_before(d: &mut ZoneData, cut: i64) {
+    if let Some((_, begin, _)) = &d.rules {
+        assert!(
+            *begin >= cut,
+            "ongoing rules from {begin}, before the cut at {cut}"
+        );
+    }
     if let Some(&(_, o)) = d.trans.iter().take_while(|&&(t, _)| t <= cut).last() {
         d.first = o;
     }

@@ -5,19 +5,21 @@
 //! `build.rs` generates the data from the tz source in `tz/` ([`version`] names its
 //! release). Node and web builds keep each zone's whole history; the ServiceNow build
 //! keeps it from 1970 (before that, a zone keeps its offset of 1970-01-01T00:00Z). From
-//! the last year the source lists, a zone's ongoing DST rules answer, up to 9999.
+//! the first year they reproduce the source (1996–2025 for most zones), a zone's ongoing
+//! DST rules answer, up to 9999.
 //!
 //! **DST rules.** A local date means the first instant of that day (midnight, or the end
 //! of the gap when midnight is skipped). A local date-time inside a DST gap is an error
 //! ([`ErrorCode::NonexistentLocalTime`]); one inside a fold (it happens twice) resolves
 //! to the **earlier** instant, as `jiff`'s and Temporal's "compatible" rule does.
 //!
-//! **Range.** Answers are clamped to the instants the core represents (years 1 to
-//! 9999 UTC): the first day of year 1 east of UTC starts, in local time, before
-//! 0001-01-01T00:00Z, and is answered as that instant.
+//! **Range.** The core represents years 1 to 9999 UTC. A day's start is clamped to them
+//! (the first day of year 1 east of UTC starts before 0001-01-01T00:00Z and is answered
+//! as that instant); a local date-time outside them is an error
+//! ([`ErrorCode::InvalidDate`]).
 
 mod db;
-pub mod rules;
+mod rules;
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::time::{Parsed, DAY_MS, HOUR_MS, MAX_MS, MINUTE_MS, MIN_MS};
@@ -32,9 +34,8 @@ pub const UTC: Zone = Zone(db::UTC_NAME);
 
 /// Names of every zone this build carries (canonical zones and links), sorted.
 pub fn supported() -> Vec<&'static str> {
-    let v: Vec<&'static str> = (0..db::name_count()).map(db::name).collect();
-    let order = crate::order::order_by_str(&v);
-    crate::order::permute(v, &order)
+    // The generated table is sorted (byte order, as `find` bisects it).
+    (0..db::name_count()).map(db::name).collect()
 }
 
 /// The release of the tz database this build carries, e.g. `"2025b"`.
@@ -110,7 +111,18 @@ impl Zone {
     pub fn resolve(&self, local: NaiveDateTime, field: &str) -> Result<i64> {
         let ms = local.and_utc().timestamp_millis();
         match self.earliest(ms.div_euclid(1000)) {
-            Some(t) => Ok(clamp(t * 1000 + ms.rem_euclid(1000))),
+            Some(t) if (MIN_MS..=MAX_MS).contains(&(t * 1000 + ms.rem_euclid(1000))) => {
+                Ok(t * 1000 + ms.rem_euclid(1000))
+            }
+            Some(_) => Err(Error::new(
+                ErrorCode::InvalidDate,
+                field,
+                format!(
+                    "{} in {} is outside years 0001-9999 in UTC; pick a time inside them",
+                    crate::time::format_local(local),
+                    self.name()
+                ),
+            )),
             None => Err(Error::new(
                 ErrorCode::NonexistentLocalTime,
                 field,
@@ -149,8 +161,8 @@ impl Zone {
         self.local(ms).date()
     }
     /// The first local-hour boundary (local wall clock at HH:00:00.000) strictly after `ms`.
-    /// Offsets in the tz database are multiples of 15 minutes for all modern dates, so
-    /// stepping in quarter hours finds every boundary.
+    /// Offsets in the tz database are multiples of 15 minutes since 1972 (Monrovia's
+    /// -0:44:30 was the last odd one), so stepping in quarter hours finds every boundary.
     pub fn next_hour_boundary(&self, ms: i64) -> i64 {
         let q = 15 * MINUTE_MS;
         let mut t = ms.div_euclid(q) * q + q;
@@ -262,6 +274,29 @@ mod tests {
         assert_eq!(day_len_h(london(), 2150, 3, 22), 24);
         assert_eq!(day_len_h(london(), 9999, 10, 31), 25);
         assert!(version().len() >= 5);
+    }
+
+    #[test]
+    fn dublin_keeps_negative_dst() {
+        // Irish Standard Time is +1 in summer; the winter's GMT is a negative saving.
+        let z = Zone::lookup("Europe/Dublin", "tz").unwrap();
+        let at = |s: &str| parse_in(s, None, "x").unwrap();
+        assert_eq!(z.offset_ms(at("2026-01-15T12:00:00Z")), 0);
+        assert_eq!(z.offset_ms(at("2026-07-15T12:00:00Z")), HOUR_MS);
+        assert_eq!(day_len_h(z, 2026, 3, 29), 23);
+        assert_eq!(day_len_h(z, 2026, 10, 25), 25);
+        assert_eq!(day_len_h(z, 2150, 10, 25), 25);
+    }
+
+    #[test]
+    fn local_times_outside_the_years_are_errors() {
+        let la = Zone::lookup("America/Los_Angeles", "tz").unwrap();
+        let e = parse_in("9999-12-31T23:00", Some(la), "end").unwrap_err();
+        assert_eq!((e.code, e.field.as_str()), (ErrorCode::InvalidDate, "end"));
+        let tokyo = Zone::lookup("Asia/Tokyo", "tz").unwrap();
+        let e = parse_in("0001-01-01T01:00", Some(tokyo), "start").unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidDate);
+        assert!(parse_in("9999-12-31T15:00", Some(la), "end").is_ok());
     }
 
     #[test]

@@ -11,6 +11,9 @@ Protocol, one request per line on stdin, one answer line each on stdout:
   days ZONE FROM_YEAR TO_YEAR    -> the first instants of every day from FROM_YEAR-01-01
                                     through (TO_YEAR+1)-01-01, space-separated
   names                          -> every zone name zic wrote, space-separated
+  transitions ZONE               -> every change of UTC offset in zic's file (to 2037),
+                                    as INSTANT:BEFORE:AFTER, space-separated (read from
+                                    the TZif data directly, not through zoneinfo)
 A day's first instant is midnight, or, when midnight is skipped, the first instant
 whose local time is after midnight. It is clamped to 0001-01-01T00:00Z, as the core
 clamps it. An unknown zone answers "missing ZONE".
@@ -19,6 +22,7 @@ clamps it. An unknown zone answers "missing ZONE".
 import datetime as dt
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -37,6 +41,31 @@ def compile_tz(src, out):
     # year, so zoneinfo's own footer logic is exercised only past 2037.
     subprocess.run([zic, "-b", "fat", "-d", out] + [os.path.join(src, f) for f in FILES],
                    check=True)
+
+
+def tzif_transitions(path):
+    """The (instant, offset before, offset after) of each change of total offset in a
+    TZif file's 64-bit part (RFC 8536); times before the first use type 0."""
+    with open(path, "rb") as f:
+        data = f.read()
+    def counts(at):
+        assert data[at:at + 4] == b"TZif", path
+        return struct.unpack(">6l", data[at + 20:at + 44])
+    isut, isstd, leap, timecnt, typecnt, charcnt = counts(0)
+    at = 44 + timecnt * 5 + typecnt * 6 + charcnt + leap * 8 + isstd + isut
+    isut, isstd, leap, timecnt, typecnt, charcnt = counts(at)
+    at += 44
+    times = struct.unpack(">%dq" % timecnt, data[at:at + timecnt * 8])
+    at += timecnt * 8
+    idx = data[at:at + timecnt]
+    at += timecnt
+    offs = [struct.unpack(">lBB", data[at + 6 * i:at + 6 * i + 6])[0] for i in range(typecnt)]
+    out, prev = [], offs[0]
+    for t, i in zip(times, idx):
+        if offs[i] != prev and t >= MIN_S:
+            out.append((t, prev, offs[i]))
+        prev = offs[i]
+    return out
 
 
 def offset_at(zone, t):
@@ -98,6 +127,13 @@ def main():
                 continue
             if parts[0] == "names":
                 print(" ".join(names), flush=True)
+                continue
+            if parts[0] == "transitions":
+                if parts[1] not in known:
+                    print("missing " + parts[1], flush=True)
+                    continue
+                found = tzif_transitions(os.path.join(out, parts[1]))
+                print(" ".join("%d:%d:%d" % x for x in found), flush=True)
                 continue
             z = zone(parts[1])
             if z is None:
