@@ -339,6 +339,12 @@ export interface DrainOptions extends Omit<PayloadOptions, 'timeZone' | 'maxRang
    * for next and inspectQueue. Finding the blockers costs a scan per waiting item.
    */
   waitingDetail?: boolean;
+  /**
+   * Answer, as `changes`, what changed in the queue since its saved state (this call
+   * included), as queueChanges would; that state then counts as saved. For a store that
+   * writes only what changed: one call into the core per step or answer instead of two.
+   */
+  changes?: boolean;
 }
 
 /** The options of next and record (record reads now, leaseMs, pollMs, policy and clientId). */
@@ -395,6 +401,8 @@ export interface Stepped<Q = QueueState> {
   wakeAt: string | null;
   /** Whether the caller is done: the watched items final, none waiting for its client. */
   done: boolean;
+  /** With the option `changes: true`: what changed in the queue (queueChanges' answer). */
+  changes?: QueueChanges;
 }
 
 export type RecordEvent = 'submitted' | 'running' | 'ready' | 'executed' | 'fetching' | 'page' | 'completed' | 'retry' | 'resubmit' | 'found' | 'failed' | 'listed' | 'denied';
@@ -419,6 +427,8 @@ export type Recorded<Q = QueueState> = {
   /** A results page read (action results, 2xx). */
   results?: ResultsPage;
   queue: Q;
+  /** With the option `changes: true`: what changed in the queue (queueChanges' answer). */
+  changes?: QueueChanges;
 } | {
   action: 'list';
   event: 'listed' | 'retry' | 'denied';
@@ -426,10 +436,14 @@ export type Recorded<Q = QueueState> = {
   /** Why a listing failed. */
   reason?: string;
   queue: Q;
+  /** With the option `changes: true`: what changed in the queue (queueChanges' answer). */
+  changes?: QueueChanges;
 };
 
 export interface RecordedMany<Q = QueueState> {
   queue: Q;
+  /** With the option `changes: true`: what changed in the queue (queueChanges' answer). */
+  changes?: QueueChanges;
   results: Array<{ action: ActionKind; event: RecordEvent; item?: QueueItem; listing?: Listing; reason?: string; results?: ResultsPage } | { errors: ErrorDetail[] }>;
 }
 
@@ -481,6 +495,8 @@ export interface Drained<Q = QueueState> {
   waitingCount: number;
   /** Why each of them waits: only with `waitingDetail: true`. */
   waiting?: Waiting[];
+  /** With the option `changes: true`: what changed in the queue (queueChanges' answer). */
+  changes?: QueueChanges;
 }
 
 export interface BackoffPolicy {

@@ -223,10 +223,7 @@ pub fn queue_state(a: Args<'_>, _now_ms: i64) -> Answer {
 pub fn queue_changes(a: Args<'_>, _now_ms: i64) -> Answer {
     let mut q = one(queue_arg(a.get(0)))?;
     q.touched_only(Vec::new());
-    let (changed, removed, state_changed) = match q.handle() {
-        Some(h) => handles::changes_since_saved(h, &q),
-        None => ((0..q.items.len()).collect(), Vec::new(), true),
-    };
+    let (changed, removed, state_changed) = q.changes();
     let text = answer(&wq::ChangesOut::new(&q, &changed, removed, state_changed));
     text
 }

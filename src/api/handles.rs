@@ -154,6 +154,12 @@ pub fn store_queue(handle: u32, queue: Queue, touched: Option<Vec<u64>>) {
             q.entries[i].1 = queue;
         }
     });
+    note_touched(handle, touched);
+}
+
+/// Adds what a call changed in kept queue `handle` (see [`store_queue`]) to what
+/// changed since its saved state.
+pub fn note_touched(handle: u32, touched: Option<Vec<u64>>) {
     SAVED.with(|s| {
         let mut s = s.borrow_mut();
         if let Ok(i) = s.find(handle) {

@@ -19,8 +19,9 @@ use crate::queue::{ActionKind, ListedJob, Queue};
 use serde_json::Value;
 
 /// The options `next`, `record` and `drain` share (record ignores the payload ones).
-const OWN_KEYS: [&str; 15] = [
+const OWN_KEYS: [&str; 16] = [
     "now",
+    "changes",
     "profile",
     "touchingConflicts",
     "maxActiveJobs",
@@ -149,7 +150,14 @@ fn check_payloads(step: &Step, popts: &PayloadOptions) -> Result<(), Vec<Error>>
 
 /// What [`step`] gives: the queue after the step (and its handle when kept), the step,
 /// the payload options, `splitByChannel`, and the settings.
-type Stepped = (QueueArg, Option<u32>, Step, PayloadOptions, bool, Settings);
+/// `next`/`drain`'s options beside the settings: `splitByChannel`, and `changes` (answer
+/// what changed in a kept queue, as `queueChanges` would, in the same call).
+struct Flags {
+    split: bool,
+    changes: bool,
+}
+
+type Stepped = (QueueArg, Option<u32>, Step, PayloadOptions, Flags, Settings);
 
 /// Runs one step of the lifecycle for `next` (every kind) or `drain` (submits).
 fn step(
@@ -169,7 +177,10 @@ fn step(
     if !kinds.contains(&ActionKind::List) && o.get("listing").is_none() {
         s.list_jobs = false;
     }
-    let split = one(o.bool("splitByChannel"))?.unwrap_or(false);
+    let flags = Flags {
+        split: one(o.bool("splitByChannel"))?.unwrap_or(false),
+        changes: one(o.bool("changes"))?.unwrap_or(false),
+    };
     // The payload check comes after the step has changed the queue: when it can fail
     // (an item of a profile these options cannot build a payload for), keep a copy of a
     // kept queue to put back, so a failed call leaves it as it was.
@@ -188,7 +199,7 @@ fn step(
         }
         return Err(e);
     }
-    Ok((q, kept, st, popts, split, s))
+    Ok((q, kept, st, popts, flags, s))
 }
 
 /// `next(queue, activeJobs, options)`: the calls due now, and the queue with them leased.
@@ -203,7 +214,8 @@ pub fn next(a: Args<'_>, now_ms: i64) -> Answer {
              request per channel instead",
         )]);
     }
-    let (q, kept, st, popts, _, s) = step(&a, now_ms, &ActionKind::ALL, true)?;
+    let (mut q, kept, st, popts, flags, s) = step(&a, now_ms, &ActionKind::ALL, true)?;
+    let changes = flags.changes.then(|| q.changes());
     let actions = st
         .actions
         .iter()
@@ -230,6 +242,7 @@ pub fn next(a: Args<'_>, now_ms: i64) -> Answer {
         queue: wq::QueueOut::of(&q, kept),
         waiting: wq::WaitingOut::all(&st, &q, Some((&s, popts.now))),
         wake_at: st.wake_at.map(super::write::Iso),
+        changes: changes.map(|(c, r, sc)| wq::ChangesOut::new(&q, &c, r, sc)),
     });
     text
 }
@@ -239,7 +252,9 @@ pub fn next(a: Args<'_>, now_ms: i64) -> Answer {
 /// answers are recorded.
 #[inline(never)]
 pub fn drain(a: Args<'_>, now_ms: i64) -> Answer {
-    let (q, kept, st, popts, split, s) = step(&a, now_ms, &[ActionKind::Submit], false)?;
+    let (mut q, kept, st, popts, flags, s) = step(&a, now_ms, &[ActionKind::Submit], false)?;
+    let split = flags.split;
+    let changes = flags.changes.then(|| q.changes());
     let detail = a
         .get(2)
         .and_then(|o| o.get("waitingDetail"))
@@ -263,6 +278,7 @@ pub fn drain(a: Args<'_>, now_ms: i64) -> Answer {
         submit,
         waiting: detail.then(|| wq::WaitingOut::all(&st, &q, Some((&s, popts.now)))),
         waiting_count: st.waiting.len(),
+        changes: changes.map(|(c, r, sc)| wq::ChangesOut::new(&q, &c, r, sc)),
     });
     text
 }
@@ -600,7 +616,10 @@ pub fn record(a: Args<'_>, now_ms: i64) -> Answer {
         // An item's answer changes that item (and the pauses) alone.
         q.touched_only(vec![o.item.seq]);
     }
-    let text = answer(&wq::RecordOut::new(&outcome, &q, kept));
+    let changes = one(o.bool("changes"))?.unwrap_or(false).then(|| q.changes());
+    let mut out = wq::RecordOut::new(&outcome, &q, kept);
+    out.changes = changes.map(|(c, r, sc)| wq::ChangesOut::new(&q, &c, r, sc));
+    let text = answer(&out);
     text
 }
 
@@ -710,9 +729,11 @@ pub fn record_many(a: Args<'_>, now_ms: i64) -> Answer {
             },
         })
         .collect();
+    let changes = one(o.bool("changes"))?.unwrap_or(false).then(|| q.changes());
     let text = answer(&wq::RecordManyOut {
         queue: wq::QueueOut::of(&q, kept),
         results: outs,
+        changes: changes.map(|(c, r, sc)| wq::ChangesOut::new(&q, &c, r, sc)),
     });
     text
 }

@@ -466,6 +466,21 @@ impl QueueArg {
     pub fn touched_only(&mut self, seqs: Vec<u64>) {
         self.touched = Some(seqs);
     }
+
+    /// What changed in a kept queue since its saved state, this call included: the
+    /// positions of the new and changed items, the seqs of the removed ones, and whether
+    /// the rest of the state changed. That state then counts as saved. For a state
+    /// given (no handle), every item.
+    pub fn changes(&mut self) -> (Vec<usize>, Vec<u64>, bool) {
+        match self.handle {
+            Some(h) => {
+                super::handles::note_touched(h, self.touched.take());
+                self.touched = Some(Vec::new());
+                super::handles::changes_since_saved(h, &self.queue)
+            }
+            None => ((0..self.queue.items.len()).collect(), Vec::new(), true),
+        }
+    }
 }
 
 impl core::ops::Deref for QueueArg {

@@ -220,8 +220,9 @@ proptest! {
 
     /// Whatever the calls on a kept queue (next, record of item answers and listings,
     /// enqueue, prune, refused answers), the rows a store keeps, updated with each
-    /// `queueChanges`, equal the queue's items: `record`'s hint that only its item
-    /// changed never hides a change.
+    /// `queueChanges` (or with the changes `next` and `record` answer under the option
+    /// `changes`), equal the queue's items: `record`'s hint that only its item changed
+    /// never hides a change.
     #[test]
     fn queue_changes_keep_the_rows_equal_to_the_queue(
         script in prop::collection::vec((0u8..6, 0usize..8, 0u8..5), 1..40),
@@ -238,15 +239,26 @@ proptest! {
         let kept: Value = serde_json::from_str(&call("loadQueue", &json!([q]).to_string(), t0)).unwrap();
         let h = kept["ok"].clone();
         let mut rows: std::collections::BTreeMap<u64, Value> = q["items"].as_array().unwrap().iter().map(|i| (i["seq"].as_u64().unwrap(), i.clone())).collect();
-        let opts = |now: i64| json!({"now": now, "integrationId": "int-1", "fetchResults": true, "maxInDoubt": 1000});
+        let opts = |now: i64, changes: bool| json!({"now": now, "integrationId": "int-1", "fetchResults": true, "maxInDoubt": 1000, "changes": changes});
+        let state = |now: i64| -> std::collections::BTreeMap<u64, Value> {
+            let st: Value = serde_json::from_str(&call("queueState", &json!([h]).to_string(), now)).unwrap();
+            st["ok"]["items"].as_array().unwrap().iter().map(|i| (i["seq"].as_u64().unwrap(), i.clone())).collect()
+        };
         let mut actions: Vec<Value> = Vec::new();
         let mut now = t0;
         for (op, pick, answer) in script {
             now += 7_000;
+            // A third of the steps and answers say what they changed themselves.
+            let inline = pick % 3 == 1;
             match op {
                 0 | 1 => {
-                    let st: Value = serde_json::from_str(&call("next", &json!([h, null, opts(now)]).to_string(), now)).unwrap();
+                    let st: Value = serde_json::from_str(&call("next", &json!([h, null, opts(now, inline)]).to_string(), now)).unwrap();
                     actions = st["ok"]["actions"].as_array().cloned().unwrap_or_default();
+                    prop_assert_eq!(st["ok"].get("changes").is_some(), inline);
+                    if inline {
+                        apply_changes(&mut rows, &st["ok"]["changes"]);
+                        prop_assert_eq!(&rows, &state(now));
+                    }
                 }
                 2 | 3 if !actions.is_empty() => {
                     let a = &actions[pick % actions.len()];
@@ -259,7 +271,11 @@ proptest! {
                         _ => json!({"message": "busy"}),
                     };
                     let status = if answer == 4 { 429 } else { 200 };
-                    let _ = call("record", &json!([h, a["key"], {"status": status, "headers": {"Retry-After": "3"}, "body": body.to_string()}, opts(now)]).to_string(), now);
+                    let r: Value = serde_json::from_str(&call("record", &json!([h, a["key"], {"status": status, "headers": {"Retry-After": "3"}, "body": body.to_string()}, opts(now, inline)]).to_string(), now)).unwrap();
+                    if inline && r.get("ok").is_some() {
+                        apply_changes(&mut rows, &r["ok"]["changes"]);
+                        prop_assert_eq!(&rows, &state(now));
+                    }
                 }
                 4 => {
                     let d = 10 + pick;
@@ -272,9 +288,7 @@ proptest! {
             if pick % 2 == 0 {
                 let c: Value = serde_json::from_str(&call("queueChanges", &json!([h]).to_string(), now)).unwrap();
                 apply_changes(&mut rows, &c["ok"]);
-                let st: Value = serde_json::from_str(&call("queueState", &json!([h]).to_string(), now)).unwrap();
-                let want: std::collections::BTreeMap<u64, Value> = st["ok"]["items"].as_array().unwrap().iter().map(|i| (i["seq"].as_u64().unwrap(), i.clone())).collect();
-                prop_assert_eq!(&rows, &want);
+                prop_assert_eq!(&rows, &state(now));
             }
         }
         let _ = call("freeQueue", &json!([h]).to_string(), now);

@@ -551,6 +551,9 @@ pub struct DrainOut<'a> {
     pub waiting: Option<Vec<WaitingOut<'a>>>,
     /// How many queued items were not released.
     pub waiting_count: usize,
+    /// With the option `changes`: what changed in the queue, as `queueChanges` answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<ChangesOut<'a>>,
 }
 
 /// How many items are in each state.
@@ -647,6 +650,9 @@ pub struct NextOut<'a> {
     pub waiting: Vec<WaitingOut<'a>>,
     /// When to call `next` again (`null`: every item is completed or failed).
     pub wake_at: Option<Iso>,
+    /// With the option `changes`: what changed in the queue, as `queueChanges` answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<ChangesOut<'a>>,
 }
 
 /// `record`'s answer: for an item's call `{action, event, item, queue}`, for a listing's
@@ -672,6 +678,9 @@ pub struct RecordOut<'a> {
     /// A results page read: the records to write.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<ResultsOut<'a>>,
+    /// With the option `changes`: what changed in the queue, as `queueChanges` answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<ChangesOut<'a>>,
 }
 
 /// What one answer did: to an item's call or to a listing's.
@@ -736,6 +745,7 @@ impl<'a> RecordOut<'a> {
                 queue,
                 reason: None,
                 results,
+                changes: None,
             },
             Recorded::Listing(l) => RecordOut {
                 action: "list",
@@ -745,6 +755,7 @@ impl<'a> RecordOut<'a> {
                 queue,
                 reason: l.reason.as_deref(),
                 results: None,
+                changes: None,
             },
         }
     }
@@ -787,6 +798,9 @@ pub struct RecordManyOut<'a> {
     pub queue: QueueOut<'a>,
     /// One result per answer, in order.
     pub results: Vec<RecordResult<'a>>,
+    /// With the option `changes`: what changed in the queue, as `queueChanges` answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<ChangesOut<'a>>,
 }
 
 /// One item in `inspectQueue`: the item, its next call and when, and why it waits.
