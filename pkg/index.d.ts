@@ -341,13 +341,14 @@ export interface DrainOptions extends Omit<PayloadOptions, 'timeZone' | 'maxRang
   waitingDetail?: boolean;
   /**
    * Answer, as `changes`, what changed in the queue since its saved state (this call
-   * included), as queueChanges would; that state then counts as saved. For a store that
-   * writes only what changed: one call into the core per step or answer instead of two.
+   * included), as queueChanges would; that state then counts as saved (for a state
+   * given: every item). For a store that writes only what changed: one call into the
+   * core per step or answer instead of two.
    */
   changes?: boolean;
 }
 
-/** The options of next and record (record reads now, leaseMs, pollMs, policy and clientId). */
+/** The options of next and record (record reads now, leaseMs, pollMs, policy, clientId and changes; inspectQueue ignores changes). */
 export interface LifecycleOptions extends DrainOptions {
   /** The runner's OAuth client: pauses after a 429 are per client, and a READY job is executed by its creator only. */
   clientId?: string;

@@ -35,8 +35,9 @@
  * taken over then) and is deleted at the end. The whole queue is claimed for the round:
  * in-flight details jobs cannot be listed from Genesys, so the queue is the only record
  * of them. Within the round the queue is kept in the core (loadQueue), and after every
- * step and every answer only the rows that changed are written (queueChanges), before
- * the next call is made. ES5 only (works in ES5 and ES12 script modes).
+ * step and every answer only the rows that changed are written (the changes next and
+ * record answer with the option changes, as queueChanges would), before the next call
+ * is made. ES5 only (works in ES5 and ES12 script modes).
  */
 var ExportGuardRunner = Class.create();
 ExportGuardRunner.prototype = {

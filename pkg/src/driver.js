@@ -162,13 +162,20 @@ function createDriver(eg) {
     });
   };
 
+  /** What record reads of an action: its key, kind and page (not the payload it sent). */
+  function answering(action) {
+    var a = { key: action.key, kind: action.kind };
+    if (action.page !== undefined) a.page = action.page;
+    return a;
+  }
+
   /** Records one answer (under the store's claim); a late answer (STALE_ANSWER) is dropped. */
   Driver.prototype.record = function (action, answer, cb) {
     var self = this;
     self.store.update(function (queue) {
       var r;
       try {
-        r = eg.record(queue, action, answer, self.opts());
+        r = eg.record(queue, answering(action), answer, self.opts());
       } catch (e) {
         if (!(e instanceof eg.ExportGuardError) || e.code !== 'STALE_ANSWER') throw e;
         return { queue: null, value: { stale: e } };

@@ -270,24 +270,33 @@ function $utf8Encode(s) {
   return out;
 }
 
-/** Decodes `len` UTF-8 bytes at byte address `ptr` (the core only writes valid UTF-8). */
+/**
+ * Decodes `len` UTF-8 bytes at byte address `ptr` (the core only writes valid UTF-8).
+ * Answers are nearly all ASCII: an aligned word of four ASCII bytes is read at once
+ * (a quarter of the loads, each a call in this build), other bytes one at a time.
+ */
 function $utf8Decode(ptr, len) {
-  var parts = [], chunk = [], end = ptr + len;
-  for (var a = ptr; a < end;) {
-    var b = $ld_HEAPU8(a++), c;
-    if (b < 0x80) c = b;
-    else if (b < 0xe0) c = ((b & 31) << 6) | ($ld_HEAPU8(a++) & 63);
-    else if (b < 0xf0) { c = ((b & 15) << 12) | (($ld_HEAPU8(a++) & 63) << 6); c |= $ld_HEAPU8(a++) & 63; }
-    else {
-      c = ((b & 7) << 18) | (($ld_HEAPU8(a++) & 63) << 12);
-      c |= ($ld_HEAPU8(a++) & 63) << 6;
-      c |= $ld_HEAPU8(a++) & 63;
-    }
-    if (c >= 0x10000) {
-      c -= 0x10000;
-      chunk.push(0xd800 + (c >> 10), 0xdc00 + (c & 1023));
+  var M = $M, parts = [], chunk = [], end = ptr + len, a = ptr, w, b, c;
+  while (a < end) {
+    if ((a & 3) === 0 && a + 4 <= end && ((w = M[a >> 2] | 0) & 0x80808080) === 0) {
+      chunk.push(w & 127, (w >> 8) & 127, (w >> 16) & 127, w >>> 24);
+      a += 4;
     } else {
-      chunk.push(c);
+      b = $ld_HEAPU8(a++);
+      if (b < 0x80) c = b;
+      else if (b < 0xe0) c = ((b & 31) << 6) | ($ld_HEAPU8(a++) & 63);
+      else if (b < 0xf0) { c = ((b & 15) << 12) | (($ld_HEAPU8(a++) & 63) << 6); c |= $ld_HEAPU8(a++) & 63; }
+      else {
+        c = ((b & 7) << 18) | (($ld_HEAPU8(a++) & 63) << 12);
+        c |= ($ld_HEAPU8(a++) & 63) << 6;
+        c |= $ld_HEAPU8(a++) & 63;
+      }
+      if (c >= 0x10000) {
+        c -= 0x10000;
+        chunk.push(0xd800 + (c >> 10), 0xdc00 + (c & 1023));
+      } else {
+        chunk.push(c);
+      }
     }
     if (chunk.length >= 4096) { parts.push(String.fromCharCode.apply(null, chunk)); chunk = []; }
   }

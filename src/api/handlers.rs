@@ -217,7 +217,7 @@ pub fn queue_state(a: Args<'_>, _now_ms: i64) -> Answer {
 }
 
 /// `queueChanges(queue)`: what changed in a kept queue since it was loaded or since the
-/// last `queueChanges`: the new and changed items, the seqs of removed ones, and the
+/// last `queueChanges` (or call with the option `changes`): the new and changed items, the seqs of removed ones, and the
 /// rest of the state; then that state counts as saved. For a state given, every item.
 #[inline(never)]
 pub fn queue_changes(a: Args<'_>, _now_ms: i64) -> Answer {

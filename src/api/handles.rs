@@ -70,7 +70,8 @@ thread_local! {
     static PREPARED: RefCell<Registry<Rc<JobIndex>>> = const { RefCell::new(Registry::new()) };
     static QUEUES: RefCell<Registry<Queue>> = const { RefCell::new(Registry::new()) };
     /// Each kept queue as it was last saved (at `loadQueue`, then at each
-    /// `queueChanges`): what a store needs to write only what changed.
+    /// `queueChanges` or call with the option `changes`): what a store needs to write
+    /// only what changed.
     static SAVED: RefCell<Registry<Saved>> = const { RefCell::new(Registry::new()) };
 }
 
@@ -159,6 +160,7 @@ pub fn store_queue(handle: u32, queue: Queue, touched: Option<Vec<u64>>) {
 
 /// Adds what a call changed in kept queue `handle` (see [`store_queue`]) to what
 /// changed since its saved state.
+#[inline(never)]
 pub fn note_touched(handle: u32, touched: Option<Vec<u64>>) {
     SAVED.with(|s| {
         let mut s = s.borrow_mut();

@@ -148,8 +148,6 @@ fn check_payloads(step: &Step, popts: &PayloadOptions) -> Result<(), Vec<Error>>
     Ok(())
 }
 
-/// What [`step`] gives: the queue after the step (and its handle when kept), the step,
-/// the payload options, `splitByChannel`, and the settings.
 /// `next`/`drain`'s options beside the settings: `splitByChannel`, and `changes` (answer
 /// what changed in a kept queue, as `queueChanges` would, in the same call).
 struct Flags {
@@ -157,6 +155,8 @@ struct Flags {
     changes: bool,
 }
 
+/// What [`step`] gives: the queue after the step (and its handle when kept), the step,
+/// the payload options, the flags, and the settings.
 type Stepped = (QueueArg, Option<u32>, Step, PayloadOptions, Flags, Settings);
 
 /// Runs one step of the lifecycle for `next` (every kind) or `drain` (submits).
@@ -611,16 +611,17 @@ pub fn record(a: Args<'_>, now_ms: i64) -> Answer {
     let call = call_of(a.get(1), "action")?;
     let s = settings(&o, true)?;
     let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
+    // Read before the answer changes the queue: a failing call leaves it as it was.
+    let want_changes = one(o.bool("changes"))?.unwrap_or(false);
     let outcome = record_one(&mut q, &call, a.get(2), "response", &s, now)?;
     if let wq::Recorded::Item(o) | wq::Recorded::Page(o, _) = &outcome {
         // An item's answer changes that item (and the pauses) alone.
         q.touched_only(vec![o.item.seq]);
     }
-    let changes = one(o.bool("changes"))?.unwrap_or(false).then(|| q.changes());
+    let changes = want_changes.then(|| q.changes());
     let mut out = wq::RecordOut::new(&outcome, &q, kept);
     out.changes = changes.map(|(c, r, sc)| wq::ChangesOut::new(&q, &c, r, sc));
-    let text = answer(&out);
-    text
+    answer(&out)
 }
 
 /// `recordMany(queue, answers, options)`: `record` for a step's answers
@@ -654,6 +655,7 @@ pub fn record_many(a: Args<'_>, now_ms: i64) -> Answer {
     }
     let s = settings(&o, true)?;
     let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
+    let want_changes = one(o.bool("changes"))?.unwrap_or(false);
     let mut results = Vec::with_capacity(list.len());
     for (i, v) in list.iter().enumerate() {
         let path = format!("answers[{i}]");
@@ -729,7 +731,7 @@ pub fn record_many(a: Args<'_>, now_ms: i64) -> Answer {
             },
         })
         .collect();
-    let changes = one(o.bool("changes"))?.unwrap_or(false).then(|| q.changes());
+    let changes = want_changes.then(|| q.changes());
     let text = answer(&wq::RecordManyOut {
         queue: wq::QueueOut::of(&q, kept),
         results: outs,

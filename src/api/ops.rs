@@ -194,7 +194,7 @@ pub static OPERATIONS: [Op; 29] = [
         "queueChanges",
         &["queue"],
         Value,
-        "what changed in a kept queue since it was loaded or last asked: the items to write back",
+        "what changed in a kept queue since it was loaded or last asked (here, or with the option changes): the items to write back",
         h::queue_changes,
     ),
     op(

@@ -471,6 +471,9 @@ impl QueueArg {
     /// positions of the new and changed items, the seqs of the removed ones, and whether
     /// the rest of the state changed. That state then counts as saved. For a state
     /// given (no handle), every item.
+    // Out of line, like `store_queue`: five handlers call it, and Rhino's class compiler
+    // has a size limit per method.
+    #[inline(never)]
     pub fn changes(&mut self) -> (Vec<usize>, Vec<u64>, bool) {
         match self.handle {
             Some(h) => {

@@ -271,7 +271,17 @@ proptest! {
                         _ => json!({"message": "busy"}),
                     };
                     let status = if answer == 4 { 429 } else { 200 };
-                    let r: Value = serde_json::from_str(&call("record", &json!([h, a["key"], {"status": status, "headers": {"Retry-After": "3"}, "body": body.to_string()}, opts(now, inline)]).to_string(), now)).unwrap();
+                    let response = json!({"status": status, "headers": {"Retry-After": "3"}, "body": body.to_string()});
+                    // op 3 records through recordMany (one answer, or an unknown key too).
+                    let r: Value = if op == 3 {
+                        let mut answers = vec![json!({"key": a["key"], "response": response})];
+                        if answer == 3 {
+                            answers.push(json!({"key": "no such key", "response": response}));
+                        }
+                        serde_json::from_str(&call("recordMany", &json!([h, answers, opts(now, inline)]).to_string(), now)).unwrap()
+                    } else {
+                        serde_json::from_str(&call("record", &json!([h, a["key"], response, opts(now, inline)]).to_string(), now)).unwrap()
+                    };
                     if inline && r.get("ok").is_some() {
                         apply_changes(&mut rows, &r["ok"]["changes"]);
                         prop_assert_eq!(&rows, &state(now));
