@@ -31,8 +31,8 @@ use rules::{days_from_civil, Clock, Day, Rule, Rules, DAY, MAX_RULES};
 /// 1800-01-01T00:00Z in seconds: the tz source's transitions start after it.
 const BASE: i64 = -5_364_662_400;
 /// Every STRIDE-th transition word holds minutes since BASE, the others minutes since
-/// the one before (deltas repeat, so the data compresses to a third: 34 KB gzip absolute,
-/// 13 KB as deltas); lookups bisect the absolute ones.
+/// the one before (deltas repeat, so the data compresses far better: see
+/// docs/performance.md#sizes); lookups bisect the absolute ones.
 const STRIDE: usize = 16;
 /// The source (parse-zoneinfo) computes rule transitions for the years before 2100: the
 /// rules are checked against them up to this year's start.
