@@ -110,10 +110,11 @@ impl Zone {
     /// Resolves a local date-time: gap → error, fold → earlier instant.
     pub fn resolve(&self, local: NaiveDateTime, field: &str) -> Result<i64> {
         let ms = local.and_utc().timestamp_millis();
-        match self.earliest(ms.div_euclid(1000)) {
-            Some(t) if (MIN_MS..=MAX_MS).contains(&(t * 1000 + ms.rem_euclid(1000))) => {
-                Ok(t * 1000 + ms.rem_euclid(1000))
-            }
+        let at = self
+            .earliest(ms.div_euclid(1000))
+            .map(|t| t * 1000 + ms.rem_euclid(1000));
+        match at {
+            Some(at) if (MIN_MS..=MAX_MS).contains(&at) => Ok(at),
             Some(_) => Err(Error::new(
                 ErrorCode::InvalidDate,
                 field,
@@ -160,6 +161,7 @@ impl Zone {
     pub fn date_at(&self, ms: i64) -> NaiveDate {
         self.local(ms).date()
     }
+
     /// The first local-hour boundary (local wall clock at HH:00:00.000) strictly after `ms`.
     /// Offsets in the tz database are multiples of 15 minutes since 1972 (Monrovia's
     /// -0:44:30 was the last odd one), so stepping in quarter hours finds every boundary.

@@ -131,10 +131,17 @@ impl Rules<'_> {
     fn ordered(&self, year: i64) -> ([(usize, i64); MAX_RULES], usize) {
         let mut out = [(0usize, 0i64); MAX_RULES];
         let n = self.list.len().min(MAX_RULES);
+        // Insertion in order as each is computed: at most MAX_RULES of them, and a std
+        // sort would add its own copy of sorting code to the ES5 build (see src/order.rs).
         for (i, r) in self.list.iter().take(n).enumerate() {
-            out[i] = (i, r.local_key(year));
+            let key = r.local_key(year);
+            let mut j = i;
+            while j > 0 && out[j - 1].1 > key {
+                out[j] = out[j - 1];
+                j -= 1;
+            }
+            out[j] = (i, key);
         }
-        out[..n].sort_unstable_by_key(|&(i, k)| (k, i));
         (out, n)
     }
 
