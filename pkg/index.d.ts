@@ -400,7 +400,7 @@ export interface Stepped<Q = QueueState> {
   waiting: Waiting[];
   /** When to call next again; null when every item is completed or failed. */
   wakeAt: string | null;
-  /** Whether the caller is done: the watched items final, none waiting for its client. */
+  /** Whether the caller is done: the watched items final, and no live recording job its client created (its creator must execute it). */
   done: boolean;
   /** With the option `changes: true`: what changed in the queue (queueChanges' answer). */
   changes?: QueueChanges;

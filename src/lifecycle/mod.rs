@@ -207,7 +207,8 @@ pub struct Step {
     /// or listing); `None` when every item is final.
     pub wake_at: Option<i64>,
     /// Whether the caller is done: the watched items (all items, without a watch list)
-    /// are final, and no live item waits for this runner's OAuth client.
+    /// are final, and no live recording job may yet need this runner's OAuth client to
+    /// execute it or to look for its lost submit.
     pub done: bool,
 }
 

@@ -515,7 +515,7 @@ impl Pass<'_> {
             actions,
             waiting: self.waiting,
             wake_at,
-            done: is_done(q, s, now),
+            done: is_done(q, s),
         }
     }
 }
@@ -545,15 +545,20 @@ pub fn next(q: &mut Queue, known: &[Job], s: &Settings, now: i64, kinds: &[Actio
 }
 
 /// Whether the caller is done: its watched keys (all items without a watch list) are
-/// final, and no live item needs this runner's client (a READY job it created, a lost
-/// submit of its own to look for).
-fn is_done(q: &Queue, s: &Settings, now: i64) -> bool {
+/// final, and no live item may yet need this runner's client. Any runner may submit any
+/// item of a shared queue, so a runner stays while a job its client created can still
+/// need its creator: a live recording job (polled before READY, READY, executing; the
+/// queue does not tell a poll before the execute from one after it, so until the job is
+/// final), or a submit made under its client on a profile whose lost answers are looked
+/// for (only that client may look).
+fn is_done(q: &Queue, s: &Settings) -> bool {
     let needs_me = s.client.is_some()
         && q.items.iter().any(|i| match i.state {
-            State::Ready => i.client == s.client,
+            State::Submitted | State::Ready | State::Executing => {
+                i.profile.execute().is_some() && i.client == s.client
+            }
             State::Submitting => {
-                lost_submit(i, now)
-                    && i.profile.listing().value.is_some()
+                i.profile.listing().value.is_some()
                     && i.lease.as_ref().is_some_and(|l| l.client == s.client)
             }
             _ => false,

@@ -227,6 +227,88 @@ fn a_ready_job_is_executed_only_by_the_client_that_created_it() {
 }
 
 #[test]
+fn a_runner_stays_while_a_job_its_client_created_may_need_its_creator() {
+    // Any runner of a shared queue submits any item. Runner a submits a recording job
+    // that only runner b watches: a is not done until the job is final, because b
+    // (another client) cannot execute it once it is READY.
+    let mut q = Queue::default();
+    q.enqueue(&req(Profile::RecordingJobs, 0, 24), 0, None);
+    let a = Settings {
+        list_jobs: false,
+        watch: Some(vec!["nothing of a's".into()]),
+        ..client("ci-a")
+    };
+    let b = Settings {
+        list_jobs: false,
+        ..client("ci-b")
+    };
+    let c = Settings {
+        watch: Some(vec!["nothing of c's".into()]),
+        ..b.clone()
+    };
+    let st = next(&mut q, &[], &a, 0, &ALL);
+    assert!(!st.done, "a's submit is in flight");
+    record(
+        &mut q,
+        &st.actions[0].key,
+        job(202, "r1", "PENDING", Phase::Active),
+        &a,
+        1,
+    )
+    .unwrap();
+    assert_eq!(q.items[0].state, State::Submitted);
+    assert!(
+        !next(&mut q.clone(), &[], &a, 2, &ALL).done,
+        "polled before READY: a stays"
+    );
+    assert!(
+        next(&mut q.clone(), &[], &c, 2, &ALL).done,
+        "another client's job keeps no one"
+    );
+    let t = a.poll_ms as i64 + 1;
+    let st = next(&mut q, &[], &b, t, &ALL);
+    assert_eq!(st.actions[0].kind, ActionKind::Poll, "anyone polls");
+    record(
+        &mut q,
+        &st.actions[0].key,
+        job(200, "r1", "READY", Phase::Ready),
+        &b,
+        t,
+    )
+    .unwrap();
+    let st = next(&mut q, &[], &b, t + 1, &ALL);
+    assert_eq!(st.waiting[0].1.code(), "creatorOnly");
+    let st = next(&mut q, &[], &a, t + 2, &ALL);
+    assert!(!st.done);
+    assert_eq!(st.actions[0].kind, ActionKind::Execute);
+    record(
+        &mut q,
+        &st.actions[0].key,
+        job(202, "r1", "PROCESSING", Phase::Active),
+        &a,
+        t + 3,
+    )
+    .unwrap();
+    assert!(
+        !next(&mut q.clone(), &[], &a, t + 4, &ALL).done,
+        "exporting: a stays until it ends"
+    );
+    let poll = t + 4 + a.poll_ms as i64;
+    let st = next(&mut q, &[], &b, poll, &ALL);
+    assert_eq!(st.actions[0].kind, ActionKind::Poll);
+    record(
+        &mut q,
+        &st.actions[0].key,
+        job(200, "r1", "FULFILLED", Phase::Completed),
+        &b,
+        poll,
+    )
+    .unwrap();
+    assert!(next(&mut q.clone(), &[], &a, poll + 1, &ALL).done);
+    assert!(next(&mut q, &[], &b, poll + 1, &ALL).done);
+}
+
+#[test]
 fn a_lost_submit_is_looked_for_only_by_the_client_that_made_it() {
     let a = Settings {
         list_jobs: false,
