@@ -76,15 +76,28 @@ var $st_HEAPU16 = $st_HEAP16;
 function $memCopy(dest, src, n) {
   dest = dest >>> 0; src = src >>> 0; n = n >>> 0;
   if (n === 0 || dest === src) return;
-  var M = $M, k = 0, i;
+  var M = $M, k = 0, i, a, b, s;
   if (dest < src || dest >= src + n) {
-    if (((dest ^ src) & 3) === 0) {
-      while (k < n && ((dest + k) & 3) !== 0) { $st_HEAP8(dest + k, $ld_HEAPU8(src + k)); k++; }
-      var wd = (dest + k) >> 2, ws = (src + k) >> 2, words = (n - k) >> 2;
-      for (i = 0; i < words; i++) M[wd + i] = M[ws + i];
-      k += words << 2;
+    // Forward: bytes up to dest's word boundary, then whole destination words. A source
+    // at another offset within its word is read as two words shifted together (little
+    // endian: byte a is bits ((a & 3) * 8) of word a >> 2): strings are copied to
+    // arbitrary offsets, and a call per byte made this 12% of a ServiceNow round.
+    for (; k < n && ((dest + k) & 3) !== 0; k++) {
+      a = dest + k; b = src + k; s = (a & 3) << 3;
+      M[a >> 2] = (M[a >> 2] & ~(255 << s)) | (((M[b >> 2] >>> ((b & 3) << 3)) & 255) << s);
     }
-    for (; k < n; k++) $st_HEAP8(dest + k, $ld_HEAPU8(src + k));
+    var wd = (dest + k) >> 2, words = (n - k) >> 2, from = src + k;
+    if ((from & 3) === 0) {
+      for (i = 0, b = from >> 2; i < words; i++) M[wd + i] = M[b + i];
+    } else {
+      var lo = (from & 3) << 3, hi = 32 - lo;
+      for (i = 0, b = from >> 2; i < words; i++) M[wd + i] = (M[b + i] >>> lo) | (M[b + i + 1] << hi);
+    }
+    k += words << 2;
+    for (; k < n; k++) {
+      a = dest + k; b = src + k; s = (a & 3) << 3;
+      M[a >> 2] = (M[a >> 2] & ~(255 << s)) | (((M[b >> 2] >>> ((b & 3) << 3)) & 255) << s);
+    }
   } else {
     for (k = n - 1; k >= 0; k--) $st_HEAP8(dest + k, $ld_HEAPU8(src + k));
   }

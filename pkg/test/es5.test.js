@@ -49,3 +49,29 @@ test('ExportGuard.all.js is the same scripts in one file (for browsers)', () => 
   vm.runInContext(read('ExportGuard.all.js'), ctx);
   assert.deepEqual(vm.runInContext('ExportGuard.version()', ctx), eg.version());
 });
+
+test('the ES5 runtime copies and fills memory as wasm does, at every alignment and overlap', () => {
+  // The runtime is a plain script: run it alone and compare with a byte array.
+  const ctx = vm.createContext({ Math, Array });
+  vm.runInContext(fs.readFileSync(path.join(__dirname, '..', 'src', 'es5-runtime.js'), 'utf8'), ctx);
+  vm.runInContext('$memInit(65536)', ctx);
+  const size = 256;
+  const ref = new Uint8Array(size);
+  let seed = 7;
+  const rnd = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  for (let a = 0; a < size; a++) { ref[a] = rnd(256); ctx.$st_HEAP8(a, ref[a]); }
+  const bytes = () => Array.from({ length: size }, (_, a) => ctx.$ld_HEAPU8(a));
+  for (let round = 0; round < 3000; round++) {
+    const n = rnd(40), dest = rnd(size - n), src = rnd(size - n);
+    if (round % 3 === 2) {
+      const v = rnd(512) - 128; // memory.fill takes the low byte
+      ctx.$memFill(dest, v, n);
+      ref.fill(v & 255, dest, dest + n);
+    } else {
+      ctx.$memCopy(dest, src, n);
+      ref.copyWithin(dest, src, src + n);
+    }
+    assert.deepEqual(bytes(), Array.from(ref), `round ${round}: ${round % 3 === 2 ? 'fill' : 'copy'} of ${n} at ${dest} from ${src}`);
+  }
+  for (let w = 0; w < size / 4; w++) assert.equal(ctx.$M[w], ctx.$M[w] | 0, 'every word stays an int32');
+});
