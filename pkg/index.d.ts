@@ -340,6 +340,12 @@ export interface DrainOptions extends Omit<PayloadOptions, 'timeZone' | 'maxRang
    */
   waitingDetail?: boolean;
   /**
+   * next only: whether its answer lists the waiting items (`waiting`, default true). With
+   * false it carries only their number (`waitingCount`), for a caller that shows no
+   * waits: writing each reason is much of a step's cost in the ServiceNow build.
+   */
+  waiting?: boolean;
+  /**
    * Answer, as `changes`, what changed in the queue since its saved state (this call
    * included), as queueChanges would; that state then counts as saved (for a state
    * given: every item). For a store that writes only what changed: one call into the
@@ -396,8 +402,10 @@ export interface Stepped<Q = QueueState> {
   actions: Action[];
   counts: Record<ItemState, number>;
   queue: Q;
-  /** Why each live item held back waits. */
-  waiting: Waiting[];
+  /** Why each live item held back waits (absent with the option `waiting: false`). */
+  waiting?: Waiting[];
+  /** With the option `waiting: false`: how many live items are held back. */
+  waitingCount?: number;
   /** When to call next again; null when every item is completed or failed. */
   wakeAt: string | null;
   /** Whether the caller is done: the watched items final, and no live recording job its client created (its creator must execute it). */

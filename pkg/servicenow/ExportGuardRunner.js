@@ -134,9 +134,11 @@ ExportGuardRunner.prototype = {
     summary.claimed = true;
     var self = this, store = this._store(), result = null, failure = null;
     // next and record answer what they changed (as queueChanges would) in the same call:
-    // one crossing into the core per answer instead of two.
+    // one crossing into the core per answer instead of two. The runner shows no waits, so
+    // next only counts the waiting items (writing each reason was a third of a step).
     var options = this._options();
     options.changes = true;
+    options.waiting = false;
     try {
       var driver = new ExportGuard.Driver({
         store: store,

@@ -19,9 +19,10 @@ use crate::queue::{ActionKind, ListedJob, Queue};
 use serde_json::Value;
 
 /// The options `next`, `record` and `drain` share (record ignores the payload ones).
-const OWN_KEYS: [&str; 16] = [
+const OWN_KEYS: [&str; 17] = [
     "now",
     "changes",
+    "waiting",
     "profile",
     "touchingConflicts",
     "maxActiveJobs",
@@ -153,6 +154,10 @@ fn check_payloads(step: &Step, popts: &PayloadOptions) -> Result<(), Vec<Error>>
 struct Flags {
     split: bool,
     changes: bool,
+    /// `next` only: whether its answer lists the waiting items (`waiting`), or only counts
+    /// them (`waitingCount`) for a caller that shows none: writing each reason was a third
+    /// of a ServiceNow `next` (a JFR profile of Rhino).
+    waiting: bool,
 }
 
 /// What [`step`] gives: the queue after the step (and its handle when kept), the step,
@@ -180,6 +185,7 @@ fn step(
     let flags = Flags {
         split: one(o.bool("splitByChannel"))?.unwrap_or(false),
         changes: one(o.bool("changes"))?.unwrap_or(false),
+        waiting: one(o.bool("waiting"))?.unwrap_or(true),
     };
     // The payload check comes after the step has changed the queue: when it can fail
     // (an item of a profile these options cannot build a payload for), keep a copy of a
@@ -240,7 +246,10 @@ pub fn next(a: Args<'_>, now_ms: i64) -> Answer {
         counts: wq::CountsOut::from(&*q),
         done: st.done,
         queue: wq::QueueOut::of(&q, kept),
-        waiting: wq::WaitingOut::all(&st, &q, Some((&s, popts.now))),
+        waiting: flags
+            .waiting
+            .then(|| wq::WaitingOut::all(&st, &q, Some((&s, popts.now)))),
+        waiting_count: (!flags.waiting).then_some(st.waiting.len()),
         wake_at: st.wake_at.map(super::write::Iso),
         changes: changes.map(|(c, r, sc)| wq::ChangesOut::new(&q, &c, r, sc)),
     });

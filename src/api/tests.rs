@@ -304,3 +304,33 @@ proptest! {
         let _ = call("freeQueue", &json!([h]).to_string(), now);
     }
 }
+
+#[test]
+fn next_with_waiting_false_counts_the_held_items_and_lists_none() {
+    let state = json!({"version": 3, "nextSeq": 2, "items": [
+        {"seq": 0, "start": "2026-11-02T00:00:00Z", "end": "2026-11-04T00:00:00Z", "channels": ["sms"]},
+        {"seq": 1, "start": "2026-11-03T00:00:00Z", "end": "2026-11-05T00:00:00Z", "channels": ["sms"]}]});
+    let step = |waiting: Option<bool>| {
+        let mut o = json!({"now": "2026-11-28T10:00:00Z"});
+        if let Some(w) = waiting {
+            o["waiting"] = json!(w);
+        }
+        let v: Value =
+            serde_json::from_str(&call("next", &json!([state, [], o]).to_string(), 0)).unwrap();
+        v["ok"].clone()
+    };
+    let listed = step(None);
+    assert_eq!(
+        listed["waiting"].as_array().map(Vec::len),
+        Some(1),
+        "{listed}"
+    );
+    assert!(listed.get("waitingCount").is_none(), "{listed}");
+    assert_eq!(step(Some(true)), listed);
+    let counted = step(Some(false));
+    assert!(counted.get("waiting").is_none(), "{counted}");
+    assert_eq!(counted["waitingCount"], json!(1));
+    for key in ["actions", "counts", "queue", "done", "wakeAt"] {
+        assert_eq!(counted[key], listed[key], "{key}");
+    }
+}

@@ -644,10 +644,15 @@ pub struct NextOut<'a> {
     pub counts: CountsOut,
     /// The queue with the calls leased: save it before making them.
     pub queue: QueueOut<'a>,
-    /// Whether the caller is done (the watched items final, none waiting for its client).
+    /// Whether the caller is done (the watched items final, and no live recording job its
+    /// client created).
     pub done: bool,
-    /// For each live item held back, why it waits.
-    pub waiting: Vec<WaitingOut<'a>>,
+    /// For each live item held back, why it waits (not with the option `waiting: false`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiting: Option<Vec<WaitingOut<'a>>>,
+    /// With the option `waiting: false`: how many live items are held back.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiting_count: Option<usize>,
     /// When to call `next` again (`null`: every item is completed or failed).
     pub wake_at: Option<Iso>,
     /// With the option `changes`: what changed in the queue, as `queueChanges` answers.

@@ -27,11 +27,6 @@ pub fn paused(
         .max()
 }
 
-/// Whether the lease of `item` is a submit (or find) that expired: the job may exist.
-pub(super) fn lost_submit(item: &Item, now: i64) -> bool {
-    item.state == State::Submitting && item.lease.as_ref().is_some_and(|l| l.until <= now)
-}
-
 /// Whether an optional instant has come (`None`: any time).
 fn has_come(t: Option<i64>, now: i64) -> bool {
     t.map_or(true, |t| t <= now)
