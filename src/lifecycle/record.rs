@@ -341,6 +341,7 @@ pub fn record_reply(
         }
         _ => None,
     };
+    let paused_until = pause.as_ref().map(|p| p.until);
     if let Some(p) = pause {
         add_pause(q, p);
     }
@@ -516,6 +517,18 @@ pub fn record_reply(
             transient(item, kind, "the answer is not one of this call", 500, s, now)
         }
     };
+    if let Some(until) = paused_until {
+        // The 429's pause holds this item's next call (the same kind) until then: its own
+        // due time says so, rather than the policy's shorter delay.
+        let item = &mut q.items[pos];
+        match item.state {
+            State::Waiting => item.not_before = item.not_before.map(|t| t.max(until)),
+            State::Submitted | State::Ready | State::Executing | State::Fetching => {
+                item.poll_at = item.poll_at.map(|t| t.max(until));
+            }
+            _ => {}
+        }
+    }
     Ok(Outcome {
         kind,
         event,

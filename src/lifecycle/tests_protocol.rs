@@ -179,6 +179,29 @@ fn a_429_pauses_every_submit_of_its_profile_and_client_for_the_retry_after() {
 }
 
 #[test]
+fn after_a_429_to_a_poll_the_item_is_due_when_the_pause_ends_not_after_the_policy_delay() {
+    let s = client("ci-a");
+    let mut q = Queue::default();
+    q.enqueue(&req(Profile::EvaluationExports, 0, 24), 0, None);
+    let st = next(&mut q, &[], &s, 0, &ALL);
+    let key = st.actions[0].key.clone();
+    record(&mut q, &key, job(202, "e1", "QUEUED", Phase::Active), &s, 1).unwrap();
+    let t = 1 + s.poll_ms as i64;
+    let st = next(&mut q, &[], &s, t, &ALL);
+    assert_eq!(st.actions[0].kind, ActionKind::Poll);
+    let o = record(&mut q, &key, error(429, Some("120")), &s, t).unwrap();
+    assert_eq!(o.event, Event::Retry);
+    assert_eq!(q.pauses[0].until, t + 120_000);
+    // The policy alone would poll again after 5 s; the pause holds polls for 120 s.
+    assert_eq!(q.items[0].poll_at, Some(t + 120_000));
+    assert_eq!(
+        o.item.poll_at,
+        Some(t + 120_000),
+        "the answer's item says it too"
+    );
+}
+
+#[test]
 fn a_pause_is_capped_by_the_retry_after_ceiling() {
     let mut s = client("ci-a");
     s.policy.max_retry_after_ms = 3_600_000;
