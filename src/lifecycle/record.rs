@@ -390,21 +390,7 @@ pub fn record_reply(
             }
         }
         (_, Answer::Error(r, message)) if matches!(r.status, 401 | 403) => {
-            // Nothing is given up for want of credentials: the item keeps its place.
-            item.reason = Some(denial(r.status, kind, message.as_deref()));
-            match kind {
-                ActionKind::Submit => {
-                    item.state = State::Queued;
-                    item.attempts = item.attempts.saturating_sub(1);
-                }
-                ActionKind::Find => item.lease = lease.map(|l| Lease { until: now, ..l }),
-                ActionKind::Execute => {
-                    item.state = State::Ready;
-                    item.poll_at = Some(now.saturating_add(s.poll_ms as i64));
-                }
-                _ => item.poll_at = Some(now.saturating_add(s.poll_ms as i64)),
-            }
-            Event::Denied
+            denied(item, kind, r.status, message.as_deref(), lease, s, now)
         }
         (ActionKind::Find, Answer::Listing(..)) => match claimable {
             Some(j) => {
@@ -452,31 +438,8 @@ pub fn record_reply(
             format!("{status} to the submit, but its answer could not be read ({m}): a job may exist; check before enqueueing again"),
             now,
         ),
-        (ActionKind::Submit, Answer::Error(mut r, message)) => {
-            r.profile = Some(item.profile);
-            if r.status == 0 && item.profile.listing().value.is_some() {
-                // The POST may have created a job: look for it before resubmitting.
-                item.state = State::Submitting;
-                item.lease = lease.map(|l| Lease {
-                    kind: ActionKind::Find,
-                    until: now,
-                    ..l
-                });
-                Event::Retry
-            } else {
-                let v = backoff::next_retry(u64::from(item.attempts.max(1)), &r, &s.policy, now);
-                let why = with_message(&v.reason, message.as_deref());
-                match v.action {
-                    RetryAction::Retry | RetryAction::Recheck => {
-                        item.state = State::Waiting;
-                        item.job_id = None;
-                        item.not_before = Some(now.saturating_add(v.delay_ms.unwrap_or(0) as i64));
-                        item.reason = Some(why);
-                        Event::Resubmit
-                    }
-                    RetryAction::GiveUp | RetryAction::Done => item_failed(item, why, now),
-                }
-            }
+        (ActionKind::Submit, Answer::Error(r, message)) => {
+            submit_error(item, r, message, lease, s, now)
         }
         (_, Answer::Error(r, message)) if r.status == 404 && kind != ActionKind::Find => {
             let id = item.job_id.take().unwrap_or_default();
@@ -518,16 +481,7 @@ pub fn record_reply(
         }
     };
     if let Some(until) = paused_until {
-        // The 429's pause holds this item's next call (the same kind) until then: its own
-        // due time says so, rather than the policy's shorter delay.
-        let item = &mut q.items[pos];
-        match item.state {
-            State::Waiting => item.not_before = item.not_before.map(|t| t.max(until)),
-            State::Submitted | State::Ready | State::Executing | State::Fetching => {
-                item.poll_at = item.poll_at.map(|t| t.max(until));
-            }
-            _ => {}
-        }
+        due_after_pause(&mut q.items[pos], until);
     }
     Ok(Outcome {
         kind,
@@ -535,6 +489,86 @@ pub fn record_reply(
         item: q.items[pos].clone(),
         page,
     })
+}
+
+/// A 401 or 403: nothing is given up for want of credentials, the item keeps its place.
+#[inline(never)]
+fn denied(
+    item: &mut Item,
+    kind: ActionKind,
+    status: u16,
+    message: Option<&str>,
+    lease: Option<Lease>,
+    s: &Settings,
+    now: i64,
+) -> Event {
+    item.reason = Some(denial(status, kind, message));
+    match kind {
+        ActionKind::Submit => {
+            item.state = State::Queued;
+            item.attempts = item.attempts.saturating_sub(1);
+        }
+        ActionKind::Find => item.lease = lease.map(|l| Lease { until: now, ..l }),
+        ActionKind::Execute => {
+            item.state = State::Ready;
+            item.poll_at = Some(now.saturating_add(s.poll_ms as i64));
+        }
+        _ => item.poll_at = Some(now.saturating_add(s.poll_ms as i64)),
+    }
+    Event::Denied
+}
+
+/// An error answer to a submit: looked for where the API lists jobs and no answer came,
+/// else submitted again as the backoff policy says, or failed.
+#[inline(never)]
+fn submit_error(
+    item: &mut Item,
+    mut r: backoff::Response,
+    message: Option<String>,
+    lease: Option<Lease>,
+    s: &Settings,
+    now: i64,
+) -> Event {
+    r.profile = Some(item.profile);
+    if r.status == 0 && item.profile.listing().value.is_some() {
+        // The POST may have created a job: look for it before resubmitting.
+        item.state = State::Submitting;
+        item.lease = lease.map(|l| Lease {
+            kind: ActionKind::Find,
+            until: now,
+            ..l
+        });
+        Event::Retry
+    } else {
+        let v = backoff::next_retry(u64::from(item.attempts.max(1)), &r, &s.policy, now);
+        let why = with_message(&v.reason, message.as_deref());
+        match v.action {
+            RetryAction::Retry | RetryAction::Recheck => {
+                item.state = State::Waiting;
+                item.job_id = None;
+                item.not_before = Some(now.saturating_add(v.delay_ms.unwrap_or(0) as i64));
+                item.reason = Some(why);
+                Event::Resubmit
+            }
+            RetryAction::GiveUp | RetryAction::Done => item_failed(item, why, now),
+        }
+    }
+}
+
+/// After a 429, the item's next call (of the paused kind) waits for the pause: its own
+/// due time says so, rather than the policy's shorter delay. Out of line, as are the
+/// other steps above and `on_phase` and `transient`, so that the ES5 form of
+/// [`record_reply`] stays within one JVM method: past it, Rhino interprets the whole
+/// script (`tests/rhino/compile-check.js`).
+#[inline(never)]
+fn due_after_pause(item: &mut Item, until: i64) {
+    match item.state {
+        State::Waiting => item.not_before = item.not_before.map(|t| t.max(until)),
+        State::Submitted | State::Ready | State::Executing | State::Fetching => {
+            item.poll_at = item.poll_at.map(|t| t.max(until));
+        }
+        _ => {}
+    }
 }
 
 fn with_message(reason: &str, message: Option<&str>) -> String {
@@ -545,6 +579,7 @@ fn with_message(reason: &str, message: Option<&str>) -> String {
 }
 
 /// Moves the item to the job's phase.
+#[inline(never)]
 fn on_phase(
     item: &mut Item,
     phase: Phase,
@@ -614,6 +649,7 @@ fn resubmit(item: &mut Item, why: String, now: i64, s: &Settings) -> Event {
 
 /// The same call again after the policy's delay for `retries` transient errors in a row.
 /// Never gives up on a job that exists: the delay stops growing at the policy's cap.
+#[inline(never)]
 fn transient(
     item: &mut Item,
     kind: ActionKind,
