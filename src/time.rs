@@ -256,8 +256,7 @@ pub fn parse_instant(text: &str, field: &str) -> Result<i64> {
 /// Formats epoch milliseconds as `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC, always milliseconds).
 /// It runs for every instant in every answer and in every key, so it writes the digits by
 /// hand and does no 64-bit integer arithmetic: in the ES5 build each 64-bit division is a
-/// call into a helper, and with chrono's conversion this function was 15% of a ServiceNow
-/// `record` (a JFR profile of Rhino).
+/// call into a helper (the measurement is in docs/performance.md, "The ServiceNow round").
 pub fn format_ms(ms: i64) -> String {
     // In years 1..=9999 an instant is below 2^53 in magnitude, so it and every product
     // below are exact as f64, and the quotient's floor is the day (near a day boundary

@@ -135,7 +135,7 @@ ExportGuardRunner.prototype = {
     var self = this, store = this._store(), result = null, failure = null;
     // next and record answer what they changed (as queueChanges would) in the same call:
     // one crossing into the core per answer instead of two. The runner shows no waits, so
-    // next only counts the waiting items (writing each reason was a third of a step).
+    // next only counts the waiting items instead of writing each one's reason.
     var options = this._options();
     options.changes = true;
     options.waiting = false;

@@ -81,7 +81,8 @@ function $memCopy(dest, src, n) {
     // Forward: bytes up to dest's word boundary, then whole destination words. A source
     // at another offset within its word is read as two words shifted together (little
     // endian: byte a is bits ((a & 3) * 8) of word a >> 2): strings are copied to
-    // arbitrary offsets, and a call per byte made this 12% of a ServiceNow round.
+    // arbitrary offsets, and a call per byte was a large share of a ServiceNow round
+    // (docs/performance.md).
     for (; k < n && ((dest + k) & 3) !== 0; k++) {
       a = dest + k; b = src + k; s = (a & 3) << 3;
       M[a >> 2] = (M[a >> 2] & ~(255 << s)) | (((M[b >> 2] >>> ((b & 3) << 3)) & 255) << s);

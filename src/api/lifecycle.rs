@@ -155,8 +155,8 @@ struct Flags {
     split: bool,
     changes: bool,
     /// `next` only: whether its answer lists the waiting items (`waiting`), or only counts
-    /// them (`waitingCount`) for a caller that shows none: writing each reason was a third
-    /// of a ServiceNow `next` (a JFR profile of Rhino).
+    /// them (`waitingCount`) for a caller that shows none: writing each reason is much of
+    /// a step's cost in the ServiceNow build (docs/performance.md).
     waiting: bool,
 }
 
