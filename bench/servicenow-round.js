@@ -76,7 +76,9 @@ async function against(dir, runs) {
 }
 
 async function main() {
-  if (flags.against) return against(flags.against, Number(flags.runs || 5));
+  const runs = Number(flags.runs || 5);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number from 1, not ${flags.runs}`);
+  if (flags.against) return against(flags.against, runs);
   const sim = simulator();
   const url = await sim.start(0);
   const rows = [];

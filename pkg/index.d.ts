@@ -340,12 +340,6 @@ export interface DrainOptions extends Omit<PayloadOptions, 'timeZone' | 'maxRang
    */
   waitingDetail?: boolean;
   /**
-   * next only: whether its answer lists the waiting items (`waiting`, default true). With
-   * false it carries only their number (`waitingCount`), for a caller that shows no
-   * waits: writing each reason is much of a step's cost in the ServiceNow build.
-   */
-  waiting?: boolean;
-  /**
    * Answer, as `changes`, what changed in the queue since its saved state (this call
    * included), as queueChanges would; that state then counts as saved (for a state
    * given: every item). For a store that writes only what changed: one call into the
@@ -362,7 +356,18 @@ export interface LifecycleOptions extends DrainOptions {
   runnerId?: string;
   /** Whether next lists listable profiles itself (list actions; default true, false for drain). */
   listing?: boolean;
-  /** The keys the caller waits for: `done` once they are final (every item without it). */
+  /**
+   * next only: whether its answer lists the waiting items (`waiting`, default true). With
+   * false it carries only their number (`waitingCount`), and `waitingDetail` defaults to
+   * false: for a caller that shows no waits (writing each reason is much of a step's cost
+   * in the ServiceNow build).
+   */
+  waiting?: boolean;
+  /**
+   * The keys the caller waits for: `done` once they are final (every item without it) and
+   * no live recording job of this runner's client may still need it (to execute the job
+   * once READY, or to look for a submit made under the client).
+   */
   watch?: string[];
   /** Most submits of profiles Genesys cannot list one runner has in flight (default 4). */
   maxInDoubt?: number;
@@ -408,7 +413,7 @@ export interface Stepped<Q = QueueState> {
   waitingCount?: number;
   /** When to call next again; null when every item is completed or failed. */
   wakeAt: string | null;
-  /** Whether the caller is done: the watched items final, and no live recording job its client created (its creator must execute it). */
+  /** Whether the caller is done: the watched items final, and no live recording job its client created (its creator must execute it) nor a submit in flight under its client on a listable profile. */
   done: boolean;
   /** With the option `changes: true`: what changed in the queue (queueChanges' answer). */
   changes?: QueueChanges;

@@ -177,7 +177,9 @@ fn step(
     let ctx = one(context(&o))?;
     let jobs = jobs_arg(*a, 1, "activeJobs", ctx.jobs_profile)?;
     let popts = one(payload_options(&o, now_ms))?;
-    let mut s = settings(&o, detail)?;
+    let waiting = one(o.bool("waiting"))?.unwrap_or(true);
+    // Without the list, naming each waiting item's blockers would be work thrown away.
+    let mut s = settings(&o, detail && waiting)?;
     // `drain` hands out submits only: its caller lists the jobs and passes them.
     if !kinds.contains(&ActionKind::List) && o.get("listing").is_none() {
         s.list_jobs = false;
@@ -185,7 +187,7 @@ fn step(
     let flags = Flags {
         split: one(o.bool("splitByChannel"))?.unwrap_or(false),
         changes: one(o.bool("changes"))?.unwrap_or(false),
-        waiting: one(o.bool("waiting"))?.unwrap_or(true),
+        waiting,
     };
     // The payload check comes after the step has changed the queue: when it can fail
     // (an item of a profile these options cannot build a payload for), keep a copy of a

@@ -645,7 +645,7 @@ pub struct NextOut<'a> {
     /// The queue with the calls leased: save it before making them.
     pub queue: QueueOut<'a>,
     /// Whether the caller is done (the watched items final, and no live recording job its
-    /// client created).
+    /// client created nor a submit in flight under its client on a listable profile).
     pub done: bool,
     /// For each live item held back, why it waits (not with the option `waiting: false`).
     #[serde(skip_serializing_if = "Option::is_none")]

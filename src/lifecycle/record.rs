@@ -341,10 +341,17 @@ pub fn record_reply(
         }
         _ => None,
     };
-    let paused_until = pause.as_ref().map(|p| p.until);
-    if let Some(p) = pause {
+    let paused_until = pause.map(|p| {
+        let class = (p.profile, p.kind, p.client.clone());
         add_pause(q, p);
-    }
+        // The class's pause as it stands now: an earlier, longer one is kept.
+        q.pauses
+            .iter()
+            .filter(|x| (x.profile, x.kind, x.client.clone()) == class)
+            .map(|x| x.until)
+            .max()
+            .unwrap_or(now)
+    });
     let claimable = match &answer {
         Answer::Listing(_, jobs) => jobs
             .iter()

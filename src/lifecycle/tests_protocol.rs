@@ -199,6 +199,20 @@ fn after_a_429_to_a_poll_the_item_is_due_when_the_pause_ends_not_after_the_polic
         Some(t + 120_000),
         "the answer's item says it too"
     );
+    // A shorter Retry-After while a longer pause of the class stands: the longer one holds.
+    let t2 = t + 120_000;
+    let st = next(&mut q, &[], &s, t2, &ALL);
+    assert_eq!(st.actions[0].kind, ActionKind::Poll);
+    q.pauses.push(crate::queue::Pause {
+        profile: Profile::EvaluationExports,
+        kind: ActionKind::Poll,
+        client: Some("ci-a".into()),
+        until: t2 + 600_000,
+        reason: "an earlier 429".into(),
+        rate_limit: None,
+    });
+    record(&mut q, &key, error(429, Some("30")), &s, t2).unwrap();
+    assert_eq!(q.items[0].poll_at, Some(t2 + 600_000));
 }
 
 #[test]
