@@ -165,6 +165,7 @@ struct Flags {
 type Stepped = (QueueArg, Option<u32>, Step, PayloadOptions, Flags, Settings);
 
 /// Runs one step of the lifecycle for `next` (every kind) or `drain` (submits).
+#[inline(never)]
 fn step(
     a: &Args<'_>,
     now_ms: i64,
@@ -210,6 +211,31 @@ fn step(
     Ok((q, kept, st, popts, flags, s))
 }
 
+/// The step's calls as `next` answers them, each with its request body. Out of line, as
+/// is [`step`], so that `next`'s ES5 form stays within one JVM method
+/// (`tests/rhino/compile-check.js`).
+#[inline(never)]
+fn actions_out<'q>(q: &'q Queue, st: &'q Step, popts: &PayloadOptions) -> Vec<wq::ActionOut<'q>> {
+    st.actions
+        .iter()
+        .map(|act| {
+            let body = match act.kind {
+                ActionKind::Submit => {
+                    body(q, act, popts).and_then(|p| serde_json::to_value(p).ok())
+                }
+                ActionKind::Execute => act
+                    .profile
+                    .execute()
+                    .map(|e| serde_json::json!({ "state": e.value.state })),
+                ActionKind::Poll | ActionKind::Find | ActionKind::List | ActionKind::Results => {
+                    None
+                }
+            };
+            wq::ActionOut::new(act, body)
+        })
+        .collect()
+}
+
 /// `next(queue, activeJobs, options)`: the calls due now, and the queue with them leased.
 #[inline(never)]
 pub fn next(a: Args<'_>, now_ms: i64) -> Answer {
@@ -224,25 +250,7 @@ pub fn next(a: Args<'_>, now_ms: i64) -> Answer {
     }
     let (mut q, kept, st, popts, flags, s) = step(&a, now_ms, &ActionKind::ALL, true)?;
     let changes = flags.changes.then(|| q.changes());
-    let actions = st
-        .actions
-        .iter()
-        .map(|act| {
-            let body = match act.kind {
-                ActionKind::Submit => {
-                    body(&q, act, &popts).and_then(|p| serde_json::to_value(p).ok())
-                }
-                ActionKind::Execute => act
-                    .profile
-                    .execute()
-                    .map(|e| serde_json::json!({ "state": e.value.state })),
-                ActionKind::Poll | ActionKind::Find | ActionKind::List | ActionKind::Results => {
-                    None
-                }
-            };
-            wq::ActionOut::new(act, body)
-        })
-        .collect();
+    let actions = actions_out(&q, &st, &popts);
     let text = answer(&wq::NextOut {
         actions,
         counts: wq::CountsOut::from(&*q),

@@ -138,6 +138,13 @@ fn lifecycle_of(o: &Obj, item: &mut Item) -> Result<()> {
         None | Some(Value::Null) => None,
         Some(v) => Some(last_of(v, &o.field("lastAnswer"))?),
     };
+    progress_of(o, item)
+}
+
+/// The rest of [`lifecycle_of`]: due times, retries, client, part and results. A
+/// function of its own so that each stays within one JVM method in the ES5 build.
+#[inline(never)]
+fn progress_of(o: &Obj, item: &mut Item) -> Result<()> {
     item.poll_at = opt_instant(o, "pollAt").map_err(queue_error)?;
     item.reason = o.str("reason")?.map(str::to_string);
     item.retries = u32_opt(o, "retries", u32::MAX)?.unwrap_or(0);
@@ -156,6 +163,7 @@ fn lifecycle_of(o: &Obj, item: &mut Item) -> Result<()> {
 }
 
 /// `{ pages, cursor? }`: how far a job's results were fetched.
+#[inline(never)]
 fn fetched_of(v: &Value, path: &str) -> Result<Fetched> {
     let o = Obj::new(v, path, ErrorCode::InvalidQueue, "a results progress")?;
     o.only(&["pages", "cursor"])?;
@@ -165,6 +173,7 @@ fn fetched_of(v: &Value, path: &str) -> Result<Fetched> {
 }
 
 /// `{ of, index, count }`: a part of a bulk request (index from 1, at most count).
+#[inline(never)]
 fn part_of(v: &Value, path: &str) -> Result<Part> {
     let o = Obj::new(v, path, ErrorCode::InvalidQueue, "a part")?;
     o.only(&["of", "index", "count"])?;
@@ -213,6 +222,7 @@ fn check_keys(item: &Item, o: &Obj) -> Result<()> {
     Ok(())
 }
 
+#[inline(never)]
 fn lease_of(v: &Value, path: &str) -> Result<Lease> {
     let o = Obj::new(v, path, ErrorCode::InvalidQueue, "a lease")?;
     o.only(&["action", "until", "client", "runner"])?;
@@ -250,6 +260,7 @@ fn kind_of(o: &Obj, key: &str) -> Result<ActionKind> {
     })
 }
 
+#[inline(never)]
 fn last_of(v: &Value, path: &str) -> Result<LastAnswer> {
     let o = Obj::new(v, path, ErrorCode::InvalidQueue, "the last answer")?;
     o.only(&["at", "action", "status", "summary", "rateLimit"])?;
@@ -356,35 +367,14 @@ fn listing_of(v: &Value, path: &str) -> Result<ListingView> {
             format!("unknown state {state:?} for {}", profile.name()),
         ));
     }
-    let mut jobs = Vec::new();
-    for (i, j) in o
+    let jobs = o
         .array("jobs")?
         .map(Vec::as_slice)
         .unwrap_or(&[])
         .iter()
         .enumerate()
-    {
-        let jo = Obj::new(
-            j,
-            &format!("{}[{i}]", o.field("jobs")),
-            ErrorCode::InvalidQueue,
-            "a listed job",
-        )?;
-        jo.only(&["id", "state", "start", "end"])?;
-        let window = if jo.get("start").is_some() || jo.get("end").is_some() {
-            Some(
-                window_of(&jo, None, false, ErrorCode::InvalidQueue)
-                    .map_err(|e| queue_error(first(e)))?,
-            )
-        } else {
-            None
-        };
-        jobs.push(ListedJob {
-            id: jo.str("id")?.unwrap_or("").to_string(),
-            state: jo.str("state")?.unwrap_or(&state).to_string(),
-            window,
-        });
-    }
+        .map(|(i, j)| listed_job_of(j, &format!("{}[{i}]", o.field("jobs")), &state))
+        .collect::<Result<Vec<_>>>()?;
     Ok(ListingView {
         profile,
         state,
@@ -401,6 +391,26 @@ fn listing_of(v: &Value, path: &str) -> Result<ListingView> {
             None | Some(Value::Null) => None,
             Some(v) => Some(last_of(v, &o.field("lastAnswer"))?),
         },
+    })
+}
+
+/// One job of a listing (`state`: the listing's, for a job without one of its own).
+#[inline(never)]
+fn listed_job_of(j: &Value, path: &str, state: &str) -> Result<ListedJob> {
+    let jo = Obj::new(j, path, ErrorCode::InvalidQueue, "a listed job")?;
+    jo.only(&["id", "state", "start", "end"])?;
+    let window = if jo.get("start").is_some() || jo.get("end").is_some() {
+        Some(
+            window_of(&jo, None, false, ErrorCode::InvalidQueue)
+                .map_err(|e| queue_error(first(e)))?,
+        )
+    } else {
+        None
+    };
+    Ok(ListedJob {
+        id: jo.str("id")?.unwrap_or("").to_string(),
+        state: jo.str("state")?.unwrap_or(state).to_string(),
+        window,
     })
 }
 

@@ -371,30 +371,9 @@ pub fn record_reply(
     let mut page = None;
     let event = match (kind, answer) {
         (ActionKind::Results, Answer::Page(_, starts, cursor)) => {
-            let read = item.results.get_or_insert(Fetched {
-                pages: 0,
-                cursor: None,
-            });
-            let index = read.pages;
-            read.pages = read.pages.saturating_add(1);
-            read.cursor = cursor.filter(|c| !c.is_empty());
-            let last = read.cursor.is_none();
-            item.retries = 0;
-            item.reason = None;
-            page = Some(PageOutcome {
-                index,
-                keep: starts.iter().map(|t| owns(item, *t)).collect(),
-                last,
-            });
-            if last {
-                item.state = State::Completed;
-                item.poll_at = None;
-                item.done_at = Some(now);
-                Event::Completed
-            } else {
-                item.poll_at = Some(now);
-                Event::Page
-            }
+            let (event, outcome) = page_read(item, &starts, cursor, now);
+            page = Some(outcome);
+            event
         }
         (_, Answer::Error(r, message)) if matches!(r.status, 401 | 403) => {
             denied(item, kind, r.status, message.as_deref(), lease, s, now)
@@ -419,27 +398,7 @@ pub fn record_reply(
                 s,
             ),
         },
-        (_, Answer::Job(j)) => {
-            if j.job_id.is_some() {
-                item.job_id = j.job_id;
-            }
-            if kind == ActionKind::Submit {
-                item.client = lease.and_then(|l| l.client).or_else(|| s.client.clone());
-            }
-            item.retries = 0;
-            item.reason = None;
-            let phase = j.phase;
-            if item.job_id.is_none() {
-                item_failed(item, "the answer carries no job id".into(), now)
-            } else {
-                let e = on_phase(item, phase, j.message, s, now);
-                match (kind, e) {
-                    (ActionKind::Submit, Event::Running) => Event::Submitted,
-                    (ActionKind::Execute, Event::Running) => Event::Executed,
-                    (_, e) => e,
-                }
-            }
-        }
+        (_, Answer::Job(j)) => job_answered(item, kind, j, lease, s, now),
         (ActionKind::Submit, Answer::Unreadable(status, m)) => item_failed(
             item,
             format!("{status} to the submit, but its answer could not be read ({m}): a job may exist; check before enqueueing again"),
@@ -499,6 +458,73 @@ pub fn record_reply(
 }
 
 /// A 401 or 403: nothing is given up for want of credentials, the item keeps its place.
+/// A results page read: the item's progress moves on, and the page says which of its
+/// records to write.
+#[inline(never)]
+fn page_read(
+    item: &mut Item,
+    starts: &[Option<i64>],
+    cursor: Option<String>,
+    now: i64,
+) -> (Event, PageOutcome) {
+    let read = item.results.get_or_insert(Fetched {
+        pages: 0,
+        cursor: None,
+    });
+    let index = read.pages;
+    read.pages = read.pages.saturating_add(1);
+    read.cursor = cursor.filter(|c| !c.is_empty());
+    let last = read.cursor.is_none();
+    item.retries = 0;
+    item.reason = None;
+    let page = PageOutcome {
+        index,
+        keep: starts.iter().map(|t| owns(item, *t)).collect(),
+        last,
+    };
+    let event = if last {
+        item.state = State::Completed;
+        item.poll_at = None;
+        item.done_at = Some(now);
+        Event::Completed
+    } else {
+        item.poll_at = Some(now);
+        Event::Page
+    };
+    (event, page)
+}
+
+/// A job's answer (to a submit, a poll or an execute) read.
+#[inline(never)]
+fn job_answered(
+    item: &mut Item,
+    kind: ActionKind,
+    j: JobAnswer,
+    lease: Option<Lease>,
+    s: &Settings,
+    now: i64,
+) -> Event {
+    if j.job_id.is_some() {
+        item.job_id = j.job_id;
+    }
+    if kind == ActionKind::Submit {
+        item.client = lease.and_then(|l| l.client).or_else(|| s.client.clone());
+    }
+    item.retries = 0;
+    item.reason = None;
+    let phase = j.phase;
+    if item.job_id.is_none() {
+        item_failed(item, "the answer carries no job id".into(), now)
+    } else {
+        let e = on_phase(item, phase, j.message, s, now);
+        match (kind, e) {
+            (ActionKind::Submit, Event::Running) => Event::Submitted,
+            (ActionKind::Execute, Event::Running) => Event::Executed,
+            (_, e) => e,
+        }
+    }
+}
+
 #[inline(never)]
 fn denied(
     item: &mut Item,

@@ -91,6 +91,7 @@ fn as_job(item: &Item) -> Job {
 
 /// The queue's in-flight items as active jobs, then the listed active jobs that are not
 /// among them (nor among its READY ones: a listed job the queue holds is the queue's).
+#[inline(never)]
 pub(super) fn active_jobs(q: &Queue, listed: &[Job]) -> Vec<Job> {
     let ids: Vec<&str> = q
         .items
@@ -256,9 +257,6 @@ pub(super) fn release_held(
         }
         let p = item.profile.index();
         let w = item.window;
-        let same = |o: &&usize| q.items[**o].profile == item.profile;
-        let overlaps = |o: &&usize| q.items[**o].window.conflicts_with(&w, touching);
-        let key_of = |o: Option<&usize>| o.map(|o| q.items[*o].key()).unwrap_or_default();
         let reason = if let Some(nb) = item.not_before.filter(|nb| *nb > now) {
             Some(WaitReason::NotBefore(nb))
         } else if let Some(hold) = &holds[p] {
@@ -268,22 +266,19 @@ pub(super) fn release_held(
                 LockRule::RangeOverlap => {
                     if active[p].any_overlap(w, touching) {
                         Some(WaitReason::ActiveJobs(if s.waiting_detail {
-                            blocking_jobs(w, item.profile, &jobs, touching, None, 0)
-                                .iter()
-                                .map(|j| j.id.clone())
-                                .collect()
+                            blocking_ids(item, &jobs, touching)
                         } else {
                             Vec::new()
                         }))
                     } else if released_union[p].any_overlap(w, touching) {
                         Some(WaitReason::OverlapsSubmitted(if s.waiting_detail {
-                            key_of(released.iter().filter(same).find(overlaps))
+                            first_overlapping(q, &released, item, touching)
                         } else {
                             String::new()
                         }))
                     } else if earlier_union[p].any_overlap(w, touching) {
                         Some(WaitReason::EarlierItem(if s.waiting_detail {
-                            key_of(held.iter().filter(same).find(overlaps))
+                            first_overlapping(q, &held, item, touching)
                         } else {
                             String::new()
                         }))
@@ -310,6 +305,30 @@ pub(super) fn release_held(
         }
     }
     (released, waiting)
+}
+
+// The waits' details, out of line: inlined, they make `release_held`'s ES5 form too big
+// for one JVM method (`tests/rhino/compile-check.js`).
+
+/// The ids of the active jobs that block `item`.
+#[inline(never)]
+fn blocking_ids(item: &Item, jobs: &[Job], touching: bool) -> Vec<String> {
+    blocking_jobs(item.window, item.profile, jobs, touching, None, 0)
+        .iter()
+        .map(|j| j.id.clone())
+        .collect()
+}
+
+/// The key of the first of `among` (positions in the queue) of `item`'s profile whose
+/// window conflicts with `item`'s, or "" if none does.
+#[inline(never)]
+fn first_overlapping(q: &Queue, among: &[usize], item: &Item, touching: bool) -> String {
+    among
+        .iter()
+        .map(|&o| &q.items[o])
+        .find(|o| o.profile == item.profile && o.window.conflicts_with(&item.window, touching))
+        .map(Item::key)
+        .unwrap_or_default()
 }
 
 /// Whether `item` may hold job `id` (no other item of the queue holds it).
