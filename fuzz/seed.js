@@ -5,7 +5,7 @@
 const fs = require('fs');
 const path = require('path');
 const root = path.join(__dirname, '..');
-// The operation byte indexes the core's table (src/api/ops.rs), read from the Node build.
+// The operation byte indexes the core's table (src/api/table.rs), read from the Node build.
 const { call } = require(path.join(root, 'pkg', 'node', 'export_guard.js'));
 const OPS = JSON.parse(call('operations', '[]', 0)).ok.map((op) => op.name);
 for (const d of ['api', 'dates']) fs.mkdirSync(path.join(__dirname, 'corpus', d), { recursive: true });

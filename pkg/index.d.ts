@@ -166,7 +166,7 @@ export interface PlanOptions {
   /** Week start for granularity "week" (default monday). */
   weekStart?: string;
   /** Active jobs, to mark blocked windows. */
-  activeJobs?: Job[] | PreparedJobs;
+  activeJobs?: Job[] | PreparedJobs | string;
   touchingConflicts?: boolean;
   /** Most windows a plan may have (default 10000). */
   maxWindows?: number;
@@ -620,7 +620,11 @@ export class PreparedJobs {
   toJSON(): { $index: number };
 }
 /** Jobs as an array, or prepared once with prepareJobs. */
-export type ActiveJobs = Job[] | PreparedJobs | null;
+/**
+ * A job list: the jobs, a prepared list, or the JSON text of the jobs array as an HTTP
+ * body holds it (parsed once, in the core: no JSON.parse, no stringify of the array).
+ */
+export type ActiveJobs = Job[] | PreparedJobs | string | null;
 
 /**
  * A queue kept inside the core (loadQueue): pass it wherever a queue state goes. The
@@ -646,7 +650,7 @@ export type AnyQueue = QueueState | QueueHandle | null;
  * Parses a job list once for repeated decisions (at most 1,000 live; free() them). In Node
  * and browsers a dropped list is also freed once its object is garbage-collected.
  */
-export function prepareJobs(activeJobs: Job[], options?: { profile?: ProfileName }): PreparedJobs;
+export function prepareJobs(activeJobs: Job[] | string, options?: { profile?: ProfileName }): PreparedJobs;
 export function decide(request: ExportRequest, activeJobs: ActiveJobs, options?: DecideOptions): Decision;
 /** Decides many requests against one job list, parsed once. Throws for bad jobs/options; a bad request gets a reject in its place. */
 export function decideMany(requests: ExportRequest[], activeJobs: ActiveJobs, options?: DecideOptions): Decision[];
@@ -659,8 +663,8 @@ export function enqueueMany(queue: QueueHandle, requests: ExportRequest[], optio
 export function enqueueMany(queue: QueueState | null, requests: ExportRequest[], options: EnqueueManyOptions & { results: 'compact' }): EnqueuedManyCompact;
 export function enqueueMany(queue: QueueHandle, requests: ExportRequest[], options?: EnqueueManyOptions): EnqueuedMany<QueueHandle>;
 export function enqueueMany(queue: QueueState | null, requests: ExportRequest[], options?: EnqueueManyOptions): EnqueuedMany;
-export function drain(queue: QueueHandle, activeJobs: ActiveJobs, options?: DrainOptions): Drained<QueueHandle>;
-export function drain(queue: QueueState | null, activeJobs: ActiveJobs, options?: DrainOptions): Drained;
+export function drain(queue: QueueHandle, activeJobs: ActiveJobs, options?: LifecycleOptions): Drained<QueueHandle>;
+export function drain(queue: QueueState | null, activeJobs: ActiveJobs, options?: LifecycleOptions): Drained;
 /** The HTTP calls due now (submit, poll, execute, find, list, results), leased in the returned queue. */
 export function next(queue: QueueHandle, activeJobs: ActiveJobs, options?: LifecycleOptions): Stepped<QueueHandle>;
 export function next(queue: QueueState | null, activeJobs: ActiveJobs, options?: LifecycleOptions): Stepped;
@@ -782,7 +786,7 @@ export interface ParsedJob {
   channels?: Channel[];
 }
 /** The job list as the core reads it: normalised dates, statuses and channels. */
-export function parseJobs(activeJobs: Job[] | null, options?: { profile?: ProfileName }): { count: number; jobs: ParsedJob[] };
+export function parseJobs(activeJobs: Job[] | string | null, options?: { profile?: ProfileName }): { count: number; jobs: ParsedJob[] };
 /** Drops a prepared job list (prepared.free() does the same); answers whether it existed. */
 export function freeJobs(prepared: PreparedJobs | number | { $index: number }): boolean;
 
@@ -814,11 +818,23 @@ export interface Limits {
 export function limits(): Limits;
 
 /** One operation of the core's table. */
+/** One option an operation accepts, as the core declares it (src/api/schema.rs). */
+export interface OptionInfo {
+  key: string;
+  /** Its TypeScript type, as this file declares it. */
+  type: string;
+  /** What it does, and its default. */
+  doc: string;
+}
 export interface OperationInfo {
   name: string;
   params: string[];
-  /** How the shim presents the answer: as it is, as a decision (never throws), or as PreparedJobs. */
-  returns: 'value' | 'decision' | 'preparedJobs';
+  /** The keys its `options` parameter accepts (absent: it takes no options); any other is an error. */
+  options?: OptionInfo[];
+  /** The keys of its `policy` parameter, for an operation that takes one. */
+  policy?: OptionInfo[];
+  /** How the shim presents the answer: as it is, as a decision (never throws), as PreparedJobs, or as a QueueHandle. */
+  returns: 'value' | 'decision' | 'preparedJobs' | 'queueHandle';
   summary: string;
 }
 /** The core's table of operations: every function of this module but the two classes. */

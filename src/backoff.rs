@@ -23,7 +23,7 @@ pub enum Jitter {
 
 impl Jitter {
     /// Parses `none`, `full`, `equal` or `decorrelated`.
-    pub fn parse(text: &str, field: &str) -> Result<Jitter> {
+    pub fn parse(text: &str) -> Result<Jitter> {
         match text.to_ascii_lowercase().as_str() {
             "none" => Ok(Jitter::None),
             "full" => Ok(Jitter::Full),
@@ -31,7 +31,7 @@ impl Jitter {
             "decorrelated" => Ok(Jitter::Decorrelated),
             _ => Err(Error::new(
                 ErrorCode::InvalidPolicy,
-                field,
+                "",
                 "unknown jitter; use \"none\", \"full\", \"equal\" or \"decorrelated\"",
             )),
         }
@@ -98,15 +98,9 @@ impl Default for Policy {
 }
 
 impl Policy {
-    /// Checks the fields' ranges; `field` is the policy's path.
-    pub fn validate(&self, field: &str) -> Result<()> {
-        let bad = |f: &str, m: String| {
-            Err(Error::new(
-                ErrorCode::InvalidPolicy,
-                crate::error::join_path(field, f),
-                m,
-            ))
-        };
+    /// Checks the fields' ranges; an error names the policy's field (`maxMs`).
+    pub fn validate(&self) -> Result<()> {
+        let bad = |f: &str, m: String| Err(Error::new(ErrorCode::InvalidPolicy, f, m));
         if self.max_ms > MAX_DELAY_LIMIT_MS {
             return bad(
                 "maxMs",
@@ -455,6 +449,7 @@ pub fn next_retry(attempt: u64, response: &Response, policy: &Policy, now_ms: i6
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Within;
 
     fn resp(status: u16) -> Response {
         Response {
@@ -551,20 +546,23 @@ mod tests {
             factor: f64::NAN,
             ..Default::default()
         }
-        .validate("policy")
+        .validate()
+        .within("policy")
         .is_err());
         assert!(Policy {
             initial_ms: 70_000,
             ..Default::default()
         }
-        .validate("policy")
+        .validate()
+        .within("policy")
         .is_err());
         assert!(Policy {
             max_attempts: 0,
             ..Default::default()
         }
-        .validate("policy")
+        .validate()
+        .within("policy")
         .is_err());
-        assert!(Policy::default().validate("policy").is_ok());
+        assert!(Policy::default().validate().is_ok());
     }
 }

@@ -53,7 +53,7 @@ pub fn split(
         let ws = windows(window, zone, g)?;
         if let Some(w) = ws
             .iter()
-            .find(|w| check_range_length(**w, max_days, "").is_err())
+            .find(|w| check_range_length(**w, max_days).is_err())
         {
             return Err(Error::new(
                 ErrorCode::RangeTooLong,
@@ -70,7 +70,7 @@ pub fn split(
             windows: ws,
         }));
     }
-    if check_range_length(window, max_days, "").is_ok() {
+    if check_range_length(window, max_days).is_ok() {
         return Ok(None);
     }
     for g in [
@@ -80,10 +80,7 @@ pub fn split(
         Granularity::Hour,
     ] {
         let ws = windows(window, zone, g)?;
-        if ws
-            .iter()
-            .all(|w| check_range_length(*w, max_days, "").is_ok())
-        {
+        if ws.iter().all(|w| check_range_length(*w, max_days).is_ok()) {
             return Ok(Some(Parts {
                 granularity: g,
                 windows: ws,
@@ -175,17 +172,13 @@ pub fn progress(q: &Queue) -> Vec<Progress<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
     use crate::time::{format_ms, DAY_MS, HOUR_MS};
     use crate::zone::parse_in;
 
     fn range(a: &str, b: &str, zone: &str) -> (Window, Zone) {
-        let z = Zone::lookup(zone, "tz").unwrap();
-        let w = Window::new(
-            parse_in(a, Some(z), "s").unwrap(),
-            parse_in(b, Some(z), "e").unwrap(),
-            "r",
-        )
-        .unwrap();
+        let z = Zone::lookup(zone).unwrap();
+        let w = Window::new(parse_in(a, Some(z)).unwrap(), parse_in(b, Some(z)).unwrap()).unwrap();
         (w, z)
     }
 
@@ -288,7 +281,7 @@ mod tests {
         for p in crate::profile::Profile::ALL {
             assert_eq!(
                 p.max_range_days().value,
-                crate::api::read::limits::DEFAULT_RANGE_DAYS
+                crate::api::limits::DEFAULT_RANGE_DAYS
             );
         }
         let (w, z) = range("2025-01-01", "2026-01-01", "Europe/London");

@@ -66,13 +66,13 @@ pub fn kind_of(name: &str) -> Option<ChannelKind> {
     }
 }
 
-/// Validates and canonicalises a channel list. `field` is the list's path; an entry's
-/// error names `field[i]`.
-pub fn canonicalize<S: AsRef<str>>(names: &[S], field: &str) -> Result<Vec<String>> {
+/// Validates and canonicalises a channel list. An entry's error names it by position
+/// (`[i]`); the caller puts the list's path in front.
+pub fn canonicalize<S: AsRef<str>>(names: &[S]) -> Result<Vec<String>> {
     if names.is_empty() {
         return Err(Error::new(
             ErrorCode::NoChannels,
-            field,
+            "",
             "no channels given: name them explicitly (e.g. [\"sms\", \"whatsapp\"]); an export never \
              defaults to all channels",
         ));
@@ -84,7 +84,7 @@ pub fn canonicalize<S: AsRef<str>>(names: &[S], field: &str) -> Result<Vec<Strin
             let shown: String = n.as_ref().chars().take(40).collect();
             return Err(Error::new(
                 ErrorCode::UnknownChannel,
-                format!("{field}[{i}]"),
+                format!("[{i}]"),
                 format!(
                     "unknown channel {shown:?}; valid media types: {}; valid message types: {} \
                      (and, for evaluationExports only, {})",
@@ -100,14 +100,14 @@ pub fn canonicalize<S: AsRef<str>>(names: &[S], field: &str) -> Result<Vec<Strin
 }
 
 /// Refuses the channels analytics does not know, for a profile that filters on the
-/// analytics `messageType` dimension. `field` is the list's path, as for [`canonicalize`].
-pub fn check_analytics<S: AsRef<str>>(names: &[S], field: &str) -> Result<()> {
+/// analytics `messageType` dimension. Errors name the entry, as for [`canonicalize`].
+pub fn check_analytics<S: AsRef<str>>(names: &[S]) -> Result<()> {
     for (i, n) in names.iter().enumerate() {
         let c = n.as_ref().trim().to_ascii_lowercase();
         if kind_of(&c) == Some(ChannelKind::ConversationOnly) {
             return Err(Error::new(
                 ErrorCode::UnknownChannel,
-                format!("{field}[{i}]"),
+                format!("[{i}]"),
                 format!(
                     "{c:?} is a conversation message type that analytics does not know: a \
                      messageType filter on it may match nothing. Analytics message types: {}",
@@ -122,30 +122,37 @@ pub fn check_analytics<S: AsRef<str>>(names: &[S], field: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Within;
 
     #[test]
     fn analytics_profiles_refuse_conversation_only_types() {
-        assert!(check_analytics(&["sms", "voice"], "c").is_ok());
-        let e = check_analytics(&["sms", " Telegram"], "request.channels").unwrap_err();
+        assert!(check_analytics(&["sms", "voice"]).is_ok());
+        let e = check_analytics(&["sms", " Telegram"])
+            .within("request.channels")
+            .unwrap_err();
         assert_eq!(e.field, "request.channels[1]");
-        assert!(canonicalize(&["telegram"], "c").is_ok());
+        assert!(canonicalize(&["telegram"]).is_ok());
     }
 
     #[test]
     fn canonical_sorted_deduplicated() {
         assert_eq!(
-            canonicalize(&["WhatsApp", "sms", " SMS "], "channels").unwrap(),
+            canonicalize(&["WhatsApp", "sms", " SMS "]).unwrap(),
             vec!["sms", "whatsapp"]
         );
     }
 
     #[test]
     fn unknown_and_empty_are_errors() {
-        let e = canonicalize(&["sms", "fax"], "request.channels").unwrap_err();
+        let e = canonicalize(&["sms", "fax"])
+            .within("request.channels")
+            .unwrap_err();
         assert_eq!(e.code, ErrorCode::UnknownChannel);
         assert_eq!(e.field, "request.channels[1]");
         assert!(e.message.contains("whatsapp"));
-        let e = canonicalize::<&str>(&[], "request.channels").unwrap_err();
+        let e = canonicalize::<&str>(&[])
+            .within("request.channels")
+            .unwrap_err();
         assert_eq!(e.code, ErrorCode::NoChannels);
     }
 }

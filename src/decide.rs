@@ -180,7 +180,7 @@ impl Decision {
 }
 
 /// Checks the range against `max_range_days` (0 means no limit).
-pub fn check_range_length(window: Window, max_range_days: u32, field: &str) -> Result<()> {
+pub fn check_range_length(window: Window, max_range_days: u32) -> Result<()> {
     if max_range_days == 0 {
         return Ok(());
     }
@@ -188,7 +188,7 @@ pub fn check_range_length(window: Window, max_range_days: u32, field: &str) -> R
     if window.len_ms() > max {
         return Err(Error::new(
             ErrorCode::RangeTooLong,
-            field,
+            "",
             format!(
                 "the range {} is {}.{} days long; the maximum is {max_range_days} days \
                  (enqueue it, and the queue splits it into parts; or split it with plan(), or raise maxRangeDays)",
@@ -252,7 +252,7 @@ pub fn blocking_jobs(
 /// an error whose field is empty: it concerns the request as a whole, and the contract
 /// layer puts the request's path in front.
 pub fn decide(request: &Request, jobs: &JobIndex, opts: &DecideOptions) -> Decision {
-    if let Err(e) = check_range_length(request.window, opts.max_range_days, "") {
+    if let Err(e) = check_range_length(request.window, opts.max_range_days) {
         return Decision::reject(vec![e]);
     }
     let already_exported = jobs.already_exported(request).cloned();

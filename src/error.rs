@@ -171,6 +171,20 @@ impl Error {
     }
 }
 
+/// [`Error::within`] on a result. The core says what is wrong, with a field relative to
+/// what it was given (`""`, or `[2]` for a list's third entry); the contract layer, which
+/// knows where that came from, says where: `Zone::lookup(name).within("request.timeZone")`.
+pub trait Within<T> {
+    /// The result, with `prefix` in front of its error's field.
+    fn within(self, prefix: &str) -> Result<T>;
+}
+
+impl<T> Within<T> for Result<T> {
+    fn within(self, prefix: &str) -> Result<T> {
+        self.map_err(|e| e.within(prefix))
+    }
+}
+
 /// Joins two field-path parts: `a` + `b` → `a.b`, `a` + `[2]` → `a[2]`, either empty → the other.
 pub fn join_path(prefix: &str, rest: &str) -> String {
     if prefix.is_empty() {

@@ -50,4 +50,4 @@ pub mod wasm;
 #[allow(unsafe_code)]
 mod es5;
 
-pub use error::{Error, ErrorCode, Result};
+pub use error::{Error, ErrorCode, Result, Within};

@@ -28,7 +28,7 @@ pub enum Granularity {
 
 impl Granularity {
     /// Parses `hour`, `day`, `week` or `month` (case-insensitive).
-    pub fn parse(text: &str, week_start: Weekday, field: &str) -> Result<Granularity> {
+    pub fn parse(text: &str, week_start: Weekday) -> Result<Granularity> {
         match text.to_ascii_lowercase().as_str() {
             "hour" => Ok(Granularity::Hour),
             "day" => Ok(Granularity::Day),
@@ -36,7 +36,7 @@ impl Granularity {
             "month" => Ok(Granularity::Month),
             _ => Err(Error::new(
                 ErrorCode::InvalidArgument,
-                field,
+                "",
                 format!(
                     "unknown granularity {:?}; use \"hour\", \"day\", \"week\" or \"month\"",
                     text.chars().take(20).collect::<String>()
@@ -57,11 +57,11 @@ impl Granularity {
 }
 
 /// Parses a weekday name (`monday`, `Mon`, ...).
-pub fn parse_weekday(text: &str, field: &str) -> Result<Weekday> {
+pub fn parse_weekday(text: &str) -> Result<Weekday> {
     text.parse::<Weekday>().map_err(|_| {
         Error::new(
             ErrorCode::InvalidArgument,
-            field,
+            "",
             "unknown weekday; use monday, tuesday, ..., sunday",
         )
     })
@@ -193,17 +193,13 @@ pub fn plan(range: Window, jobs: &[Job], opts: &PlanOptions) -> Result<Vec<Plann
 #[cfg(test)]
 mod tests {
     use super::*;
+
     use crate::time::{format_ms, HOUR_MS};
     use crate::zone::parse_in;
 
     fn london_range(a: &str, b: &str) -> (Window, Zone) {
-        let z = Zone::lookup("Europe/London", "tz").unwrap();
-        let w = Window::new(
-            parse_in(a, Some(z), "s").unwrap(),
-            parse_in(b, Some(z), "e").unwrap(),
-            "r",
-        )
-        .unwrap();
+        let z = Zone::lookup("Europe/London").unwrap();
+        let w = Window::new(parse_in(a, Some(z)).unwrap(), parse_in(b, Some(z)).unwrap()).unwrap();
         (w, z)
     }
 

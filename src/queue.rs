@@ -515,8 +515,8 @@ impl Queue {
         let mut parts = key.splitn(3, '|');
         let (profile, range, channels) = (parts.next()?, parts.next()?, parts.next()?);
         let (start, end) = range.split_once('/')?;
-        let start = crate::time::parse_instant(start, "").ok()?;
-        let end = crate::time::parse_instant(end, "").ok()?;
+        let start = crate::time::parse_instant(start).ok()?;
+        let end = crate::time::parse_instant(end).ok()?;
         let position = self.items.iter().position(|i| {
             !i.state.is_final()
                 && i.window.start == start

@@ -41,10 +41,10 @@ pub enum Parsed {
     LocalDate(NaiveDate),
 }
 
-fn invalid(field: &str, text: &str, why: &str) -> Error {
+fn invalid(text: &str, why: &str) -> Error {
     Error::new(
         ErrorCode::InvalidDate,
-        field,
+        "",
         format!(
             "{why} in {text:?}; expected an ISO-8601 instant like \"2026-11-02T00:00:00Z\" or \
              \"2026-11-02T00:00:00+01:00\", or a local date/date-time like \"2026-11-02\" or \
@@ -92,11 +92,9 @@ impl Cursor<'_> {
 }
 
 /// Parses one date/time string (see the module docs for the forms).
-/// `field` names the input in errors.
-pub fn parse(text: &str, field: &str) -> Result<Parsed> {
+pub fn parse(text: &str) -> Result<Parsed> {
     if text.len() > 64 {
         return Err(invalid(
-            field,
             &text[..text.floor_char_boundary_compat(40)],
             "text too long",
         ));
@@ -113,44 +111,35 @@ pub fn parse(text: &str, field: &str) -> Result<Parsed> {
         c.eat(b'-'),
         c.digits(2),
     ) else {
-        return Err(invalid(field, text, "malformed date (want YYYY-MM-DD)"));
+        return Err(invalid(text, "malformed date (want YYYY-MM-DD)"));
     };
     if !(1..=12).contains(&mo) {
-        return Err(invalid(
-            field,
-            text,
-            &format!("month {mo} is out of range 01-12"),
-        ));
+        return Err(invalid(text, &format!("month {mo} is out of range 01-12")));
     }
     let Some(date) = NaiveDate::from_ymd_opt(y as i32, mo, d) else {
         return Err(invalid(
-            field,
             text,
             &format!("day {d} does not exist in {y:04}-{mo:02}"),
         ));
     };
     if y == 0 {
-        return Err(invalid(field, text, "year 0000 is out of range 0001-9999"));
+        return Err(invalid(text, "year 0000 is out of range 0001-9999"));
     }
     if c.peek().is_none() {
         return Ok(Parsed::LocalDate(date));
     }
     if !(c.eat(b'T') || c.eat(b't') || c.eat(b' ')) {
-        return Err(invalid(field, text, "expected 'T' between date and time"));
+        return Err(invalid(text, "expected 'T' between date and time"));
     }
     let (Some(h), true, Some(mi)) = (c.digits(2), c.eat(b':'), c.digits(2)) else {
-        return Err(invalid(
-            field,
-            text,
-            "malformed time (want HH:MM or HH:MM:SS)",
-        ));
+        return Err(invalid(text, "malformed time (want HH:MM or HH:MM:SS)"));
     };
     let mut s = 0;
     let mut ms = 0;
     if c.eat(b':') {
         s = c
             .digits(2)
-            .ok_or_else(|| invalid(field, text, "malformed seconds"))?;
+            .ok_or_else(|| invalid(text, "malformed seconds"))?;
         if c.eat(b'.') || c.eat(b',') {
             let start = c.i;
             let mut scale = 100;
@@ -160,33 +149,24 @@ pub fn parse(text: &str, field: &str) -> Result<Parsed> {
                 c.i += 1;
             }
             if c.i == start {
-                return Err(invalid(field, text, "empty fraction of a second"));
+                return Err(invalid(text, "empty fraction of a second"));
             }
         }
     }
     if h > 23 {
-        return Err(invalid(
-            field,
-            text,
-            &format!("hour {h} is out of range 00-23"),
-        ));
+        return Err(invalid(text, &format!("hour {h} is out of range 00-23")));
     }
     if mi > 59 {
-        return Err(invalid(
-            field,
-            text,
-            &format!("minute {mi} is out of range 00-59"),
-        ));
+        return Err(invalid(text, &format!("minute {mi} is out of range 00-59")));
     }
     if s > 59 {
         return Err(invalid(
-            field,
             text,
             &format!("second {s} is out of range 00-59 (leap seconds are not accepted)"),
         ));
     }
     let Some(time) = NaiveTime::from_hms_milli_opt(h, mi, s, ms) else {
-        return Err(invalid(field, text, "time out of range"));
+        return Err(invalid(text, "time out of range"));
     };
     let naive = NaiveDateTime::new(date, time);
     let offset_ms: i64 = match c.peek() {
@@ -199,13 +179,13 @@ pub fn parse(text: &str, field: &str) -> Result<Parsed> {
             c.i += 1;
             let oh = c
                 .digits(2)
-                .ok_or_else(|| invalid(field, text, "malformed offset (want ±HH:MM)"))?;
+                .ok_or_else(|| invalid(text, "malformed offset (want ±HH:MM)"))?;
             c.eat(b':');
             let om = c
                 .digits(2)
-                .ok_or_else(|| invalid(field, text, "malformed offset (want ±HH:MM)"))?;
+                .ok_or_else(|| invalid(text, "malformed offset (want ±HH:MM)"))?;
             if oh > 23 || om > 59 {
-                return Err(invalid(field, text, "offset out of range"));
+                return Err(invalid(text, "offset out of range"));
             }
             let v = i64::from(oh) * HOUR_MS + i64::from(om) * MINUTE_MS;
             if sign == b'-' {
@@ -214,14 +194,14 @@ pub fn parse(text: &str, field: &str) -> Result<Parsed> {
                 v
             }
         }
-        Some(_) => return Err(invalid(field, text, "unexpected text after the time")),
+        Some(_) => return Err(invalid(text, "unexpected text after the time")),
     };
     if c.peek().is_some() {
-        return Err(invalid(field, text, "unexpected text after the offset"));
+        return Err(invalid(text, "unexpected text after the offset"));
     }
     let ms = naive.and_utc().timestamp_millis() - offset_ms;
     if !(MIN_MS..=MAX_MS).contains(&ms) {
-        return Err(invalid(field, text, "instant outside years 0001-9999"));
+        return Err(invalid(text, "instant outside years 0001-9999"));
     }
     Ok(Parsed::Instant(ms))
 }
@@ -242,12 +222,12 @@ impl FloorCharBoundary for str {
 }
 
 /// Parses a string that must be an absolute instant (with `Z` or an offset).
-pub fn parse_instant(text: &str, field: &str) -> Result<i64> {
-    match parse(text, field)? {
+pub fn parse_instant(text: &str) -> Result<i64> {
+    match parse(text)? {
         Parsed::Instant(ms) => Ok(ms),
         _ => Err(Error::new(
             ErrorCode::MissingTimeZone,
-            field,
+            "",
             format!("{text:?} has no offset; write it as an instant with 'Z' or '+01:00'"),
         )),
     }
@@ -326,12 +306,12 @@ pub struct Window {
 }
 
 impl Window {
-    /// Builds a window, checking `start < end`. `field` names the input in errors.
-    pub fn new(start: i64, end: i64, field: &str) -> Result<Window> {
+    /// Builds a window, checking `start < end`.
+    pub fn new(start: i64, end: i64) -> Result<Window> {
         if start >= end {
             return Err(Error::new(
                 ErrorCode::InvalidRange,
-                field,
+                "",
                 format!(
                     "start {} must be before end {} (windows are half-open [start, end))",
                     format_ms(start),
@@ -410,9 +390,10 @@ impl Window {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Within;
 
     fn inst(s: &str) -> i64 {
-        parse_instant(s, "x").unwrap()
+        parse_instant(s).unwrap()
     }
 
     #[test]
@@ -459,15 +440,14 @@ mod tests {
 
     #[test]
     fn classifies_local_values() {
+        assert!(matches!(parse("2026-11-02").unwrap(), Parsed::LocalDate(_)));
         assert!(matches!(
-            parse("2026-11-02", "x").unwrap(),
-            Parsed::LocalDate(_)
-        ));
-        assert!(matches!(
-            parse("2026-11-02T08:00", "x").unwrap(),
+            parse("2026-11-02T08:00").unwrap(),
             Parsed::LocalDateTime(_)
         ));
-        let e = parse_instant("2026-11-02T08:00", "start").unwrap_err();
+        let e = parse_instant("2026-11-02T08:00")
+            .within("start")
+            .unwrap_err();
         assert_eq!(e.code, ErrorCode::MissingTimeZone);
     }
 
@@ -489,7 +469,7 @@ mod tests {
             "２０２６-01-01",
             "not a date at all but a very long string that goes on and on and on",
         ] {
-            let e = parse(bad, "f").unwrap_err();
+            let e = parse(bad).within("f").unwrap_err();
             assert_eq!(e.code, ErrorCode::InvalidDate, "{bad}");
             assert_eq!(e.field, "f");
         }
@@ -508,13 +488,13 @@ mod tests {
 
     #[test]
     fn windows_overlap_half_open() {
-        let a = Window::new(0, 10, "").unwrap();
-        let b = Window::new(10, 20, "").unwrap();
+        let a = Window::new(0, 10).unwrap();
+        let b = Window::new(10, 20).unwrap();
         assert!(!a.conflicts_with(&b, false));
         assert!(a.conflicts_with(&b, true));
-        assert!(Window::new(5, 5, "r").is_err());
+        assert!(Window::new(5, 5).within("r").is_err());
         assert_eq!(
-            Window::new(0, 100, "").unwrap().minus(
+            Window::new(0, 100).unwrap().minus(
                 &[
                     Window { start: 10, end: 20 },
                     Window { start: 15, end: 30 },

@@ -136,7 +136,7 @@ fn seeded_sample_agrees_with_zoneinfo() {
     });
     let mut differ = Vec::new();
     for (i, (name, d)) in days.iter().enumerate() {
-        let z = Zone::lookup(name, "tz").unwrap();
+        let z = Zone::lookup(name).unwrap();
         let ours = [z.start_of_day(*d), z.start_of_day(d.succ_opt().unwrap())];
         let want = [theirs[2 * i] * 1000, theirs[2 * i + 1] * 1000];
         if ours != want {
@@ -165,7 +165,7 @@ fn offsets_gaps_and_folds_agree_with_zic_at_every_transition() {
     let local = |s: i64| chrono::DateTime::from_timestamp(s, 0).unwrap().naive_utc();
     for (name, line) in names.iter().zip(&lines) {
         assert!(!line.starts_with("missing"), "{line}");
-        let z = Zone::lookup(name, "tz").unwrap();
+        let z = Zone::lookup(name).unwrap();
         let all: Vec<(i64, i64, i64)> = line
             .split_whitespace()
             .map(|x| {
@@ -191,18 +191,18 @@ fn offsets_gaps_and_folds_agree_with_zic_at_every_transition() {
             if after > before {
                 // Local times from t+before up to t+after do not exist.
                 for l in [t + before, t + after - 1] {
-                    if z.resolve(local(l), "x").is_ok() {
+                    if z.resolve(local(l)).is_ok() {
                         bad(format!("local {} resolves, inside the gap", local(l)));
                     }
                 }
-                let got = z.resolve(local(t + after), "x").ok();
+                let got = z.resolve(local(t + after)).ok();
                 if got != Some(t * 1000) {
                     bad(format!("the gap's end resolves to {got:?}"));
                 }
             } else {
                 // Local times from t+after up to t+before happen twice: the earlier wins.
                 let l = t + after;
-                let got = z.resolve(local(l), "x").ok();
+                let got = z.resolve(local(l)).ok();
                 if got != Some((l - before) * 1000) {
                     bad(format!("the fold's first moment resolves to {got:?}"));
                 }
@@ -237,7 +237,7 @@ fn every_day_of_every_zone() {
     let start = NaiveDate::from_ymd_opt(from, 1, 1).unwrap();
     let (mut checked, mut bad, mut differ) = (0u64, 0u64, Vec::new());
     Oracle::start().ask(requests, |i, a| {
-        let z = Zone::lookup(names[i], "tz").unwrap();
+        let z = Zone::lookup(names[i]).unwrap();
         for (k, s) in a.split(' ').enumerate() {
             let d = start + chrono::Duration::days(k as i64);
             let want = s.parse::<i64>().unwrap_or_else(|_| panic!("oracle: {a}")) * 1000;

@@ -6,7 +6,7 @@
  * build: `pkg/src/entries.js` wraps it for each. It holds no domain logic: it turns
  * arguments into a JSON string, hands them to the Rust core (`rawCall`), and turns the
  * answer's envelope into a value or an ExportGuardError. The list of operations is the
- * core's (`operations()`, from the table in src/api/ops.rs): adding an operation there
+ * core's (`operations()`, from the table in src/api/table.rs): adding an operation there
  * adds its function here, in every build, with no edit to this file.
  */
 
@@ -190,7 +190,7 @@ function createExportGuard(rawCall, clock, instance) {
     return '[QueueHandle #' + this.index + ']';
   };
 
-  // The operations come from the core's own table (src/api/ops.rs), so this file never
+  // The operations come from the core's own table (src/api/table.rs), so this file never
   // lists them: each becomes a function taking the table's parameters, in order.
   var api = { ExportGuardError: ExportGuardError, PreparedJobs: PreparedJobs, QueueHandle: QueueHandle };
   var table = invoke('operations', []);

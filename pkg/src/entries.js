@@ -13,7 +13,7 @@ const pkg = path.join(here, '..');
 // The contract and the driver loop: plain ES5, the same text in every build.
 const contract = fs.readFileSync(path.join(here, 'contract.js'), 'utf8') + '\n' +
   fs.readFileSync(path.join(here, 'driver.js'), 'utf8');
-// The names come from the core's operation table (src/api/ops.rs), read from the
+// The names come from the core's operation table (src/api/table.rs), read from the
 // wasm-bindgen Node build that ./build.sh has just written; ES modules need them as
 // static `export const` names.
 const { call } = require(path.join(pkg, 'node', 'export_guard.js'));

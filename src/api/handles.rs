@@ -7,7 +7,7 @@
 //! [`MAX_PREPARED`] entries so that a caller who never frees cannot grow memory without
 //! bound.
 
-use super::obj::whole_number;
+use crate::api::obj::whole_number;
 use crate::decide::JobIndex;
 use crate::error::{Error, ErrorCode};
 use crate::queue::Queue;
@@ -19,7 +19,7 @@ use std::rc::Rc;
 pub const MAX_PREPARED: usize = 1_000;
 
 /// Entries by handle, ascending (a sorted list: smaller code than a map, see crate::order).
-struct Registry<T> {
+pub(crate) struct Registry<T> {
     last: u32,
     entries: Vec<(u32, T)>,
 }
@@ -77,7 +77,7 @@ thread_local! {
 
 /// A kept queue's saved state, and what may have changed since.
 #[derive(Default)]
-struct Saved {
+pub(crate) struct Saved {
     queue: Queue,
     /// `Some(seqs)`: since the saved state, only the items with these seqs may have
     /// changed, none was added or removed (what `record` of an item's call does), so
@@ -146,7 +146,7 @@ pub fn take_queue(handle: u32) -> Option<Queue> {
 /// Puts a queue back under `handle`, with what the call may have changed in it: the
 /// seqs of the items it touched (`Some`, nothing else changed, nothing added or removed)
 /// or `None` (anything). Kept out of line: every handler of a queue calls it (through
-/// `QueueArg`'s drop), and inlined it made one of them too big for Rhino's class compiler.
+/// `with_queue`), and inlined it made one of them too big for Rhino's class compiler.
 #[inline(never)]
 pub fn store_queue(handle: u32, queue: Queue, touched: Option<Vec<u64>>) {
     QUEUES.with(|q| {
@@ -175,7 +175,7 @@ pub fn note_touched(handle: u32, touched: Option<Vec<u64>>) {
 }
 
 /// Keeps `queue` and returns its new handle, or an error when [`MAX_PREPARED`] are kept.
-/// The queue as given is its saved state (see [`swap_saved`]).
+/// The queue as given is its saved state (see [`changes_since_saved`]).
 pub fn insert_queue(queue: Queue) -> Result<u32, Error> {
     let saved = queue.clone();
     let h = QUEUES

@@ -6,153 +6,66 @@
 //! into return values or `ExportGuardError`s. Keys are camelCase; instants are UTC
 //! ISO strings with milliseconds.
 //!
-//! The layer is split by direction, so that each operation is read → core → write:
-//! - [`ops`]: **the one table** of operations (name, parameters, JS shape, handler). The JS
-//!   shim, the generated entry points, the fuzz target and the ES5 banner all derive from
-//!   it (through the `operations` operation);
-//! - [`obj`], [`read`], [`read_jobs`] and [`read_queue`]: readers that turn JSON into core
-//!   types, with field paths;
-//! - `handlers` and `answers`: one thin function per operation (`answers` reads the
-//!   API's answers: `nextRetry`, `readJob`);
-//! - [`write`] and [`write_queue`]: typed output structs, serialised with
-//!   `#[derive(Serialize)]`; [`write_decision`]: decisions, by hand (faster; see docs/performance.md);
-//! - `handles`: the registry of prepared job lists.
+//! Each operation is read → core → write, and the layer is organised by operation:
+//! - [`table`]: **the one table** of operations (name, parameters, JS shape, handler);
+//! - [`ops`]: the operations by family, each file with its handlers, the readers only
+//!   they use, and their output types;
+//! - [`read`], [`state`] and [`write`](mod@write): what several operations share (requests, job
+//!   lists, options, the API's answers; queue states; the envelope's parts and the
+//!   hand-written decision writer);
+//! - [`args`], [`limits`], [`obj`], [`scan`] and [`handles`]: the leaves (the argument
+//!   slots, the numeric limits, JSON objects with field paths, the job-list scanner, the
+//!   registry of prepared job lists and kept queues).
+//!
+//! No module depends on one that depends on it, and no file is over 400 lines
+//! (`tests/api_layout.rs` checks both).
 
-mod answers;
-mod handlers;
-mod handles;
-mod lifecycle;
+pub mod args;
+pub mod handles;
+pub mod limits;
 pub mod obj;
 pub mod ops;
 pub mod read;
-pub mod read_jobs;
-pub mod read_queue;
 pub mod scan;
+pub mod schema;
+pub mod state;
+pub mod table;
 pub mod write;
-pub mod write_decision;
-pub mod write_profile;
-pub mod write_queue;
 
+use crate::api::args::{split, Answer, Args, Slot, MAX_ERRORS};
+use crate::api::table::{find, Shape};
+use crate::api::write::{decision, to_json, ErrorOut, Failure};
 use crate::error::{Error, ErrorCode};
-use core::cell::OnceCell;
-use obj::type_name;
-pub use ops::{Op, OPERATIONS};
-use serde_json::Value;
-
-/// Most errors reported for one call (a 100,000-job array of junk gives 50, not 100,000).
-pub const MAX_ERRORS: usize = 50;
-
-/// What a handler answers: the `ok` body as JSON text, or the errors.
-pub type Answer = core::result::Result<String, Vec<Error>>;
-
-/// One argument as it came: its JSON text, checked but not yet parsed, and its
-/// `serde_json::Value`, built the first time a reader asks for it. Job lists skip the
-/// `Value` tree (see [`read_jobs::jobs_arg`]): building it was most of a large `decide`.
-#[derive(Debug)]
-pub struct Slot<'a> {
-    raw: &'a str,
-    value: OnceCell<Value>,
-}
-
-impl<'a> Slot<'a> {
-    /// Whether the argument is JSON `null` (an absent argument).
-    fn is_null(&self) -> bool {
-        self.raw == "null"
-    }
-}
-
-/// The arguments of one call, by position. `null` reads as absent, so JS callers may
-/// pass `undefined` for an argument they skip.
-#[derive(Debug, Clone, Copy)]
-pub struct Args<'a>(&'a [Slot<'a>]);
-
-impl<'a> Args<'a> {
-    /// The argument at `i`, or `None` when it is absent or `null`.
-    pub fn get(&self, i: usize) -> Option<&'a Value> {
-        self.slot(i).map(|s| {
-            // The text was checked as JSON when the array was split, so this parse
-            // cannot fail; `null` stands in rather than a panic if it ever did.
-            s.value
-                .get_or_init(|| serde_json::from_str(s.raw).unwrap_or(Value::Null))
-        })
-    }
-
-    /// The JSON text of the argument at `i`, or `None` when it is absent or `null`.
-    pub fn text(&self, i: usize) -> Option<&'a str> {
-        self.slot(i).map(|s| s.raw)
-    }
-
-    fn slot(&self, i: usize) -> Option<&'a Slot<'a>> {
-        self.0.get(i).filter(|s| !s.is_null())
-    }
-}
+pub use table::{Op, OPERATIONS};
 
 /// Runs operation `op` on `args_json` (a JSON array of arguments). `now_ms` is the
 /// caller's clock, used where an `options.now` is not given. Never panics on input.
 pub fn call(op: &str, args_json: &str, now_ms: i64) -> String {
-    if args_json.len() > read::limits::MAX_INPUT_BYTES {
+    if args_json.len() > limits::MAX_INPUT_BYTES {
         return envelope(Err(vec![Error::new(
             ErrorCode::TooLarge,
             "",
             format!(
                 "the arguments are {} bytes of JSON; the limit is {} (see limits()): pass fewer jobs or requests per call, or prepareJobs once",
                 args_json.len(),
-                read::limits::MAX_INPUT_BYTES
+                limits::MAX_INPUT_BYTES
             ),
         )]));
     }
     envelope(split(args_json).and_then(|args| dispatch(op, &args, now_ms)))
 }
 
-/// Splits the JSON array of arguments into unparsed slots, checking all of it as JSON.
-fn split(args_json: &str) -> core::result::Result<Vec<Slot<'_>>, Vec<Error>> {
-    let not_json = |e: serde_json::Error| {
-        vec![Error::new(
-            ErrorCode::InvalidArgument,
-            "",
-            format!("arguments are not valid JSON: {e}"),
-        )]
-    };
-    if let Some(split) = scan::split(args_json) {
-        if split.containers > read::limits::MAX_INPUT_CONTAINERS {
-            return Err(vec![Error::new(
-                ErrorCode::TooLarge,
-                "",
-                format!(
-                    "the arguments hold {} JSON objects and arrays; the limit is {} (see limits()): pass fewer jobs or requests per call",
-                    split.containers,
-                    read::limits::MAX_INPUT_CONTAINERS
-                ),
-            )]);
-        }
-        let slot = |raw| Slot {
-            raw,
-            value: OnceCell::new(),
-        };
-        return Ok(split.args.into_iter().map(slot).collect());
-    }
-    // Not valid JSON, not an array, or deeply nested: parse it whole, for the exact
-    // message or the slots.
-    match serde_json::from_str::<Value>(args_json) {
-        Err(e) => Err(not_json(e)),
-        Ok(Value::Array(values)) => Ok(values
-            .into_iter()
-            .map(|v| Slot {
-                raw: if v.is_null() { "null" } else { "" },
-                value: OnceCell::from(v),
-            })
-            .collect()),
-        Ok(other) => Err(vec![Error::new(
-            ErrorCode::InvalidArgument,
-            "",
-            format!("arguments must be a JSON array, not {}", type_name(&other)),
-        )]),
-    }
+/// [`call`] with the arguments already parsed: for a Rust caller that holds `Value`s
+/// (and for the measurement of serde-wasm-bindgen in `bench/swb`, docs/performance.md).
+/// The answer is the same envelope; job lists are read from their `Value`s.
+pub fn call_values(op: &str, args: Vec<serde_json::Value>, now_ms: i64) -> String {
+    let slots: Vec<Slot<'_>> = args.into_iter().map(Slot::parsed).collect();
+    envelope(dispatch(op, &slots, now_ms))
 }
 
 /// Finds `op` in the table, checks the argument count, and runs its handler.
 fn dispatch(op: &str, args: &[Slot<'_>], now_ms: i64) -> Answer {
-    let Some(entry) = ops::find(op) else {
+    let Some(entry) = find(op) else {
         let names: Vec<&str> = OPERATIONS.iter().map(|o| o.name).collect();
         return Err(vec![Error::new(
             ErrorCode::InvalidArgument,
@@ -182,10 +95,10 @@ fn dispatch(op: &str, args: &[Slot<'_>], now_ms: i64) -> Answer {
     };
     match (result, entry.shape) {
         // A decision never fails: its errors are a `reject` decision, in every runtime.
-        (Err(mut errors), ops::Shape::Decision) => {
+        (Err(mut errors), Shape::Decision) => {
             errors.truncate(MAX_ERRORS);
             let mut text = String::with_capacity(256);
-            write_decision::decision(&mut text, &crate::decide::Decision::reject(errors), None);
+            decision::decision(&mut text, &crate::decide::Decision::reject(errors), None);
             Ok(text)
         }
         (result, _) => result,
@@ -207,26 +120,13 @@ pub fn envelope(result: Answer) -> String {
                 errors.push(Error::new(ErrorCode::InvalidArgument, "", "unknown error"));
             }
             errors.truncate(MAX_ERRORS);
-            write::to_json(&write::Failure {
-                error: write::ErrorOut::from(&errors[0]),
-                errors: errors.iter().map(write::ErrorOut::from).collect(),
+            to_json(&Failure {
+                error: ErrorOut::from(&errors[0]),
+                errors: errors.iter().map(ErrorOut::from).collect(),
             })
             .unwrap_or_else(|_| String::from("{\"error\":null}"))
         }
     }
-}
-
-/// Wraps one error as a list (the handlers' error type).
-pub(crate) fn one<T>(r: crate::Result<T>) -> core::result::Result<T, Vec<Error>> {
-    r.map_err(|e| vec![e])
-}
-
-/// The first error of a list (for callers that report one).
-pub(crate) fn first(errors: Vec<Error>) -> Error {
-    errors
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| Error::new(ErrorCode::InvalidArgument, "", "invalid input"))
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

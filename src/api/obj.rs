@@ -91,16 +91,20 @@ impl<'a> Obj<'a> {
     }
 
     /// Rejects keys outside `allowed`, to catch typos such as `timezone` for `timeZone`.
-    pub fn only(&self, allowed: &[&str]) -> Result<()> {
+    pub fn only<K: AsRef<str>>(&self, allowed: &[K]) -> Result<()> {
         for k in self.map.keys() {
-            if !allowed.contains(&k.as_str()) {
+            if !allowed.iter().any(|a| a.as_ref() == k) {
                 let shown: String = k.chars().take(40).collect();
                 return Err(Error::new(
                     self.code,
                     self.field(&shown),
                     format!(
                         "unknown field {shown:?}; expected one of: {}",
-                        allowed.join(", ")
+                        allowed
+                            .iter()
+                            .map(AsRef::as_ref)
+                            .collect::<Vec<&str>>()
+                            .join(", ")
                     ),
                 ));
             }

@@ -11,6 +11,7 @@
 //! another type, an escape in a string the core reads), it answers `None` and the caller
 //! reads the list the general way, which gives the same answer or the exact error.
 
+use crate::api::read::fields::{JobFields, Names, Text};
 use serde::de::IgnoredAny;
 
 /// Deepest nesting the scanner splits; deeper text is parsed whole by serde_json, whose
@@ -27,7 +28,7 @@ pub struct Split<'t> {
 }
 
 /// Splits a JSON array of arguments into the text of each element. `None` when `text`
-/// is not valid JSON, not an array, or nested deeper than [`MAX_DEPTH`]: the caller
+/// is not valid JSON, not an array, or nested deeper than `MAX_DEPTH`: the caller
 /// then parses it whole, for the exact error.
 pub fn split(text: &str) -> Option<Split<'_>> {
     // Validate everything first: what follows relies on it. `IgnoredAny` checks the
@@ -86,52 +87,10 @@ pub fn count_at_most(text: &str, max: usize) -> Option<usize> {
     }
 }
 
-/// The job fields the core reads, borrowed from the text; `None` when absent or `null`.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct JobFields<'t> {
-    /// `id`, `profile`, `interval`, then the three start/end pairs
-    /// (`start`/`end`, `startDate`/`endDate`, `start_date`/`end_date`), then `status`:
-    /// see [`JOB_KEYS`].
-    pub text: [Option<&'t str>; 10],
-    /// `channels`.
-    pub channels: Option<Vec<&'t str>>,
-}
-
-/// The string fields of [`JobFields::text`], in order.
-pub const JOB_KEYS: [&str; 10] = [
-    "id",
-    "profile",
-    "interval",
-    "start",
-    "end",
-    "startDate",
-    "endDate",
-    "start_date",
-    "end_date",
-    "status",
-];
-
-/// The index of `key` in [`JOB_KEYS`] (a `match` compiles to length and byte checks,
-/// where a search compared with each name in turn).
-fn job_key(key: &str) -> Option<usize> {
-    Some(match key {
-        "id" => 0,
-        "profile" => 1,
-        "interval" => 2,
-        "start" => 3,
-        "end" => 4,
-        "startDate" => 5,
-        "endDate" => 6,
-        "start_date" => 7,
-        "end_date" => 8,
-        "status" => 9,
-        _ => return None,
-    })
-}
-
 /// Reads a JSON array of job objects (valid JSON, from [`split`]). `None` when any
 /// element is not an object, or a field the core reads is neither `null` nor a string
-/// (a list of strings for `channels`) without escapes. Other fields are skipped,
+/// (a list of strings for `channels`) without escapes: the caller then reads the list
+/// from its `Value`, which tells each type. Other fields are skipped,
 /// whatever they hold. A key given twice counts with its last value, as in serde_json.
 pub fn jobs(text: &str) -> Option<Vec<JobFields<'_>>> {
     let b = text.as_bytes();
@@ -169,13 +128,13 @@ fn job(text: &str, mut i: usize) -> Option<(JobFields<'_>, usize)> {
     loop {
         let (key, after) = plain_string(text, i)?;
         i = ws(b, ws(b, after) + 1); // past the ':'
-        if let Some(k) = job_key(key) {
+        if let Some(slot) = f.text_mut(key) {
             let (v, after) = string_or_null(text, i)?;
-            f.text[k] = v;
+            *slot = v.map_or(Text::Absent, Text::Str);
             i = after;
         } else if key == "channels" {
             let (v, after) = channel_list(text, i)?;
-            f.channels = v;
+            f.channels = v.map_or(Names::Absent, Names::List);
             i = after;
         } else {
             i = skip(b, i).end;
@@ -240,7 +199,7 @@ fn plain_string(text: &str, i: usize) -> Option<(&str, usize)> {
 
 /// What [`skip`] found: where the value ends, how deeply it nests (0 for a scalar) and
 /// how many objects and arrays it holds.
-struct Skipped {
+pub(crate) struct Skipped {
     end: usize,
     depth: usize,
     containers: usize,
@@ -323,7 +282,9 @@ mod tests {
             args(r#" [ 1 , "a,]" ,{"x":[1,{}]}, null ] "#),
             Some(vec!["1", r#""a,]""#, r#"{"x":[1,{}]}"#, "null"])
         );
+
         let containers = |t| split(t).map(|s| s.containers);
+
         assert_eq!(
             containers(r#" [ 1 , "a,[{" ,{"x":[1,{}]}, null ] "#),
             Some(4)
@@ -353,28 +314,35 @@ mod tests {
     }
 
     #[test]
-    fn job_keys_are_found_in_order() {
-        for (i, k) in JOB_KEYS.iter().enumerate() {
-            assert_eq!(job_key(k), Some(i));
+    fn each_range_key_names_its_own_field() {
+        let mut f = JobFields::default();
+        for (i, (s, e)) in crate::api::read::fields::RANGE_KEYS.iter().enumerate() {
+            *f.text_mut(s).unwrap() = Text::Str("s");
+            *f.text_mut(e).unwrap() = Text::Str("e");
+            assert_eq!(f.range[i], (Text::Str("s"), Text::Str("e")));
         }
-        assert_eq!(job_key("channels"), None);
+        assert_eq!(f.text_mut("channels"), None);
     }
 
     #[test]
     fn reads_plain_jobs_and_refuses_the_rest() {
         let list = jobs(r#"[ {"id":"a","x":{"y":[1,"}"]},"start":"s","end":null,"channels":["sms", "email"]}, {} ]"#)
             .unwrap();
+
         assert_eq!(list.len(), 2);
-        assert_eq!(list[0].text[0], Some("a"));
-        assert_eq!(list[0].text[3], Some("s"));
-        assert_eq!(list[0].text[4], None);
-        assert_eq!(list[0].channels, Some(vec!["sms", "email"]));
+
+        assert_eq!(list[0].id, Text::Str("a"));
+        assert_eq!(list[0].range[0], (Text::Str("s"), Text::Absent));
+        assert_eq!(list[0].channels, Names::List(vec!["sms", "email"]));
+
         assert_eq!(list[1], JobFields::default());
+
         // Last value wins, as in serde_json.
         assert_eq!(
-            jobs(r#"[{"id":"a","id":"b"}]"#).unwrap()[0].text[0],
-            Some("b")
+            jobs(r#"[{"id":"a","id":"b"}]"#).unwrap()[0].id,
+            Text::Str("b")
         );
+
         for refused in [
             r#"[1]"#,
             r#"[{"id":5}]"#,

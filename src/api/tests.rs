@@ -1,10 +1,10 @@
 //! Tests of the contract layer that need its private parts.
 
-use super::read_jobs::{job_fast, job_of, parse_list, typed_list};
+use super::read::jobs::{parse_list, typed_list};
 use super::*;
 use crate::profile::Profile;
 use proptest::prelude::*;
-use serde_json::json;
+use serde_json::{json, Value};
 
 fn value() -> impl Strategy<Value = Value> {
     prop::sample::select(vec![
@@ -50,24 +50,6 @@ fn job_json() -> impl Strategy<Value = Value> {
         .prop_map(|kv| Value::Object(kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()))
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(3000))]
-    /// The fast path accepts exactly what the checked path accepts, with the same
-    /// jobs, whatever the default profile (none: every profile that knows the status).
-    #[test]
-    fn fast_and_slow_job_parsing_agree(v in job_json()) {
-        for default in [None, Some(Profile::EvaluationExports), Some(Profile::RecordingJobs)] {
-            for all in [true, false] {
-                let mut slow = Vec::new();
-                let slow = job_of(&v, "activeJobs[0]", default, all, &mut slow).ok().map(|()| slow);
-                let mut fast = Vec::new();
-                let fast = job_fast(&v, default, all, &mut fast).then_some(fast);
-                prop_assert_eq!(fast, slow);
-            }
-        }
-    }
-}
-
 /// A well-formed job, sometimes spoiled by one or two random fields.
 fn mostly_valid_job() -> impl Strategy<Value = Value> {
     let status = prop::sample::select(vec![
@@ -97,21 +79,25 @@ fn job_list() -> impl Strategy<Value = (Vec<Value>, bool)> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
     /// A job list read from its text (`scan`, no `Value` tree) is read exactly as the
-    /// `Value` path reads it, or not at all (and the call then takes the `Value` path).
+    /// `Value` path reads it, errors included, or not at all (and the call then takes the
+    /// `Value` path). Both go through the one job reader, `read_job`; what differs is how
+    /// the fields are found.
     #[test]
     fn job_lists_read_from_text_agree_with_the_value_path((list, pretty) in job_list()) {
         let v = Value::Array(list);
         let text = if pretty { serde_json::to_string_pretty(&v) } else { serde_json::to_string(&v) };
         let text = text.unwrap(); // ok: test code
-        for default in [None, Some(Profile::EvaluationExports)] {
-            let mut origin = Vec::new();
-            let Some((fast, count)) = typed_list(&text, default, Some(&mut origin)) else { continue };
-            READ_FROM_TEXT.with(|n| n.set(n.get() + 1));
-            let mut slow_origin = Vec::new();
-            let slow = parse_list(Some(&v), "activeJobs", default, Some(&mut slow_origin));
-            prop_assert_eq!(Some(fast), slow.ok());
-            prop_assert_eq!(origin, slow_origin);
-            prop_assert_eq!(Some(count), v.as_array().map(Vec::len));
+        for default in [None, Some(Profile::EvaluationExports), Some(Profile::RecordingJobs)] {
+            for keep_all in [true, false] {
+                let mut origin = Vec::new();
+                let Some((fast, count)) = typed_list(&text, "activeJobs", default, keep_all.then_some(&mut origin)) else { continue };
+                READ_FROM_TEXT.with(|n| n.set(n.get() + 1));
+                let mut slow_origin = Vec::new();
+                let slow = parse_list(Some(&v), "activeJobs", default, keep_all.then_some(&mut slow_origin));
+                prop_assert_eq!(fast, slow);
+                prop_assert_eq!(&origin, &slow_origin);
+                prop_assert_eq!(Some(count), v.as_array().map(Vec::len));
+            }
         }
     }
 }
@@ -128,16 +114,16 @@ fn the_text_reader_is_exercised() {
     READ_FROM_TEXT.with(|n| n.set(0));
     job_lists_read_from_text_agree_with_the_value_path();
     let n = READ_FROM_TEXT.with(|n| n.get());
-    assert!(n > 1000, "only {n} of 4,000 lists were read from text");
+    assert!(n > 3000, "only {n} of 12,000 lists were read from text");
 }
 
 #[test]
 fn plain_job_lists_are_read_from_text_and_others_fall_back_with_the_same_answer() {
     let plain = r#"[ {"id":"a","start":"2026-11-02T10:00:00Z","end":"2026-11-02T11:00:00Z","status":"QUEUED","channels":["sms"],"user":{"id":"u","n":[1,2]}} ]"#;
-    assert!(typed_list(plain, None, None).is_some());
+    assert!(typed_list(plain, "activeJobs", None, None).is_some());
     // An escape in a field the core reads: the scanner declines, the call still answers.
     let escaped = plain.replace(r#""id":"a""#, r#""id":"\u0061""#);
-    assert!(typed_list(&escaped, None, None).is_none());
+    assert!(typed_list(&escaped, "activeJobs", None, None).is_none());
     let req = r#"{"start":"2026-11-02T00:00:00Z","end":"2026-11-03T00:00:00Z","channels":["sms"]}"#;
     let a = call("decide", &format!("[{req},{plain}]"), 0);
     // The job overlaps the request: it queues, blocked by job a.
@@ -195,7 +181,7 @@ fn prepared_job_lists_are_used_and_freed() {
 
 #[test]
 fn arguments_over_the_input_limit_are_too_large_and_the_next_call_works() {
-    let big = format!("[\"{}\"]", "x".repeat(read::limits::MAX_INPUT_BYTES));
+    let big = format!("[\"{}\"]", "x".repeat(limits::MAX_INPUT_BYTES));
     let out: Value = serde_json::from_str(&call("decide", &big, 0)).unwrap(); // ok: test code
                                                                               // decide answers errors as a reject decision; the size check comes first.
     assert_eq!(out["error"]["code"], "TOO_LARGE", "{out}");
@@ -333,4 +319,28 @@ fn next_with_waiting_false_counts_the_held_items_and_lists_none() {
     for key in ["actions", "counts", "queue", "done", "wakeAt"] {
         assert_eq!(counted[key], listed[key], "{key}");
     }
+}
+
+#[test]
+fn a_job_list_given_as_its_json_text_answers_as_the_array_does() {
+    let jobs = r#"[{"id":"busy","start":"2026-11-02T10:00:00Z","end":"2026-11-02T11:00:00Z","status":"IN_PROGRESS"},{"id":"x","interval":"2026-11-01T00:00:00Z/2026-11-02T00:00:00Z","status":"completed","channels":["SMS"]},{"id":"esc\u00e9","start":"2026-11-04T10:00:00Z","end":"2026-11-04T11:00:00Z","status":"QUEUED"}]"#;
+    let text = serde_json::to_string(jobs).unwrap(); // ok: test code
+    let req = r#"{"start":"2026-11-02T00:00:00Z","end":"2026-11-05T00:00:00Z","channels":["sms"]}"#;
+    let queue = r#"{"version":3,"items":[]}"#;
+    for (op, args) in [
+        ("decide", format!("[{req},{{}}]")),
+        ("parseJobs", "[{}]".to_string()),
+        ("drain", format!("[{queue},{{}},{{\"now\":0}}]")),
+    ] {
+        let with = |list: &str| call(op, &args.replacen("{}", list, 1), 0);
+        let (array, as_text) = (with(jobs), with(&text));
+        assert_eq!(array, as_text, "{op}");
+        assert!(array.contains("busy") || op == "drain", "{op}: {array}");
+    }
+    // Text that is not JSON is refused where it was given.
+    let bad = call("parseJobs", "[\"[{\\\"id\\\":\"]", 0);
+    assert!(
+        bad.contains("\"field\":\"activeJobs\"") && bad.contains("not JSON"),
+        "{bad}"
+    );
 }

@@ -71,7 +71,7 @@ impl Profile {
     }
 
     /// Looks a profile up by name (exact, or ignoring case).
-    pub fn parse(name: &str, field: &str) -> Result<Profile> {
+    pub fn parse(name: &str) -> Result<Profile> {
         Profile::ALL
             .into_iter()
             .find(|p| p.name().eq_ignore_ascii_case(name))
@@ -79,7 +79,7 @@ impl Profile {
                 let shown: String = name.chars().take(40).collect();
                 Error::new(
                     ErrorCode::UnknownProfile,
-                    field,
+                    "",
                     format!(
                         "unknown profile {shown:?}; valid profiles: evaluationExports (default), \
                          conversationDetailsJobs, recordingJobs"
@@ -172,7 +172,7 @@ impl Profile {
 
     /// Canonicalises a status (see [`Profile::canonical_status`]) and says whether it is
     /// active. Unknown statuses are an error: guessing could unlock a range.
-    pub fn classify_status(self, status: &str, field: &str) -> Result<(String, bool)> {
+    pub fn classify_status(self, status: &str) -> Result<(String, bool)> {
         let canon = Profile::canonical_status(status);
         if let Some(active) = self.status_class(&canon) {
             Ok((canon.into_owned(), active))
@@ -180,7 +180,7 @@ impl Profile {
             let shown: String = status.chars().take(40).collect();
             Err(Error::new(
                 ErrorCode::UnknownStatus,
-                field,
+                "",
                 format!(
                     "unknown status {shown:?} for profile {}; known: {}",
                     self.name(),
@@ -194,19 +194,23 @@ impl Profile {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Within;
     use crate::time::Window;
 
     #[test]
     fn names_round_trip_and_unknown_errors() {
         for p in Profile::ALL {
-            assert_eq!(Profile::parse(p.name(), "p").unwrap(), p);
+            assert_eq!(Profile::parse(p.name()).unwrap(), p);
         }
         assert_eq!(
-            Profile::parse("RECORDINGJOBS", "p").unwrap(),
+            Profile::parse("RECORDINGJOBS").unwrap(),
             Profile::RecordingJobs
         );
         assert_eq!(
-            Profile::parse("x", "options.profile").unwrap_err().code,
+            Profile::parse("x")
+                .within("options.profile")
+                .unwrap_err()
+                .code,
             ErrorCode::UnknownProfile
         );
     }
@@ -215,15 +219,15 @@ mod tests {
     fn statuses_classify() {
         let p = Profile::EvaluationExports;
         assert_eq!(
-            p.classify_status("in-progress", "s").unwrap(),
+            p.classify_status("in-progress").unwrap(),
             ("IN_PROGRESS".into(), true)
         );
         assert_eq!(
-            p.classify_status("Completed", "s").unwrap(),
+            p.classify_status("Completed").unwrap(),
             ("COMPLETED".into(), false)
         );
         assert_eq!(
-            p.classify_status("PENDING", "s").unwrap_err().code,
+            p.classify_status("PENDING").unwrap_err().code,
             ErrorCode::UnknownStatus
         );
     }

@@ -53,7 +53,7 @@ const DAY_S: i64 = DAY_MS / 1000;
 
 impl Zone {
     /// Looks a zone up by IANA name, case-insensitively (`europe/london` works).
-    pub fn lookup(name: &str, field: &str) -> Result<Zone> {
+    pub fn lookup(name: &str) -> Result<Zone> {
         let found = db::find(name)
             .or_else(|| (0..db::name_count()).find(|&i| db::name(i).eq_ignore_ascii_case(name)));
         if let Some(i) = found {
@@ -62,7 +62,7 @@ impl Zone {
         let shown: String = name.chars().take(64).collect();
         Err(Error::new(
             ErrorCode::UnknownTimeZone,
-            field,
+            "",
             format!(
                 "unknown time zone {shown:?}: use an IANA name such as \"Europe/London\" or \"UTC\" \
                  (timeZones() lists the {} names of tz {})",
@@ -108,7 +108,7 @@ impl Zone {
     }
 
     /// Resolves a local date-time: gap → error, fold → earlier instant.
-    pub fn resolve(&self, local: NaiveDateTime, field: &str) -> Result<i64> {
+    pub fn resolve(&self, local: NaiveDateTime) -> Result<i64> {
         let ms = local.and_utc().timestamp_millis();
         let at = self
             .earliest(ms.div_euclid(1000))
@@ -117,7 +117,7 @@ impl Zone {
             Some(at) if (MIN_MS..=MAX_MS).contains(&at) => Ok(at),
             Some(_) => Err(Error::new(
                 ErrorCode::InvalidDate,
-                field,
+                "",
                 format!(
                     "{} in {} is outside years 0001-9999 in UTC; pick a time inside them",
                     crate::time::format_local(local),
@@ -126,7 +126,7 @@ impl Zone {
             )),
             None => Err(Error::new(
                 ErrorCode::NonexistentLocalTime,
-                field,
+                "",
                 format!(
                     "{} does not exist in {} (the clocks skip it for DST); pick a time outside the gap",
                     crate::time::format_local(local),
@@ -191,15 +191,15 @@ fn naive_utc(ms: i64) -> NaiveDateTime {
 }
 
 /// Resolves a parsed date/time to an instant, using `zone` for local values.
-/// `field` names the input in errors; `text` is the original for messages.
-pub fn resolve_parsed(parsed: Parsed, zone: Option<Zone>, field: &str, text: &str) -> Result<i64> {
+/// `text` is the original, for messages.
+pub fn resolve_parsed(parsed: Parsed, zone: Option<Zone>, text: &str) -> Result<i64> {
     match (parsed, zone) {
         (Parsed::Instant(ms), _) => Ok(ms),
         (Parsed::LocalDate(d), Some(z)) => Ok(z.start_of_day(d)),
-        (Parsed::LocalDateTime(dt), Some(z)) => z.resolve(dt, field),
+        (Parsed::LocalDateTime(dt), Some(z)) => z.resolve(dt),
         (_, None) => Err(Error::new(
             ErrorCode::MissingTimeZone,
-            field,
+            "",
             format!(
                 "{text:?} is a local date/time: add a timeZone (e.g. \"Europe/London\") or write an \
                  instant with 'Z' or an offset"
@@ -209,18 +209,19 @@ pub fn resolve_parsed(parsed: Parsed, zone: Option<Zone>, field: &str, text: &st
 }
 
 /// Parses a date/time string and resolves it (see [`resolve_parsed`]).
-pub fn parse_in(text: &str, zone: Option<Zone>, field: &str) -> Result<i64> {
-    let p = crate::time::parse(text, field)?;
-    resolve_parsed(p, zone, field, text)
+pub fn parse_in(text: &str, zone: Option<Zone>) -> Result<i64> {
+    let p = crate::time::parse(text)?;
+    resolve_parsed(p, zone, text)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Within;
     use crate::time::format_ms;
 
     fn london() -> Zone {
-        Zone::lookup("Europe/London", "tz").unwrap()
+        Zone::lookup("Europe/London").unwrap()
     }
 
     fn day_len_h(z: Zone, y: i32, m: u32, d: u32) -> i64 {
@@ -239,10 +240,12 @@ mod tests {
     #[test]
     fn lookup_is_case_insensitive_and_errors_clearly() {
         assert_eq!(
-            Zone::lookup("europe/LONDON", "tz").unwrap().name(),
+            Zone::lookup("europe/LONDON").unwrap().name(),
             "Europe/London"
         );
-        let e = Zone::lookup("Mars/Olympus", "request.timeZone").unwrap_err();
+        let e = Zone::lookup("Mars/Olympus")
+            .within("request.timeZone")
+            .unwrap_err();
         assert_eq!(e.code, ErrorCode::UnknownTimeZone);
         assert_eq!(e.field, "request.timeZone");
         assert!(supported().contains(&"UTC"));
@@ -251,13 +254,15 @@ mod tests {
     #[test]
     fn gaps_error_and_folds_take_the_earlier_instant() {
         let z = london();
-        let e = parse_in("2026-03-29T01:30", Some(z), "start").unwrap_err();
+        let e = parse_in("2026-03-29T01:30", Some(z))
+            .within("start")
+            .unwrap_err();
         assert_eq!(e.code, ErrorCode::NonexistentLocalTime);
-        let t = parse_in("2026-10-25T01:30", Some(z), "start").unwrap();
+        let t = parse_in("2026-10-25T01:30", Some(z)).unwrap();
         assert_eq!(format_ms(t), "2026-10-25T00:30:00.000Z");
-        let d = parse_in("2026-07-01", Some(z), "start").unwrap();
+        let d = parse_in("2026-07-01", Some(z)).unwrap();
         assert_eq!(format_ms(d), "2026-06-30T23:00:00.000Z");
-        let e = parse_in("2026-07-01", None, "start").unwrap_err();
+        let e = parse_in("2026-07-01", None).within("start").unwrap_err();
         assert_eq!(e.code, ErrorCode::MissingTimeZone);
     }
 
@@ -265,11 +270,8 @@ mod tests {
     fn every_name_links_keep_theirs_and_rules_answer_past_the_source() {
         assert_eq!(supported().len(), count());
         assert!(count() > 590, "{} names", count());
-        assert_eq!(
-            Zone::lookup("us/eastern", "tz").unwrap().name(),
-            "US/Eastern"
-        );
-        let ny = Zone::lookup("America/New_York", "tz").unwrap();
+        assert_eq!(Zone::lookup("us/eastern").unwrap().name(), "US/Eastern");
+        let ny = Zone::lookup("America/New_York").unwrap();
         assert_eq!(day_len_h(ny, 2026, 3, 8), 23);
         // Past 2099 the ongoing rules answer: last Sunday of March 2150 is the 29th.
         assert_eq!(day_len_h(london(), 2150, 3, 29), 23);
@@ -281,8 +283,8 @@ mod tests {
     #[test]
     fn dublin_keeps_negative_dst() {
         // Irish Standard Time is +1 in summer; the winter's GMT is a negative saving.
-        let z = Zone::lookup("Europe/Dublin", "tz").unwrap();
-        let at = |s: &str| parse_in(s, None, "x").unwrap();
+        let z = Zone::lookup("Europe/Dublin").unwrap();
+        let at = |s: &str| parse_in(s, None).unwrap();
         assert_eq!(z.offset_ms(at("2026-01-15T12:00:00Z")), 0);
         assert_eq!(z.offset_ms(at("2026-07-15T12:00:00Z")), HOUR_MS);
         assert_eq!(day_len_h(z, 2026, 3, 29), 23);
@@ -292,38 +294,42 @@ mod tests {
 
     #[test]
     fn local_times_outside_the_years_are_errors() {
-        let la = Zone::lookup("America/Los_Angeles", "tz").unwrap();
-        let e = parse_in("9999-12-31T23:00", Some(la), "end").unwrap_err();
+        let la = Zone::lookup("America/Los_Angeles").unwrap();
+        let e = parse_in("9999-12-31T23:00", Some(la))
+            .within("end")
+            .unwrap_err();
         assert_eq!((e.code, e.field.as_str()), (ErrorCode::InvalidDate, "end"));
-        let tokyo = Zone::lookup("Asia/Tokyo", "tz").unwrap();
-        let e = parse_in("0001-01-01T01:00", Some(tokyo), "start").unwrap_err();
+        let tokyo = Zone::lookup("Asia/Tokyo").unwrap();
+        let e = parse_in("0001-01-01T01:00", Some(tokyo))
+            .within("start")
+            .unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidDate);
-        assert!(parse_in("9999-12-31T15:00", Some(la), "end").is_ok());
+        assert!(parse_in("9999-12-31T15:00", Some(la)).is_ok());
     }
 
     #[test]
     fn the_first_day_of_year_one_is_clamped_to_the_first_instant() {
-        let tokyo = Zone::lookup("Asia/Tokyo", "tz").unwrap();
+        let tokyo = Zone::lookup("Asia/Tokyo").unwrap();
         let d = NaiveDate::from_ymd_opt(1, 1, 1).unwrap();
         assert_eq!(tokyo.start_of_day(d), MIN_MS);
         let next = tokyo.start_of_day(d.succ_opt().unwrap());
         assert_eq!(format_ms(next), "0001-01-01T14:41:01.000Z");
-        let la = Zone::lookup("America/Los_Angeles", "tz").unwrap();
+        let la = Zone::lookup("America/Los_Angeles").unwrap();
         let last = NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
         assert_eq!(la.start_of_day(last.succ_opt().unwrap()), MAX_MS);
     }
 
     #[test]
     fn hour_boundaries_follow_the_wall_clock() {
-        let z = Zone::lookup("Asia/Kolkata", "tz").unwrap();
-        let t = parse_in("2026-01-01T00:00:00Z", None, "x").unwrap();
+        let z = Zone::lookup("Asia/Kolkata").unwrap();
+        let t = parse_in("2026-01-01T00:00:00Z", None).unwrap();
         assert_eq!(
             format_ms(z.next_hour_boundary(t)),
             "2026-01-01T00:30:00.000Z"
         );
         let l = london();
         // Autumn fold: local 01:00 occurs at 00:00Z (BST) and 01:00Z (GMT).
-        let t = parse_in("2026-10-24T23:00:00Z", None, "x").unwrap();
+        let t = parse_in("2026-10-24T23:00:00Z", None).unwrap();
         let b1 = l.next_hour_boundary(t);
         let b2 = l.next_hour_boundary(b1);
         let b3 = l.next_hour_boundary(b2);

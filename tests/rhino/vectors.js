@@ -1,6 +1,8 @@
 // The shared JSON vectors against pkg/servicenow/ExportGuard.js in Rhino, with
-// ServiceNow's restrictions imitated. Every result must equal the Node/wasm build's
-// (out/vectors.node.json, written by pkg/test/vectors.test.js).
+// ServiceNow's restrictions imitated, through the runner Node uses too
+// (tests/vectors/runner.js). Every result must meet its case's expectation and equal
+// the Node/wasm build's byte for byte (out/vectors.node.json, written by
+// pkg/test/vectors.test.js).
 //
 //   rhino -version 180 -opt -1 tests/rhino/vectors.js <repo root> [label]
 // Prints timing numbers (not asserted: machines differs) and `N passed, N failed`.
@@ -34,47 +36,22 @@ for (var di = 0; di < dirs.length; di++) {
 }
 names.sort();
 
-/** Expands {$repeat, times}, {$repeatString, times} and {$nest} (see tests/vectors/README.md). */
-function expand(v) {
-  var k, out;
-  if (v instanceof Array) { out = []; for (k = 0; k < v.length; k++) out.push(expand(v[k])); return out; }
-  if (v === null || typeof v !== 'object') return v;
-  if (v.hasOwnProperty('$repeat')) { out = []; for (k = 0; k < v.times; k++) out.push(expand(v.$repeat)); return out; }
-  if (v.hasOwnProperty('$repeatString')) { out = []; for (k = 0; k < v.times; k++) out.push(v.$repeatString); return out.join(''); }
-  if (v.hasOwnProperty('$nest')) { out = []; for (k = 0; k < v.$nest; k++) out = [out]; return out; }
-  out = {};
-  for (k in v) if (v.hasOwnProperty(k)) out[k] = expand(v[k]);
-  return out;
-}
-/** Replaces {"$saved": name} by what an earlier case saved ("save": name). */
-var saved = {};
-function substitute(v) {
-  var k, out;
-  if (v instanceof Array) { out = []; for (k = 0; k < v.length; k++) out.push(substitute(v[k])); return out; }
-  if (v === null || typeof v !== 'object' || v instanceof ExportGuard.PreparedJobs || v instanceof ExportGuard.QueueHandle) return v;
-  if (v.hasOwnProperty('$saved')) return saved[v.$saved];
-  out = {};
-  for (k in v) if (v.hasOwnProperty(k)) out[k] = substitute(v[k]);
-  return out;
-}
+load(root + '/tests/vectors/runner.js');
+var runner = vectorRunner(ExportGuard);
 var skipped = 0;
 var ran = 0;
 for (var f = 0; f < names.length; f++) {
   var doc = JSON.parse(readFile(root + '/tests/vectors/' + names[f]));
   for (var c = 0; c < doc.cases.length; c++) {
-    var kase = doc.cases[c], key = names[f] + ' / ' + kase.name, got;
+    var kase = doc.cases[c], key = names[f] + ' / ' + kase.name;
     if (kase.tags && kase.tags.indexOf('huge') >= 0) { skipped++; continue; }
-    try {
-      got = { ok: ExportGuard[kase.op].apply(null, substitute(expand(kase.args))) };
-      if (kase.save) saved[kase.save] = got.ok;
-    } catch (e) {
-      if (!(e instanceof ExportGuard.ExportGuardError) || !(e instanceof Error)) throw e;
-      got = { error: { code: e.code, field: e.field, message: e.message } };
-    }
+    var got = runner.run(kase);
     ran++;
     var want = byKey[key];
     check(key, want !== undefined && JSON.stringify(got) === want,
       want === undefined ? 'no Node result recorded' : '\n  rhino: ' + JSON.stringify(got) + '\n  node:  ' + want);
+    var why = runner.mismatch(kase, got);
+    check(key + ' (expect)', why === null, why);
   }
 }
 check('every Node vector ran in Rhino', ran + skipped === expected.length, ran + ' + ' + skipped + ' skipped of ' + expected.length);

@@ -1,5 +1,4 @@
-//! Reading the API's answers: `nextRetry` (what to do after one) and `readJob` (what a
-//! successful one says about the job).
+//! Reading the API's answers, for `nextRetry`, `readJob` and `record`.
 //!
 //! An answer arrives in whatever shape the caller's HTTP client has it, and every shape
 //! is taken as it is:
@@ -17,20 +16,17 @@
 //! Unknown fields of an answer are ignored: answers come from servers and SDKs that add
 //! fields. Options and policies stay strict, where a typo must be caught.
 
-use super::obj::{show, type_name, whole_number, Obj};
-use super::read::{context, header_value, opt_instant, options_of, policy_of};
-use super::write::{answer, RetryOut};
-use super::{one, Answer, Args};
-use crate::backoff::{self, Response};
+use crate::api::args::one;
+use crate::api::obj::{show, type_name, whole_number, Obj};
+use crate::api::read::values::header_value;
 use crate::error::{Error, ErrorCode};
 use crate::profile::{Phase, Profile};
 use crate::queue::RateLimit;
-use serde::Serialize;
 use serde_json::Value;
 use std::borrow::Cow;
 
 /// An answer, read: the HTTP status (when given), headers of interest, body and code.
-pub(super) struct Reading<'a> {
+pub(crate) struct Reading<'a> {
     pub status: Option<u64>,
     pub retry_after: Option<String>,
     pub date: Option<String>,
@@ -75,7 +71,7 @@ fn body_text(text: &str) -> (Option<Value>, Option<String>) {
 
 /// Reads an answer at `path`. With `body_if_bare`, an object without a numeric
 /// `status` is the body itself (the SDK's resolved value); otherwise `status` is needed.
-pub(super) fn reading<'a>(
+pub(crate) fn reading<'a>(
     v: Option<&'a Value>,
     path: &str,
     body_if_bare: bool,
@@ -188,51 +184,9 @@ pub(super) fn reading<'a>(
     })
 }
 
-/// `nextRetry(attempt, response, policy, options)`: `options.profile` names the endpoint
-/// that answered (what a 409 means depends on it), `options.now` the clock.
-#[inline(never)]
-pub fn next_retry(a: Args<'_>, now_ms: i64) -> Answer {
-    let attempt = match a.get(0) {
-        Some(v) => whole_number(v, u64::MAX)
-            .filter(|a| *a >= 1)
-            .ok_or_else(|| {
-                vec![Error::new(
-                    ErrorCode::InvalidArgument,
-                    "attempt",
-                    format!(
-                    "attempt must be a whole number >= 1 (the attempt that just finished), not {}",
-                    show(v)
-                ),
-                )]
-            })?,
-        None => {
-            return Err(vec![Error::new(
-                ErrorCode::InvalidArgument,
-                "attempt",
-                "attempt is missing",
-            )])
-        }
-    };
-    let r = reading(a.get(1), "response", false)?;
-    let p = one(policy_of(a.get(2), "policy"))?;
-    let o = options_of(a.get(3), &["now", "profile"])?;
-    let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
-    let profile = one(context(&o))?.jobs_profile;
-    let response = Response {
-        status: r.status.unwrap_or(0) as u16,
-        retry_after: r.retry_after,
-        date: r.date,
-        elapsed_ms: r.elapsed_ms,
-        code: r.code,
-        profile,
-    };
-    let v = backoff::next_retry(attempt, &response, &p, now);
-    answer(&RetryOut::new(attempt, &v))
-}
-
 /// Which call the answer is to: what it must contain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Call {
+pub(crate) enum Call {
     /// Not said: a job id or a state, whichever the answer has (at least one).
     Any,
     /// The create call (POST): the job id is required.
@@ -243,69 +197,8 @@ pub(super) enum Call {
     Execute,
 }
 
-/// `readJob`'s answer.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct JobOut<'a> {
-    job_id: Option<&'a str>,
-    message: Option<&'a str>,
-    phase: &'static str,
-    profile: &'static str,
-    state: Option<String>,
-}
-
-/// `readJob(profile, response, options)`: reads a successful answer of the API for a
-/// profile, `{ jobId, state, phase, message, profile }`. `options.call` (`submit`, `poll`
-/// or `execute`) says which call it answers, and so what it must contain.
-#[inline(never)]
-pub fn read_job(a: Args<'_>, _now_ms: i64) -> Answer {
-    let profile = match a.get(0) {
-        Some(Value::String(p)) => one(Profile::parse(p, "profile"))?,
-        Some(other) => {
-            return Err(vec![Error::new(
-                ErrorCode::UnknownProfile,
-                "profile",
-                format!("profile must be a profile name, not {}", type_name(other)),
-            )])
-        }
-        None => {
-            return Err(vec![Error::new(
-                ErrorCode::UnknownProfile,
-                "profile",
-                "profile is missing: readJob reads an answer as one endpoint's model",
-            )])
-        }
-    };
-    let o = options_of(a.get(2), &["call"])?;
-    let call = match one(o.str("call"))? {
-        None => Call::Any,
-        Some("submit") => Call::Submit,
-        Some("poll") => Call::Poll,
-        Some("execute") => Call::Execute,
-        Some(other) => {
-            return Err(vec![Error::new(
-                ErrorCode::InvalidArgument,
-                o.field("call"),
-                format!(
-                    "call must be submit, poll or execute, not {:?}",
-                    other.chars().take(20).collect::<String>()
-                ),
-            )])
-        }
-    };
-    let r = reading(a.get(1), "response", true)?;
-    let j = job_of(profile, &r, call)?;
-    answer(&JobOut {
-        job_id: j.job_id,
-        message: j.message,
-        phase: j.phase.as_str(),
-        profile: profile.name(),
-        state: j.state,
-    })
-}
-
 /// A successful answer, read as one profile's job model.
-pub(super) struct JobReading<'a> {
+pub(crate) struct JobReading<'a> {
     pub job_id: Option<&'a str>,
     pub state: Option<String>,
     pub phase: Phase,
@@ -313,7 +206,7 @@ pub(super) struct JobReading<'a> {
 }
 
 /// Reads a successful answer as `profile`'s job model, as `call` answers it.
-pub(super) fn job_of<'a>(
+pub(crate) fn job_of<'a>(
     profile: Profile,
     r: &'a Reading<'_>,
     call: Call,

@@ -1,14 +1,75 @@
 //! The one table of operations. Everything that lists operations derives from it:
-//! [`super::call`] dispatches through it, the `operations` operation publishes it, and
-//! from that the JS shim builds its functions (`pkg/src/contract.js`), the build writes
-//! the named exports (`pkg/src/entries.js`) and the ES5 banner (`pkg/src/es5-build.js`),
-//! the fuzz target picks its operation (`fuzz/fuzz_targets/api.rs`), and the tests check
-//! `pkg/index.d.ts` and the vector count against it.
+//! [`crate::api::call`] dispatches through it, the `operations` operation publishes it,
+//! and from that the JS shim builds its functions (`pkg/src/contract.js`), the build
+//! writes the named exports (`pkg/src/entries.js`) and the ES5 banner
+//! (`pkg/src/es5-build.js`), the fuzz target picks its operation
+//! (`fuzz/fuzz_targets/api.rs`), and the tests check `pkg/index.d.ts` and the vector
+//! count against it.
 //!
-//! Adding an operation: one entry here, plus its reader (in `read`), its handler (in
-//! `handlers`) and its output type (in `write`). See docs/internals.md, "Adding an operation".
+//! Adding an operation: one entry here, and its handler, readers and output types in one
+//! file of [`crate::api::ops`]. See docs/internals.md, "Adding an operation".
 
-use super::{answers, handlers as h, lifecycle as lc, Answer, Args};
+use crate::api::args::{Answer, Args};
+use crate::api::schema::{self, Key};
+use crate::api::write::answer;
+use serde::Serialize;
+
+/// `operations()`: the table itself.
+#[inline(never)]
+pub fn operations(_a: Args<'_>, _now_ms: i64) -> Answer {
+    let list: Vec<crate::api::table::OpOut> = OPERATIONS.iter().map(Into::into).collect();
+    answer(&list)
+}
+
+/// One entry of `operations()`.
+#[derive(Debug, Serialize)]
+pub struct OpOut {
+    name: &'static str,
+    /// The keys of its `options` parameter (none: it takes no options).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    options: Option<Vec<KeyOut>>,
+    params: &'static [&'static str],
+    /// The keys of its `policy` parameter, for an operation that takes one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy: Option<Vec<KeyOut>>,
+    returns: &'static str,
+    summary: &'static str,
+}
+
+/// One option key as `operations()` publishes it.
+#[derive(Debug, Serialize)]
+struct KeyOut {
+    doc: &'static str,
+    key: &'static str,
+    #[serde(rename = "type")]
+    ts: &'static str,
+}
+
+fn keys_out(keys: &[Key]) -> Vec<KeyOut> {
+    keys.iter()
+        .map(|k| KeyOut {
+            doc: k.doc,
+            key: k.name,
+            ts: k.ts,
+        })
+        .collect()
+}
+
+impl From<&Op> for OpOut {
+    fn from(o: &Op) -> Self {
+        OpOut {
+            name: o.name,
+            options: o.params.contains(&"options").then(|| keys_out(o.options)),
+            params: o.params,
+            policy: o
+                .params
+                .contains(&"policy")
+                .then(|| keys_out(&schema::POLICY)),
+            returns: o.shape.as_str(),
+            summary: o.summary,
+        }
+    }
+}
 
 /// How the JS shim presents an operation's answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +104,8 @@ pub struct Op {
     pub name: &'static str,
     /// The parameter names, in order (their count is the most arguments accepted).
     pub params: &'static [&'static str],
+    /// The keys its `options` parameter accepts (empty: it takes none).
+    pub options: &'static [Key],
     /// How the JS shim presents the answer.
     pub shape: Shape,
     /// One line for the docs and the generated banner.
@@ -54,6 +117,7 @@ pub struct Op {
 const fn op(
     name: &'static str,
     params: &'static [&'static str],
+    options: &'static [Key],
     shape: Shape,
     summary: &'static str,
     handler: fn(Args<'_>, i64) -> Answer,
@@ -61,6 +125,7 @@ const fn op(
     Op {
         name,
         params,
+        options,
         shape,
         summary,
         handler,
@@ -74,200 +139,229 @@ pub static OPERATIONS: [Op; 29] = [
     op(
         "decide",
         &["request", "activeJobs", "options"],
+        &schema::DECIDE,
         Decision,
         "submit / queue / reject for one request; never throws for bad data",
-        h::decide,
+        crate::api::ops::decide::decide,
     ),
     op(
         "decideMany",
         &["requests", "activeJobs", "options"],
+        &schema::DECIDE,
         Value,
         "one decision per request against one job list, parsed once",
-        h::decide_many,
+        crate::api::ops::decide::decide_many,
     ),
     op(
         "prepareJobs",
         &["activeJobs", "options"],
+        &schema::JOBS,
         PreparedJobs,
         "parses a job list once and keeps it in the core, for many calls",
-        h::prepare_jobs,
+        crate::api::ops::jobs::prepare_jobs,
     ),
     op(
         "freeJobs",
         &["prepared"],
+        &[],
         Value,
         "drops a prepared job list; answers whether it existed",
-        h::free_jobs,
+        crate::api::ops::jobs::free_jobs,
     ),
     op(
         "parseJobs",
         &["activeJobs", "options"],
+        &schema::JOBS,
         Value,
         "the job list as the core reads it: normalised, with each job's phase and lock key",
-        h::parse_jobs,
+        crate::api::ops::jobs::parse_jobs,
     ),
     op(
         "buildPayload",
         &["request", "options"],
+        &schema::BUILD_PAYLOAD,
         Value,
         "the request body, or one per channel",
-        h::build_payload,
+        crate::api::ops::plan::build_payload,
     ),
     op(
         "plan",
         &["request", "options"],
+        &schema::PLAN,
         Value,
         "disjoint windows aligned to local hours, days, weeks or months, dealt to workers",
-        h::plan,
+        crate::api::ops::plan::plan,
     ),
     op(
         "enqueue",
         &["queue", "request", "options"],
+        &schema::ENQUEUE,
         Value,
         "adds a request to a queue state (a bulk one as its parts), deduplicated by key among live items",
-        h::enqueue,
+        crate::api::ops::enqueue::enqueue,
     ),
     op(
         "enqueueMany",
         &["queue", "requests", "options"],
+        &schema::ENQUEUE_MANY,
         Value,
         "adds many requests to a queue state in one pass",
-        h::enqueue_many,
+        crate::api::ops::enqueue::enqueue_many,
     ),
     op(
         "drain",
         &["queue", "activeJobs", "options"],
+        &schema::LIFECYCLE,
         Value,
         "what a queue can submit now (left submitting under a lease), and why the rest waits",
-        lc::drain,
+        crate::api::ops::next::drain,
     ),
     op(
         "next",
         &["queue", "activeJobs", "options"],
+        &schema::LIFECYCLE,
         Value,
         "the HTTP calls due now (submit, poll, execute, find, list, results), leased in the returned queue",
-        lc::next,
+        crate::api::ops::next::next,
     ),
     op(
         "record",
         &["queue", "action", "response", "options"],
+        &schema::LIFECYCLE,
         Value,
         "reads the answer to an item's outstanding call (the action next handed out, or its key) and moves the item on",
-        lc::record,
+        crate::api::ops::record::record,
     ),
     op(
         "recordMany",
         &["queue", "answers", "options"],
+        &schema::LIFECYCLE,
         Value,
         "records a step's answers ([{ action, response }]) reading and writing the queue once",
-        lc::record_many,
+        crate::api::ops::record::record_many,
     ),
     op(
         "inspectQueue",
         &["queue", "activeJobs", "options"],
+        &schema::LIFECYCLE,
         Value,
         "the queue as a person reads it: each item's next call, when it is due, why it waits",
-        lc::inspect_queue,
+        crate::api::ops::inspect::inspect_queue,
     ),
     op(
         "prune",
         &["queue", "options"],
+        &schema::PRUNE,
         Value,
         "removes completed and failed items from a queue's history",
-        lc::prune,
+        crate::api::ops::queue::prune,
     ),
     op(
         "loadQueue",
         &["queue"],
+        &[],
         QueueHandle,
         "keeps a queue state in the core: queue operations then take its handle and answer only the handle",
-        h::load_queue,
+        crate::api::ops::queue::load_queue,
     ),
     op(
         "queueState",
         &["queue"],
+        &[],
         Value,
         "a queue's state as JSON, to save (a kept queue's, or a state given, checked)",
-        h::queue_state,
+        crate::api::ops::queue::queue_state,
     ),
     op(
         "queueChanges",
         &["queue"],
+        &[],
         Value,
         "what changed in a kept queue since it was loaded or last asked (here, or with the option changes): the items to write back",
-        h::queue_changes,
+        crate::api::ops::queue::queue_changes,
     ),
     op(
         "freeQueue",
         &["queue"],
+        &[],
         Value,
         "drops a kept queue; answers whether it existed",
-        h::free_queue,
+        crate::api::ops::queue::free_queue,
     ),
     op(
         "schedule",
         &["policy"],
+        &[],
         Value,
         "previews the delays of a backoff policy",
-        h::schedule,
+        crate::api::ops::answers::schedule,
     ),
     op(
         "nextRetry",
         &["attempt", "response", "policy", "options"],
+        &schema::NEXT_RETRY,
         Value,
         "what to do after an HTTP answer: retry, recheck, give-up or done",
-        answers::next_retry,
+        crate::api::ops::answers::next_retry,
     ),
     op(
         "readJob",
         &["profile", "response", "options"],
+        &schema::READ_JOB,
         Value,
         "what a successful API answer says of a job: id, state, phase, message",
-        answers::read_job,
+        crate::api::ops::answers::read_job,
     ),
     op(
         "profiles",
         &[],
+        &[],
         Value,
         "the endpoint profiles: paths, statuses, lock rules, sources",
-        h::profiles,
+        crate::api::ops::meta::profiles,
     ),
     op(
         "timeZones",
         &[],
+        &[],
         Value,
         "every IANA zone name (canonical zones and links)",
-        h::time_zones,
+        crate::api::ops::meta::time_zones,
     ),
     op(
         "tzdata",
         &[],
+        &[],
         Value,
         "the tz database release this build carries, and how many names",
-        h::tzdata,
+        crate::api::ops::meta::tzdata,
     ),
     op(
         "channels",
         &[],
+        &[],
         Value,
         "the valid channel names",
-        h::channels,
+        crate::api::ops::meta::channels,
     ),
     op(
         "limits",
         &[],
+        &[],
         Value,
         "the numeric limits of the inputs (workers, range days, ...)",
-        h::limits,
+        crate::api::ops::meta::limits,
     ),
     op(
         "operations",
         &[],
+        &[],
         Value,
         "this table: every operation with its parameters",
-        h::operations,
+        crate::api::table::operations,
     ),
-    op("version", &[], Value, "the core's version", h::version),
+    op("version", &[],
+        &[], Value, "the core's version", crate::api::ops::meta::version),
 
 ];
 
@@ -292,6 +386,13 @@ mod tests {
                 .is_some_and(|c| c.is_ascii_lowercase()));
             assert!(o.name.chars().all(|c| c.is_ascii_alphanumeric()));
             assert!(!o.summary.is_empty());
+            // Its options are declared exactly when it takes an `options` argument.
+            assert_eq!(
+                o.params.contains(&"options"),
+                !o.options.is_empty(),
+                "{}: an options parameter and its declared keys go together",
+                o.name
+            );
         }
     }
 }

@@ -4,14 +4,14 @@
 //! pages and drivers read; `rules` is the same knowledge, each entry with where it comes
 //! from: `genesys-docs` (the official SDK models and tutorials), `community`, or
 //! `export-guard` (a default of ours where Genesys publishes nothing). Fields in
-//! alphabetical order, as in [`super::write`].
+//! alphabetical order, as in [`crate::api::write`](mod@crate::api::write).
 
 use crate::profile::{LockRule, Profile, Rule, Source};
 use serde::{Serialize, Serializer};
 
 /// A value with its source: `{ source, value }`, or the value's own fields and `source`.
 #[derive(Debug)]
-struct Sourced<T>(T, Source);
+pub(crate) struct Sourced<T>(T, Source);
 
 impl<T: Serialize> Serialize for Sourced<T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -32,7 +32,7 @@ impl<T> From<Rule<T>> for Sourced<T> {
 /// A profile's lock rule.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct LockRuleOut {
+pub(crate) struct LockRuleOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     configurable: Option<bool>,
     kind: &'static str,
@@ -42,7 +42,7 @@ struct LockRuleOut {
 
 /// The states by phase.
 #[derive(Debug, Serialize)]
-struct StatesOut {
+pub(crate) struct StatesOut {
     active: &'static [&'static str],
     completed: [&'static str; 1],
     failed: &'static [&'static str],
@@ -51,7 +51,7 @@ struct StatesOut {
 
 /// A call: `{ method, path }` (`{jobId}` in the path), with a body for execute.
 #[derive(Debug, Serialize)]
-struct CallOut {
+pub(crate) struct CallOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     body: Option<StateBody>,
     method: &'static str,
@@ -62,14 +62,14 @@ struct CallOut {
 
 /// `{ "state": "PROCESSING" }`.
 #[derive(Debug, Serialize)]
-struct StateBody {
+pub(crate) struct StateBody {
     state: &'static str,
 }
 
 /// How to list jobs.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ListingOut {
+pub(crate) struct ListingOut {
     entities_field: &'static str,
     method: &'static str,
     path: &'static str,
@@ -79,7 +79,7 @@ struct ListingOut {
 
 /// Fixed query parameters, written as an object with its keys sorted.
 #[derive(Debug)]
-struct Query(&'static [(&'static str, &'static str)]);
+pub(crate) struct Query(&'static [(&'static str, &'static str)]);
 
 impl Serialize for Query {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -92,7 +92,7 @@ impl Serialize for Query {
 /// Every rule of a profile, each with its source.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct RulesOut {
+pub(crate) struct RulesOut {
     conflict409: Sourced<&'static str>,
     create: Sourced<CallOut>,
     execute: Sourced<Option<CallOut>>,
