@@ -133,7 +133,7 @@ pub fn queue_handle_of(v: &Value) -> Option<u32> {
 
 /// Takes the queue behind `handle` out of the registry (an empty queue stands in until
 /// [`store_queue`] puts it back), if it is alive. No copy: copying and dropping a large
-/// queue would cost more than most calls on it (see `read_queue::QueueArg`, which puts
+/// queue would cost more than most calls on it (see `state::arg::with_queue`, which puts
 /// it back).
 pub fn take_queue(handle: u32) -> Option<Queue> {
     QUEUES.with(|q| {

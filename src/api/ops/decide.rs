@@ -84,7 +84,7 @@ pub fn decide_many(a: Args<'_>, now_ms: i64) -> Answer {
     let ctx = one(context(&o))?;
     let jobs = jobs_arg(a, 1, "activeJobs", ctx.jobs_profile)?;
     let list = request_list(a.get(0))?;
-    // Each decision is made, written and dropped in turn (see `write_decision`).
+    // Each decision is made, written and dropped in turn (see `write::decision`).
     let mut text = String::with_capacity(list.len() * 1024 + 2);
     text.push('[');
     for (i, r) in list.iter().enumerate() {

@@ -21,7 +21,7 @@ pub struct Context {
     /// `options.timeZone`: the zone of local dates in requests that name none.
     pub zone: Option<Zone>,
     /// `options.profile` as given: the profile of jobs that name none (`None`: every
-    /// profile that knows the job's status; see `read_jobs`).
+    /// profile that knows the job's status; see `read::jobs`).
     pub jobs_profile: Option<Profile>,
 }
 
