@@ -6,7 +6,8 @@
 //! `decide` on a large job array, and a serde-derived reader of the same fields, with
 //! `RawValue` for the split, is tens of KB of wasm (and more in the ServiceNow scripts);
 //! this scanner is a few hundred bytes (the measurements are in docs/performance.md). It is safe because it only ever sees text that
-//! serde_json has checked ([`split`] validates the whole call first), and because it
+//! serde_json has checked ([`split`] validates the whole call first, and a job list held
+//! as a string is checked the same way before it is scanned: `read::jobs`), and because it
 //! never decides anything: when a job is not in the simple form it reads (a field of
 //! another type, an escape in a string the core reads), it answers `None` and the caller
 //! reads the list the general way, which gives the same answer or the exact error.

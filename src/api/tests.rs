@@ -344,3 +344,19 @@ fn a_job_list_given_as_its_json_text_answers_as_the_array_does() {
         "{bad}"
     );
 }
+
+#[test]
+fn a_job_list_held_as_text_counts_against_the_limit_on_objects_and_arrays() {
+    // As a string, the list is one JSON value of the arguments, and holds no containers
+    // there: its own text must be counted before anything parses it.
+    let n = limits::MAX_INPUT_CONTAINERS;
+    let held = format!("[{}]", vec!["[]"; n].join(","));
+    let args = serde_json::to_string(&[Value::String(held)]).unwrap();
+    let a: Value = serde_json::from_str(&call("prepareJobs", &args, 0)).unwrap();
+    assert_eq!(a["error"]["code"], "TOO_LARGE", "{a}");
+    assert_eq!(a["error"]["field"], "activeJobs", "{a}");
+    // Within the limit, the same shape is read (and refused as jobs, not as too large).
+    let args = serde_json::to_string(&[Value::String("[[]]".into())]).unwrap();
+    let a: Value = serde_json::from_str(&call("prepareJobs", &args, 0)).unwrap();
+    assert_eq!(a["error"]["code"], "INVALID_JOB", "{a}");
+}

@@ -123,10 +123,33 @@ fn count_first(text: &str, path: &str) -> Errors<()> {
 /// The JSON text a job list argument holds when the caller passed it as a string: a
 /// driver's HTTP body, given as it came, so that it is parsed once, here.
 fn held_text<'a>(a: Args<'a>, i: usize) -> Option<&'a str> {
+    // An argument parsed already (its text is empty) has its `Value` at no cost.
     a.text(i)
-        .filter(|t| t.starts_with('"'))
+        .filter(|t| t.starts_with('"') || t.is_empty())
         .and_then(|_| a.get(i))
         .and_then(Value::as_str)
+}
+
+/// Whether a held job list's text may be scanned. [`scan::split`] checks it as the
+/// call's own arguments are checked (JSON, an array) and counts its objects and arrays,
+/// which must be within the limit. `Ok(false)`: not JSON, not an array, or nested deeper
+/// than the scanner splits; [`parse_held`] then parses it, for the exact error. The
+/// scanner relies on valid JSON: unchecked, it would read a body cut short after a job
+/// as a shorter list.
+fn scannable(text: &str, path: &str) -> Errors<bool> {
+    match scan::split(text) {
+        Some(split) if split.containers > limits::MAX_INPUT_CONTAINERS => Err(vec![Error::new(
+            ErrorCode::TooLarge,
+            path,
+            format!(
+                "{path} holds {} JSON objects and arrays; the limit is {} (see limits())",
+                split.containers,
+                limits::MAX_INPUT_CONTAINERS
+            ),
+        )]),
+        Some(_) => Ok(true),
+        None => Ok(false),
+    }
 }
 
 /// Reads job list argument `i` from its text when the scanner can (a plain array, given
@@ -138,8 +161,10 @@ fn from_text(
     default: Option<Profile>,
     origin: Option<&mut Vec<usize>>,
 ) -> Errors<Option<(Vec<Job>, usize)>> {
-    let Some(text) = held_text(a, i).or_else(|| a.text(i)) else {
-        return Ok(None);
+    let text = match (held_text(a, i), a.text(i)) {
+        (Some(held), _) if scannable(held, path)? => held,
+        (Some(_), _) | (None, None) => return Ok(None),
+        (None, Some(text)) => text,
     };
     count_first(text, path)?;
     match typed_list(text, path, default, origin) {
@@ -148,15 +173,23 @@ fn from_text(
     }
 }
 
-/// The `Value` of a job list held as text (see [`held_text`]).
+/// The `Value` of a job list held as text (see [`held_text`]): the JSON of an array.
 fn parse_held(text: &str, path: &str) -> Errors<Value> {
-    serde_json::from_str(text).map_err(|e| {
+    let refuse = |why: String| {
         vec![Error::new(
             ErrorCode::InvalidArgument,
             path,
-            format!("{path} is a string, so it must be the JSON text of a job array, and it is not JSON: {e}"),
+            format!(
+                "{path} is a string, so it must be the JSON text of a job array, and it is {why}"
+            ),
         )]
-    })
+    };
+    scannable(text, path)?;
+    match serde_json::from_str(text) {
+        Err(e) => Err(refuse(format!("not JSON: {e}"))),
+        Ok(v @ Value::Array(_)) => Ok(v),
+        Ok(other) => Err(refuse(format!("JSON, but {}", type_name(&other)))),
+    }
 }
 
 /// [`jobs_of`] for an argument of the call: a plain job list is read from its text
