@@ -348,7 +348,7 @@ export interface DrainOptions extends Omit<PayloadOptions, 'timeZone' | 'maxRang
   changes?: boolean;
 }
 
-/** The options of next and record (record reads now, leaseMs, pollMs, policy, clientId and changes; inspectQueue ignores changes). */
+/** The lifecycle's one options object: next, drain, record, recordMany and inspectQueue take it, and each checks every key, whether or not it uses it, so a wrong value is refused by the first call that gets it. */
 export interface LifecycleOptions extends DrainOptions {
   /** The runner's OAuth client: pauses after a 429 are per client, and a READY job is executed by its creator only. */
   clientId?: string;
@@ -619,10 +619,11 @@ export class PreparedJobs {
   free(): boolean;
   toJSON(): { $index: number };
 }
-/** Jobs as an array, or prepared once with prepareJobs. */
 /**
  * A job list: the jobs, a prepared list, or the JSON text of the jobs array as an HTTP
  * body holds it (parsed once, in the core: no JSON.parse, no stringify of the array).
+ * Text that is not the JSON of an array (a body cut short, say) is an INVALID_ARGUMENT
+ * at activeJobs, never read as a shorter list.
  */
 export type ActiveJobs = Job[] | PreparedJobs | string | null;
 
@@ -817,7 +818,6 @@ export interface Limits {
 }
 export function limits(): Limits;
 
-/** One operation of the core's table. */
 /** One option an operation accepts, as the core declares it (src/api/schema.rs). */
 export interface OptionInfo {
   key: string;
@@ -826,6 +826,7 @@ export interface OptionInfo {
   /** What it does, and its default. */
   doc: string;
 }
+/** One operation of the core's table. */
 export interface OperationInfo {
   name: string;
   params: string[];

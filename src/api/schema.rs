@@ -210,8 +210,8 @@ pub static ENQUEUE_MANY: [Key; 8] = [
 ];
 
 /// `drain`, `next`, `record`, `recordMany` and `inspectQueue`: one options object serves
-/// them all, so a driver passes the same one to `next` and `record`. Each key's line says
-/// which of them read it.
+/// them all, so a driver passes the same one to `next` and `record`. Each of them checks
+/// every key (`read::settings::lifecycle_options`); a key's line says which use it.
 pub static LIFECYCLE: [Key; 21] = [
     NOW,
     key(

@@ -1,12 +1,11 @@
 //! `inspectQueue`: the queue as a person reads it. It runs a step on a copy, so it
 //! changes nothing.
 
-use crate::api::args::{one, Answer, Args};
+use crate::api::args::{Answer, Args};
 use crate::api::ops::next::WaitingOut;
 use crate::api::read::jobs::jobs_arg;
-use crate::api::read::options::{context, options_of};
-use crate::api::read::settings::settings;
-use crate::api::read::values::opt_instant;
+use crate::api::read::options::options_of;
+use crate::api::read::settings::lifecycle_options;
 use crate::api::schema;
 use crate::api::state::arg::with_queue;
 use crate::api::state::write::{CountsOut, ListingOut, PauseOut};
@@ -24,12 +23,11 @@ pub fn inspect_queue(a: Args<'_>, now_ms: i64) -> Answer {
     let o = options_of(a.get(2), &schema::LIFECYCLE)?;
     with_queue(a.get(0), |q| {
         q.touched_only(Vec::new());
-        let ctx = one(context(&o))?;
-        let jobs = jobs_arg(a, 1, "activeJobs", ctx.jobs_profile)?;
-        let s = settings(&o, true)?;
-        let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
+        let l = lifecycle_options(&o, now_ms, true)?;
+        let jobs = jobs_arg(a, 1, "activeJobs", l.jobs_profile)?;
+        let (s, now) = (&l.settings, l.payload.now);
         let mut copy = q.clone();
-        let st = lifecycle::next(&mut copy, &jobs.active, &s, now, &ActionKind::ALL);
+        let st = lifecycle::next(&mut copy, &jobs.active, s, now, &ActionKind::ALL);
         // The copy keeps the items in place: positions in the step are the items'.
         let mut due_now = vec![false; q.items.len()];
         for act in st.actions.iter().filter(|a| !a.is_listing()) {
@@ -44,7 +42,7 @@ pub fn inspect_queue(a: Args<'_>, now_ms: i64) -> Answer {
             .iter()
             .enumerate()
             .map(|(pos, i)| {
-                let waiting = waits[pos].map(|r| (r, lifecycle::describe(r, i, &s, now)));
+                let waiting = waits[pos].map(|r| (r, lifecycle::describe(r, i, s, now)));
                 InspectedOut::new(i, due_now[pos], waiting)
             })
             .collect();

@@ -4,8 +4,8 @@
 use crate::api::args::{one, Answer, Args};
 use crate::api::obj::Obj;
 use crate::api::read::jobs::jobs_arg;
-use crate::api::read::options::{context, options_of, payload_options};
-use crate::api::read::settings::settings;
+use crate::api::read::options::options_of;
+use crate::api::read::settings::{lifecycle_options, Lifecycle};
 use crate::api::schema;
 use crate::api::state::arg::{with_queue, QueueArg};
 use crate::api::state::write::{ChangesOut, CountsOut, QueueOut};
@@ -34,19 +34,8 @@ fn check_payloads(step: &Step, popts: &PayloadOptions) -> Result<(), Vec<Error>>
     Ok(())
 }
 
-/// `next`/`drain`'s options beside the settings: `splitByChannel`, and `changes` (answer
-/// what changed in a kept queue, as `queueChanges` would, in the same call).
-pub(crate) struct Flags {
-    split: bool,
-    changes: bool,
-    /// `next` only: whether its answer lists the waiting items (`waiting`), or only counts
-    /// them (`waitingCount`) for a caller that shows none: writing each reason is much of
-    /// a step's cost in the ServiceNow build (docs/performance.md).
-    waiting: bool,
-}
-
-/// What [`step`] gives: the step, the payload options, the flags, and the settings.
-type Stepped = (Step, PayloadOptions, Flags, Settings);
+/// What [`step`] gives: the step and the options it ran with.
+type Stepped = (Step, Lifecycle);
 
 /// Runs one step of the lifecycle for `next` (every kind) or `drain` (submits).
 #[inline(never)]
@@ -59,21 +48,19 @@ fn step(
     detail: bool,
 ) -> Result<Stepped, Vec<Error>> {
     let kept = q.handle();
-    let ctx = one(context(o))?;
-    let jobs = jobs_arg(*a, 1, "activeJobs", ctx.jobs_profile)?;
-    let popts = one(payload_options(o, now_ms))?;
-    let waiting = one(o.bool("waiting"))?.unwrap_or(true);
-    // Without the list, naming each waiting item's blockers would be work thrown away.
-    let mut s = settings(o, detail && waiting)?;
+    let mut l = lifecycle_options(o, now_ms, detail)?;
+    let jobs = jobs_arg(*a, 1, "activeJobs", l.jobs_profile)?;
+    // Without the list (`waiting: false`: only their count), naming each waiting item's
+    // blockers would be work thrown away: writing each reason is much of a step's cost in
+    // the ServiceNow build (docs/performance.md).
+    if !l.waiting && one(o.bool("waitingDetail"))?.is_none() {
+        l.settings.waiting_detail = false;
+    }
     // `drain` hands out submits only: its caller lists the jobs and passes them.
     if !kinds.contains(&ActionKind::List) && o.get("listing").is_none() {
-        s.list_jobs = false;
+        l.settings.list_jobs = false;
     }
-    let flags = Flags {
-        split: one(o.bool("splitByChannel"))?.unwrap_or(false),
-        changes: one(o.bool("changes"))?.unwrap_or(false),
-        waiting,
-    };
+    let (s, popts) = (&l.settings, &l.payload);
     // The payload check comes after the step has changed the queue: when it can fail
     // (an item of a profile these options cannot build a payload for), keep a copy of a
     // kept queue to put back, so a failed call leaves it as it was.
@@ -85,14 +72,14 @@ fn step(
             .iter()
             .any(|i| !i.state.is_final() && refused[i.profile.index()]);
     let before = fallible.then(|| Queue::clone(q));
-    let st = lifecycle::next(q, &jobs.active, &s, popts.now, kinds);
-    if let Err(e) = check_payloads(&st, &popts) {
+    let st = lifecycle::next(q, &jobs.active, s, popts.now, kinds);
+    if let Err(e) = check_payloads(&st, popts) {
         if let Some(original) = before {
             **q = original;
         }
         return Err(e);
     }
-    Ok((st, popts, flags, s))
+    Ok((st, l))
 }
 
 /// The step's calls as `next` answers them, each with its request body. Out of line, as
@@ -134,19 +121,19 @@ pub fn next(a: Args<'_>, now_ms: i64) -> Answer {
         )]);
     }
     with_queue(a.get(0), |q| {
-        let (st, popts, flags, s) = step(q, &a, &o, now_ms, &ActionKind::ALL, true)?;
+        let (st, l) = step(q, &a, &o, now_ms, &ActionKind::ALL, true)?;
         let kept = q.handle();
-        let changes = flags.changes.then(|| q.changes());
-        let actions = actions_out(q, &st, &popts);
+        let changes = l.changes.then(|| q.changes());
+        let actions = actions_out(q, &st, &l.payload);
         answer(&NextOut {
             actions,
             counts: CountsOut::from(&**q),
             done: st.done,
             queue: QueueOut::of(q, kept),
-            waiting: flags
+            waiting: l
                 .waiting
-                .then(|| WaitingOut::all(&st, q, Some((&s, popts.now)))),
-            waiting_count: (!flags.waiting).then_some(st.waiting.len()),
+                .then(|| WaitingOut::all(&st, q, Some((&l.settings, l.payload.now)))),
+            waiting_count: (!l.waiting).then_some(st.waiting.len()),
             wake_at: st.wake_at.map(Iso),
             changes: changes.map(|(c, r, sc)| ChangesOut::new(q, &c, r, sc)),
         })
@@ -160,11 +147,10 @@ pub fn next(a: Args<'_>, now_ms: i64) -> Answer {
 pub fn drain(a: Args<'_>, now_ms: i64) -> Answer {
     let o = options_of(a.get(2), &schema::LIFECYCLE)?;
     with_queue(a.get(0), |q| {
-        let (st, popts, flags, s) = step(q, &a, &o, now_ms, &[ActionKind::Submit], false)?;
+        let (st, l) = step(q, &a, &o, now_ms, &[ActionKind::Submit], false)?;
         let kept = q.handle();
-        let split = flags.split;
-        let changes = flags.changes.then(|| q.changes());
-        let detail = s.waiting_detail;
+        let changes = l.changes.then(|| q.changes());
+        let detail = l.settings.waiting_detail;
         let submit = st
             .actions
             .iter()
@@ -175,13 +161,13 @@ pub fn drain(a: Args<'_>, now_ms: i64) -> Answer {
                     channels: i.channels.clone(),
                     profile: i.profile,
                 };
-                ItemOut::submission(i, decide::payloads(&r, split, &popts))
+                ItemOut::submission(i, decide::payloads(&r, l.split, &l.payload))
             })
             .collect();
         answer(&DrainOut {
             queue: QueueOut::of(q, kept),
             submit,
-            waiting: detail.then(|| WaitingOut::all(&st, q, Some((&s, popts.now)))),
+            waiting: detail.then(|| WaitingOut::all(&st, q, Some((&l.settings, l.payload.now)))),
             waiting_count: st.waiting.len(),
             changes: changes.map(|(c, r, sc)| ChangesOut::new(q, &c, r, sc)),
         })

@@ -7,14 +7,14 @@ use crate::api::obj::{type_name, Obj};
 use crate::api::ops::reply::ResultsOut;
 use crate::api::ops::reply::{call_of, record_one, Recorded};
 use crate::api::read::options::options_of;
-use crate::api::read::settings::settings;
-use crate::api::read::values::opt_instant;
+use crate::api::read::settings::lifecycle_options;
 use crate::api::schema;
 use crate::api::state::arg::with_queue;
 use crate::api::state::write::{ChangesOut, ListingOut, QueueOut};
 use crate::api::state::write_item::ItemOut;
 use crate::api::write::{answer, ErrorOut};
 use crate::error::{Error, ErrorCode};
+use crate::lifecycle::Settings;
 use crate::queue::Queue;
 use serde::Serialize;
 use serde_json::Value;
@@ -27,11 +27,10 @@ pub fn record(a: Args<'_>, now_ms: i64) -> Answer {
     with_queue(a.get(0), |q| {
         let kept = q.handle();
         let call = call_of(a.get(1), "action")?;
-        let s = settings(&o, true)?;
-        let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
         // Read before the answer changes the queue: a failing call leaves it as it was.
-        let want_changes = one(o.bool("changes"))?.unwrap_or(false);
-        let outcome = record_one(q, &call, a.get(2), "response", &s, now)?;
+        let l = lifecycle_options(&o, now_ms, true)?;
+        let (s, now, want_changes) = (&l.settings, l.payload.now, l.changes);
+        let outcome = record_one(q, &call, a.get(2), "response", s, now)?;
         if let Recorded::Item(o) | Recorded::Page(o, _) = &outcome {
             // An item's answer changes that item (and the pauses) alone.
             q.touched_only(vec![o.item.seq]);
@@ -72,41 +71,11 @@ pub fn record_many(a: Args<'_>, now_ms: i64) -> Answer {
                 "answers",
             )]);
         }
-        let s = settings(&o, true)?;
-        let now = one(opt_instant(&o, "now"))?.unwrap_or(now_ms);
-        let want_changes = one(o.bool("changes"))?.unwrap_or(false);
+        let l = lifecycle_options(&o, now_ms, true)?;
+        let (s, now, want_changes) = (&l.settings, l.payload.now, l.changes);
         let mut results = Vec::with_capacity(list.len());
         for (i, v) in list.iter().enumerate() {
-            let path = format!("answers[{i}]");
-            let r = one(Obj::new(
-                v,
-                &path,
-                ErrorCode::InvalidArgument,
-                "an answer { key, response }",
-            ))
-            .and_then(|obj| {
-                one(obj.only(&["key", "action", "response"]))?;
-                let call = match (obj.get("action"), obj.get("key")) {
-                    (Some(a), None) => call_of(Some(a), &obj.field("action"))?,
-                    (None, k) => call_of(k, &obj.field("key"))?,
-                    (Some(_), Some(_)) => {
-                        return Err(vec![Error::new(
-                            ErrorCode::InvalidArgument,
-                            obj.field("key"),
-                            format!("{} gives both action and key: give the action alone", path),
-                        )])
-                    }
-                };
-                record_one(
-                    q,
-                    &call,
-                    obj.get("response"),
-                    &obj.field("response"),
-                    &s,
-                    now,
-                )
-            });
-            results.push(r);
+            results.push(record_answer(q, i, v, s, now));
         }
         let mut touched = Some(Vec::new());
         for r in &results {
@@ -151,6 +120,45 @@ pub fn record_many(a: Args<'_>, now_ms: i64) -> Answer {
             changes: changes.map(|(c, r, sc)| ChangesOut::new(q, &c, r, sc)),
         })
     })
+}
+
+/// One answer of `recordMany` (`answers[i]`), recorded. Out of line, so that
+/// `record_many`'s ES5 form stays within one JVM method (tests/rhino/compile-check.js).
+#[inline(never)]
+fn record_answer(
+    q: &mut Queue,
+    i: usize,
+    v: &Value,
+    s: &Settings,
+    now: i64,
+) -> Result<Recorded, Vec<Error>> {
+    let path = format!("answers[{i}]");
+    let obj = one(Obj::new(
+        v,
+        &path,
+        ErrorCode::InvalidArgument,
+        "an answer { key, response }",
+    ))?;
+    one(obj.only(&["key", "action", "response"]))?;
+    let call = match (obj.get("action"), obj.get("key")) {
+        (Some(a), None) => call_of(Some(a), &obj.field("action"))?,
+        (None, k) => call_of(k, &obj.field("key"))?,
+        (Some(_), Some(_)) => {
+            return Err(vec![Error::new(
+                ErrorCode::InvalidArgument,
+                obj.field("key"),
+                format!("{path} gives both action and key: give the action alone"),
+            )])
+        }
+    };
+    record_one(
+        q,
+        &call,
+        obj.get("response"),
+        &obj.field("response"),
+        s,
+        now,
+    )
 }
 
 /// `record`'s answer: for an item's call `{action, event, item, queue}`, for a listing's

@@ -86,7 +86,6 @@ pub fn decide_options(o: &Obj, now_ms: i64) -> Result<DecideOptions> {
     })
 }
 
-/// Reads the options argument (`null` → empty), rejecting keys outside `allowed`.
 /// Reads an operation's options (`null` → none), refusing a key its schema does not name.
 pub fn options_of<'a>(opts: Option<&'a Value>, allowed: &[Key]) -> Errors<Obj<'a>> {
     let o = one(Obj::optional(

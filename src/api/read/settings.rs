@@ -1,13 +1,50 @@
-//! The lifecycle's settings (`leaseMs`, `pollMs`, `watch`, `maxInDoubt`, ...), which
-//! `next`, `drain`, `record`, `recordMany` and `inspectQueue` share.
+//! The lifecycle's options (`schema::LIFECYCLE`: `leaseMs`, `pollMs`, `watch`,
+//! `maxInDoubt`, the payload options, ...), which `next`, `drain`, `record`,
+//! `recordMany` and `inspectQueue` share.
 
 use crate::api::args::one;
 use crate::api::limits::{self, too_many};
 use crate::api::obj::{type_name, Obj};
-use crate::api::read::options::{max_active_jobs, policy_of};
+use crate::api::read::options::{context, max_active_jobs, payload_options, policy_of};
 use crate::error::{Error, ErrorCode};
 use crate::lifecycle::{self, Settings};
+use crate::profile::{PayloadOptions, Profile};
 use serde_json::Value;
+
+/// The lifecycle's one options object, read whole. A driver passes the same object to
+/// each lifecycle operation, so each reads and checks every key, used or not: a wrong
+/// value is refused by the first call that gets it, whichever that is.
+pub(crate) struct Lifecycle {
+    pub settings: Settings,
+    /// The payload options (`recordingAction`, ...), with `now`.
+    pub payload: PayloadOptions,
+    /// `profile`: the profile of jobs that name none (`None`: read by their status).
+    pub jobs_profile: Option<Profile>,
+    /// `splitByChannel` (`drain`).
+    pub split: bool,
+    /// `changes`: answer what changed in a kept queue, as `queueChanges` would.
+    pub changes: bool,
+    /// `waiting` (`next`): list the waiting items, or only count them.
+    pub waiting: bool,
+}
+
+/// Reads the lifecycle's options; `detail` is the default of `waitingDetail` (see
+/// [`settings`]).
+#[inline(never)]
+pub(crate) fn lifecycle_options(
+    o: &Obj,
+    now_ms: i64,
+    detail: bool,
+) -> Result<Lifecycle, Vec<Error>> {
+    Ok(Lifecycle {
+        jobs_profile: one(context(o))?.jobs_profile,
+        payload: one(payload_options(o, now_ms))?,
+        split: one(o.bool("splitByChannel"))?.unwrap_or(false),
+        changes: one(o.bool("changes"))?.unwrap_or(false),
+        waiting: one(o.bool("waiting"))?.unwrap_or(true),
+        settings: settings(o, detail)?,
+    })
+}
 
 /// Most keys in `watch`.
 const MAX_WATCH: usize = limits::MAX_BATCH;
@@ -18,7 +55,10 @@ const MAX_INTERVAL_MS: u64 = 24 * 3_600_000;
 
 /// The lifecycle's settings from the options; `detail` is the default of `waitingDetail`
 /// (`drain` leaves the detail out unless asked, `next` and `inspectQueue` include it).
-pub(crate) fn settings(o: &Obj, detail: bool) -> Result<Settings, Vec<Error>> {
+/// Out of line, as is [`lifecycle_options`], so that each stays within one JVM method in
+/// the ES5 build.
+#[inline(never)]
+fn settings(o: &Obj, detail: bool) -> Result<Settings, Vec<Error>> {
     let d = Settings::default();
     let interval = |key: &str, default: u64| -> Result<u64, Vec<Error>> {
         match one(o.uint(key, MAX_INTERVAL_MS))? {
