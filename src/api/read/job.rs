@@ -221,16 +221,3 @@ pub fn read_job(
         ),
     ))
 }
-
-/// Reads one job given as a `Value` (see [`read_job`]); errors at `path`.
-pub fn job_of(
-    v: &Value,
-    path: &str,
-    default: Option<Profile>,
-    all: bool,
-    out: &mut Vec<Job>,
-) -> Result<()> {
-    fields_of(v)
-        .and_then(|f| read_job(&f, default, all, out))
-        .map_err(|e| e.within(path))
-}
