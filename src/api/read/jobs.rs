@@ -21,6 +21,7 @@ use crate::api::scan;
 use crate::decide::{Job, JobIndex};
 use crate::error::{Error, ErrorCode, Result};
 use crate::profile::Profile;
+use serde::de::IgnoredAny;
 use serde_json::Value;
 use std::rc::Rc;
 
@@ -130,26 +131,12 @@ fn held_text<'a>(a: Args<'a>, i: usize) -> Option<&'a str> {
         .and_then(Value::as_str)
 }
 
-/// Whether a held job list's text may be scanned. [`scan::split`] checks it as the
-/// call's own arguments are checked (JSON, an array) and counts its objects and arrays,
-/// which must be within the limit. `Ok(false)`: not JSON, not an array, or nested deeper
-/// than the scanner splits; [`parse_held`] then parses it, for the exact error. The
-/// scanner relies on valid JSON: unchecked, it would read a body cut short after a job
-/// as a shorter list.
-fn scannable(text: &str, path: &str) -> Errors<bool> {
-    match scan::split(text) {
-        Some(split) if split.containers > limits::MAX_INPUT_CONTAINERS => Err(vec![Error::new(
-            ErrorCode::TooLarge,
-            path,
-            format!(
-                "{path} holds {} JSON objects and arrays; the limit is {} (see limits())",
-                split.containers,
-                limits::MAX_INPUT_CONTAINERS
-            ),
-        )]),
-        Some(_) => Ok(true),
-        None => Ok(false),
-    }
+/// Whether a held job list's text may be scanned: the JSON of an array, checked as the
+/// call's own arguments are checked ([`crate::api::args::split`]). The scanner relies on
+/// valid JSON: unchecked, it would read a body cut short after a job as a shorter list.
+/// When it may not, [`parse_held`] parses the text, for the exact error.
+fn scannable(text: &str) -> bool {
+    text.trim_start().starts_with('[') && serde_json::from_str::<IgnoredAny>(text).is_ok()
 }
 
 /// Reads job list argument `i` from its text when the scanner can (a plain array, given
@@ -162,7 +149,7 @@ fn from_text(
     origin: Option<&mut Vec<usize>>,
 ) -> Errors<Option<(Vec<Job>, usize)>> {
     let text = match (held_text(a, i), a.text(i)) {
-        (Some(held), _) if scannable(held, path)? => held,
+        (Some(held), _) if scannable(held) => held,
         (Some(_), _) | (None, None) => return Ok(None),
         (None, Some(text)) => text,
     };
@@ -184,7 +171,21 @@ fn parse_held(text: &str, path: &str) -> Errors<Value> {
             ),
         )]
     };
-    scannable(text, path)?;
+    // The `Value` tree is built only here: count what it would hold first, as the call's
+    // own arguments are counted.
+    if let Some(split) = scan::split(text) {
+        if split.containers > limits::MAX_INPUT_CONTAINERS {
+            return Err(vec![Error::new(
+                ErrorCode::TooLarge,
+                path,
+                format!(
+                    "{path} holds {} JSON objects and arrays; the limit is {} (see limits())",
+                    split.containers,
+                    limits::MAX_INPUT_CONTAINERS
+                ),
+            )]);
+        }
+    }
     match serde_json::from_str(text) {
         Err(e) => Err(refuse(format!("not JSON: {e}"))),
         Ok(v @ Value::Array(_)) => Ok(v),
