@@ -117,7 +117,7 @@ export interface PayloadOptions {
   now?: Instant;
   /** One payload per channel. */
   splitByChannel?: boolean;
-  /** Longest accepted range in days (default 31; 0 = no limit). */
+  /** Longest accepted range in days (default: the profile's maximum, 32: a local month with a DST hour; 0 = no limit). */
   maxRangeDays?: number;
   /** recordingJobs: EXPORT (default), ARCHIVE or DELETE. */
   recordingAction?: 'EXPORT' | 'ARCHIVE' | 'DELETE';

@@ -93,8 +93,9 @@ impl JobIndex {
 /// Options of [`decide`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecideOptions {
-    /// Longest accepted range in days (default 31).
-    pub max_range_days: u32,
+    /// Longest accepted range in days (0: no limit); `None`: the request's profile's
+    /// maximum ([`Profile::max_range_days`](crate::profile::Profile::max_range_days)).
+    pub max_range_days: Option<u32>,
     /// Treat windows that only touch (`a.end == b.start`) as conflicting (default false).
     pub touching_conflicts: bool,
     /// Overrides the conversation-details concurrency limit.
@@ -110,7 +111,7 @@ pub struct DecideOptions {
 impl Default for DecideOptions {
     fn default() -> Self {
         DecideOptions {
-            max_range_days: 31,
+            max_range_days: None,
             touching_conflicts: false,
             max_active_jobs: None,
             recheck_after_ms: 5_000,
@@ -252,7 +253,10 @@ pub fn blocking_jobs(
 /// an error whose field is empty: it concerns the request as a whole, and the contract
 /// layer puts the request's path in front.
 pub fn decide(request: &Request, jobs: &JobIndex, opts: &DecideOptions) -> Decision {
-    if let Err(e) = check_range_length(request.window, opts.max_range_days) {
+    let max_days = opts
+        .max_range_days
+        .unwrap_or(request.profile.max_range_days().value);
+    if let Err(e) = check_range_length(request.window, max_days) {
         return Decision::reject(vec![e]);
     }
     let already_exported = jobs.already_exported(request).cloned();
@@ -410,13 +414,20 @@ mod tests {
 
     #[test]
     fn too_long_is_rejected() {
-        let d = decide(
-            &req(0, 24 * 32),
-            &JobIndex::default(),
-            &DecideOptions::default(),
-        );
+        // By default the profile's maximum (32 days: a local month and its DST hour).
+        let at = |hours: i64, max: Option<u32>| {
+            let opts = DecideOptions {
+                max_range_days: max,
+                ..Default::default()
+            };
+            decide(&req(0, hours), &JobIndex::default(), &opts)
+        };
+        assert_eq!(at(24 * 32, None).action, Action::Submit);
+        let d = at(24 * 32 + 1, None);
         assert_eq!(d.action, Action::Reject);
         assert_eq!(d.errors[0].code, ErrorCode::RangeTooLong);
+        assert_eq!(at(24 * 32, Some(31)).action, Action::Reject);
+        assert_eq!(at(24 * 4000, Some(0)).action, Action::Submit);
     }
 
     #[test]

@@ -218,7 +218,7 @@ proptest! {
     /// half-open ranges that share an instant share the later of their starts.
     #[test]
     fn conflicts_are_exactly_the_overlapping_active_jobs(r in window(), jobs in prop::collection::vec(job(), 0..12), touching in any::<bool>()) {
-        let opts = DecideOptions { max_range_days: 0, touching_conflicts: touching, ..Default::default() };
+        let opts = DecideOptions { max_range_days: Some(0), touching_conflicts: touching, ..Default::default() };
         let d = decide(&request(r), &JobIndex::new(jobs.clone()), &opts);
         let inside = |w: &Window, t: i64| w.start <= t && t < w.end;
         let shares_an_instant = |w: &Window| [w.start, r.start].iter().any(|&t| inside(w, t) && inside(&r, t));
@@ -235,7 +235,7 @@ proptest! {
     /// Free windows ∪ the covered parts = the request, and each free window decides as submit.
     #[test]
     fn free_windows_complement_the_blocks(r in window(), jobs in prop::collection::vec(job(), 0..12), touching in any::<bool>()) {
-        let opts = DecideOptions { max_range_days: 0, touching_conflicts: touching, ..Default::default() };
+        let opts = DecideOptions { max_range_days: Some(0), touching_conflicts: touching, ..Default::default() };
         let index = JobIndex::new(jobs.clone());
         let d = decide(&request(r), &index, &opts);
         for f in &d.free_windows {
@@ -554,7 +554,7 @@ proptest! {
             }
         }
         let want = jobs.iter().find(|j| j.status == "COMPLETED" && j.window == r && j.channels.as_deref() == Some(&["sms".to_string()][..]));
-        let d = decide(&request(r), &JobIndex::new(jobs.clone()), &DecideOptions { max_range_days: 0, ..Default::default() });
+        let d = decide(&request(r), &JobIndex::new(jobs.clone()), &DecideOptions { max_range_days: Some(0), ..Default::default() });
         prop_assert_eq!(d.already_exported.as_ref(), want);
     }
 }

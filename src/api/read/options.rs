@@ -74,8 +74,7 @@ pub fn payload_options(o: &Obj, now_ms: i64) -> Result<PayloadOptions> {
 pub fn decide_options(o: &Obj, now_ms: i64) -> Result<DecideOptions> {
     let d = DecideOptions::default();
     Ok(DecideOptions {
-        max_range_days: u32_opt(o, "maxRangeDays", limits::MAX_RANGE_DAYS)?
-            .unwrap_or(d.max_range_days),
+        max_range_days: u32_opt(o, "maxRangeDays", limits::MAX_RANGE_DAYS)?,
         touching_conflicts: o.bool("touchingConflicts")?.unwrap_or(false),
         max_active_jobs: max_active_jobs(o)?,
         recheck_after_ms: o
